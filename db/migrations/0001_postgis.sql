@@ -1,0 +1,2 @@
+-- PostGIS for geometry types, spatial indexes and ST_* functions.
+CREATE EXTENSION IF NOT EXISTS postgis;

@@ -1,0 +1,17 @@
+using System.CommandLine;
+
+namespace GridMap.Cli.Commands;
+
+/// <summary>The <c>gridmap</c> command tree: db, boundaries, generate, stats.</summary>
+public static class CommandTree
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("GridMap: grid-based social service management — database, data and benchmarks.");
+        root.Subcommands.Add(DbCommands.Build());
+        root.Subcommands.Add(BoundariesCommands.Build());
+        root.Subcommands.Add(GenerateCommand.Build());
+        root.Subcommands.Add(StatsCommand.Build());
+        return root;
+    }
+}

@@ -1,0 +1,3 @@
+using GridMap.Cli.Commands;
+
+return await CommandTree.Build().Parse(args).InvokeAsync();

@@ -1,0 +1,15 @@
+using Npgsql;
+
+namespace GridMap.Store.Database;
+
+/// <summary>Builds the one <see cref="NpgsqlDataSource"/> a process uses, with PostGIS geometries mapped to NetTopologySuite.</summary>
+public static class GridMapDataSource
+{
+    public static NpgsqlDataSource Create(string connectionString, string applicationName = "gridmap")
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        builder.ConnectionStringBuilder.ApplicationName ??= applicationName;
+        builder.UseNetTopologySuite(geographyAsDefault: false);
+        return builder.Build();
+    }
+}

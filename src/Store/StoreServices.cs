@@ -1,0 +1,51 @@
+using GridMap.Store.Database;
+using GridMap.Store.Grids;
+using GridMap.Store.Search;
+using GridMap.Store.Units;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace GridMap.Store;
+
+public static class StoreServices
+{
+    /// <summary>
+    /// Registers the one data source and the stores. The connection string comes from <c>Database:ConnectionString</c>,
+    /// overridden by the <c>GRIDMAP_DB</c> environment variable; start-up fails fast when neither is set.
+    /// </summary>
+    public static IServiceCollection AddGridMapStore(this IServiceCollection services, IConfiguration configuration, string applicationName)
+    {
+        services.AddOptions<DatabaseOptions>()
+            .Bind(configuration.GetSection(DatabaseOptions.SectionName))
+            .PostConfigure(o =>
+            {
+                if (Environment.GetEnvironmentVariable(DatabaseOptions.EnvironmentVariable) is { Length: > 0 } fromEnvironment)
+                    o.ConnectionString = fromEnvironment;
+            })
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString),
+                $"No database: set {DatabaseOptions.EnvironmentVariable} or Database:ConnectionString.")
+            .Validate(o => TryParse(o.ConnectionString), "Database:ConnectionString is not a valid Npgsql connection string.")
+            .ValidateOnStart();
+        services.AddSingleton(sp => GridMapDataSource.Create(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString, applicationName));
+        services.AddSingleton<UnitStore>();
+        services.AddSingleton<GridStore>();
+        services.AddSingleton<SearchStore>();
+        services.AddSingleton<DatabaseHealth>();
+        return services;
+    }
+
+    private static bool TryParse(string connectionString)
+    {
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(connectionString);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}

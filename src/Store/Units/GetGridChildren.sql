@@ -1,0 +1,6 @@
+-- The grids of a village with their managers (vacant grids have none).
+SELECT g.code, g.area_m2, g.households, m.name, ST_X(g.label_point), ST_Y(g.label_point)
+FROM grid g
+LEFT JOIN grid_manager m ON m.grid_code = g.code
+WHERE g.village_code = @code
+ORDER BY g.code;
