@@ -1,10 +1,10 @@
 using GridMap.GeoApi.Grids;
-using GridMap.GeoApi.Health;
 using GridMap.GeoApi.Infrastructure;
 using GridMap.GeoApi.Locate;
 using GridMap.GeoApi.Search;
 using GridMap.GeoApi.Units;
 using GridMap.Store;
+using GridMap.Store.Database;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddGridMapStore(builder.Configuration, "gridmap-geoapi");
@@ -15,12 +15,9 @@ builder.Services.AddOpenApi();
 var app = builder.Build();
 app.UseGridMapProblemDetails();
 app.MapOpenApi();
-app.MapHealthApi();
+app.MapDatabaseHealth("geoapi");
 app.MapUnitsApi();
 app.MapGridsApi();
 app.MapLocateApi();
 app.MapSearchApi();
 app.Run();
-
-/// <summary>Entry point, visible to WebApplicationFactory in tests.</summary>
-public partial class Program;

@@ -12,8 +12,9 @@ namespace GridMap.Store;
 public static class StoreServices
 {
     /// <summary>
-    /// Registers the one data source and the stores. The connection string comes from <c>Database:ConnectionString</c>,
-    /// overridden by the <c>GRIDMAP_DB</c> environment variable; start-up fails fast when neither is set.
+    /// Registers the one data source and the stores. The connection string comes from <c>Database:ConnectionString</c>
+    /// (appsettings, <c>Database__ConnectionString</c>, command line), else from the <c>GRIDMAP_DB</c> environment
+    /// variable; start-up fails fast when neither is set.
     /// </summary>
     public static IServiceCollection AddGridMapStore(this IServiceCollection services, IConfiguration configuration, string applicationName)
     {
@@ -21,7 +22,8 @@ public static class StoreServices
             .Bind(configuration.GetSection(DatabaseOptions.SectionName))
             .PostConfigure(o =>
             {
-                if (Environment.GetEnvironmentVariable(DatabaseOptions.EnvironmentVariable) is { Length: > 0 } fromEnvironment)
+                if (string.IsNullOrWhiteSpace(o.ConnectionString)
+                    && Environment.GetEnvironmentVariable(DatabaseOptions.EnvironmentVariable) is { Length: > 0 } fromEnvironment)
                     o.ConnectionString = fromEnvironment;
             })
             .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString),

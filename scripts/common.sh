@@ -1,0 +1,90 @@
+# Shared by run.sh and test.sh: install what is missing, start the private PostGIS cluster, build.
+# Sourced, not executed. Everything here is idempotent.
+
+GM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+GM_PGBIN="/usr/lib/postgresql/15/bin"
+
+gm_say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+gm_die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+gm_sudo() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    gm_die "need root to run: $* (install it, or run as root)"; fi
+}
+
+# Debian packages GridMap needs; only what is missing is installed.
+gm_install_packages() {
+  local wanted=("$@") missing=() p
+  for p in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  gm_say "installing Debian packages: ${missing[*]}"
+  gm_sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+  gm_sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+gm_install_deps() {
+  command -v dotnet >/dev/null || gm_die "the .NET SDK is required (dotnet on PATH)"
+  gm_install_packages postgresql-15 postgresql-15-postgis-3 postgresql-contrib
+}
+
+# Runs a PostgreSQL binary as the cluster owner: postgres refuses to run as root.
+gm_pg() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# The private cluster's data folder: .data/<name> in the working tree (or $GRIDMAP_DATA), unless the
+# postgres account cannot reach the tree (a checkout under /root), then a folder under /var/tmp.
+gm_data_dir() {
+  local name="$1" base="${GRIDMAP_DATA:-$GM_ROOT/.data}"
+  mkdir -p "$base"
+  if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$base" 2>/dev/null; then
+    base="/var/tmp/gridmap-$(printf '%s' "$GM_ROOT" | md5sum | cut -c1-10)"
+    mkdir -p "$base"
+  fi
+  printf '%s/%s' "$base" "$name"
+}
+
+# gm_start_postgres NAME PORT: start (creating if needed) a private cluster on 127.0.0.1:PORT and export
+# GRIDMAP_DB for database "gridmap". With GRIDMAP_DB already set, use that server and start nothing.
+gm_start_postgres() {
+  local name="$1" port="$2"
+  if [ -n "${GRIDMAP_DB:-}" ] && [ -z "${GM_OWN_CLUSTER:-}" ]; then
+    gm_say "using the database in GRIDMAP_DB"
+    return 0
+  fi
+  GM_PGDATA="$(gm_data_dir "$name")"
+  export GM_PGDATA
+  if [ ! -f "$GM_PGDATA/PG_VERSION" ]; then
+    gm_say "creating a private PostgreSQL cluster in $GM_PGDATA"
+    rm -rf "$GM_PGDATA"; mkdir -p "$GM_PGDATA"
+    [ "$(id -u)" = 0 ] && chown postgres:postgres "$GM_PGDATA"
+    local pwfile; pwfile="$(mktemp)"; echo gridmap > "$pwfile"; chmod 644 "$pwfile"
+    gm_pg "$GM_PGBIN/initdb" -D "$GM_PGDATA" -U gridmap --pwfile="$pwfile" --auth-host=scram-sha-256 \
+      --auth-local=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
+    rm -f "$pwfile"
+  fi
+  if gm_pg "$GM_PGBIN/pg_ctl" -D "$GM_PGDATA" status >/dev/null 2>&1; then
+    gm_say "PostgreSQL already running from $GM_PGDATA"
+  else
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      gm_die "port $port is taken by another server; set GRIDMAP_PG_PORT to a free port"
+    fi
+    gm_say "starting PostgreSQL 15 + PostGIS on 127.0.0.1:$port"
+    gm_pg "$GM_PGBIN/pg_ctl" -D "$GM_PGDATA" -l "$GM_PGDATA/server.log" -w -t 60 start \
+      -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c shared_buffers=256MB -c max_connections=200 -c work_mem=32MB -c maintenance_work_mem=256MB" >/dev/null \
+      || { tail -20 "$GM_PGDATA/server.log" >&2; gm_die "PostgreSQL did not start"; }
+  fi
+  export GRIDMAP_DB="Host=127.0.0.1;Port=$port;Username=gridmap;Password=gridmap;Database=gridmap"
+  export GM_OWN_CLUSTER=1
+}
+
+gm_stop_postgres() {
+  [ -n "${GM_PGDATA:-}" ] && gm_pg "$GM_PGBIN/pg_ctl" -D "$GM_PGDATA" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+gm_build() {
+  gm_say "building GridMap ($1)"
+  dotnet build "$GM_ROOT/GridMap.slnx" -c "$1" -nologo -clp:ErrorsOnly -v:q || gm_die "build failed"
+}

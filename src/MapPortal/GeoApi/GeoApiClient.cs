@@ -1,0 +1,109 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using GridMap.Domain.Codes;
+using Microsoft.Extensions.Options;
+
+namespace GridMap.MapPortal.GeoApi;
+
+public sealed record UnitRefDto(string Code, string Name, AdminLevel Level);
+
+public sealed record UnitDto(
+    string Code, string Name, AdminLevel Level, IReadOnlyList<UnitRefDto> Chain, int ChildCount, int GridCount,
+    int ManagerCount, int VacantCount, double AreaM2, int? Households, bool Urban, string BoundarySource, double[] Bbox, double[] LabelPoint);
+
+public sealed record ChildDto(
+    string Code, string Name, AdminLevel Level, int GridCount, int ManagerCount, int VacantCount, double AreaM2,
+    int? Households, bool Urban, string? ManagerName, double[] LabelPoint);
+
+public sealed record ChildrenDto(string Code, int Count, IReadOnlyList<ChildDto> Children);
+
+/// <summary>An answer from GeoApi: the value, or the problem's message fit to show a person.</summary>
+public sealed record ApiResult<T>(T? Value, string? Error)
+{
+    public bool Ok => Error is null;
+}
+
+/// <summary>Typed client for the GeoApi endpoints the portal reads.</summary>
+public sealed class GeoApiClient(HttpClient http)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public Task<ApiResult<UnitDto>> GetUnitAsync(string code, CancellationToken ct = default) =>
+        GetAsync<UnitDto>($"api/units/{Uri.EscapeDataString(code)}", ct);
+
+    public Task<ApiResult<ChildrenDto>> GetChildrenAsync(string code, CancellationToken ct = default) =>
+        GetAsync<ChildrenDto>($"api/units/{Uri.EscapeDataString(code)}/children", ct);
+
+    public async Task<bool> IsReachableAsync(CancellationToken ct = default)
+    {
+        try
+        {
+            using var response = await http.GetAsync("health", ct);
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<ApiResult<T>> GetAsync<T>(string path, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await http.GetAsync(path, ct);
+            if (response.IsSuccessStatusCode)
+                return new(await response.Content.ReadFromJsonAsync<T>(Json, ct), null);
+            var problem = await TryReadProblem(response, ct);
+            return new(default, problem ?? $"GeoApi answered {(int)response.StatusCode} {response.ReasonPhrase}.");
+        }
+        catch (HttpRequestException e)
+        {
+            return new(default, $"GeoApi is unreachable ({e.Message}).");
+        }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return new(default, "GeoApi did not answer in time.");
+        }
+    }
+
+    private static async Task<string?> TryReadProblem(HttpResponseMessage response, CancellationToken ct)
+    {
+        try
+        {
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Json, ct);
+            return problem.TryGetProperty("detail", out var detail) ? detail.GetString()
+                : problem.TryGetProperty("title", out var title) ? title.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
+
+public static class GeoApiClientSetup
+{
+    public static IServiceCollection AddGeoApiClient(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<GeoApiOptions>().Bind(configuration.GetSection(GeoApiOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHttpClient<GeoApiClient>((sp, http) =>
+        {
+            http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<GeoApiOptions>>().Value.BaseUrl.TrimEnd('/') + "/");
+            http.Timeout = TimeSpan.FromSeconds(10);
+        });
+        return services;
+    }
+
+    /// <summary><c>GET /health</c>: the portal is up; says whether GeoApi answers.</summary>
+    public static IEndpointRouteBuilder MapPortalHealth(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/health", async (GeoApiClient api, CancellationToken ct) =>
+            TypedResults.Ok(new { service = "portal", status = "healthy", geoApi = await api.IsReachableAsync(ct) ? "reachable" : "unreachable" }));
+        return app;
+    }
+}

@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace GridMap.Store.Database;
+
+/// <summary><c>GET /health</c> for the hosts that read the database: 200 with the grid count, or 503 problem+json.</summary>
+public static class HealthEndpoint
+{
+    public sealed record Health(string Service, string Status, int Grids);
+
+    public static IEndpointRouteBuilder MapDatabaseHealth(this IEndpointRouteBuilder app, string service)
+    {
+        app.MapGet("/health", async Task<Results<Ok<Health>, ProblemHttpResult>> (DatabaseHealth database, CancellationToken ct) =>
+        {
+            var (reachable, grids, error) = await database.CheckAsync(ct);
+            return reachable
+                ? TypedResults.Ok(new Health(service, "healthy", grids))
+                : TypedResults.Problem(title: "Database unreachable", detail: error, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }).WithTags("Health").WithSummary("Liveness and database reachability.");
+        return app;
+    }
+}

@@ -1,0 +1,7 @@
+namespace GridMap.Tiling;
+
+/// <summary>
+/// Names the tiling service's assembly for WebApplicationFactory; the hosts' top-level <c>Program</c> classes would clash
+/// in a test that starts more than one of them.
+/// </summary>
+public sealed class TilingHost;

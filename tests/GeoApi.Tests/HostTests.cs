@@ -1,0 +1,35 @@
+using GridMap.Testing;
+
+namespace GridMap.GeoApi.Tests;
+
+public class HostTests(GeoApiFixture api) : IClassFixture<GeoApiFixture>
+{
+    [Fact]
+    public async Task Health_reports_the_database_and_its_grids()
+    {
+        var health = await api.GetJsonAsync("/health");
+        Assert.Equal("healthy", health.GetProperty("status").GetString());
+        Assert.Equal(78_379, health.GetProperty("grids").GetInt32());
+    }
+
+    [Fact]
+    public async Task Health_is_503_problem_when_the_database_is_down()
+    {
+        await using var factory = new HostFactory<GeoApiHost>("Host=127.0.0.1;Port=1;Username=x;Password=x;Database=x;Timeout=2");
+        using var response = await factory.CreateClient().GetAsync("/health");
+        Assert.Equal(503, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_lists_the_endpoints()
+    {
+        var document = await api.GetJsonAsync("/openapi/v1.json");
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("/api/units/{code}", paths);
+        Assert.Contains("/api/units/{code}/children", paths);
+        Assert.Contains("/api/grids/{code}", paths);
+        Assert.Contains("/api/locate", paths);
+        Assert.Contains("/api/search", paths);
+    }
+}

@@ -1,0 +1,28 @@
+using GridMap.Store.Database;
+using Npgsql;
+using Xunit;
+
+namespace GridMap.Testing;
+
+/// <summary>Shares the generated province (read-only) and one data source across a test class.</summary>
+public sealed class ProvinceFixture : IAsyncLifetime
+{
+    public string ConnectionString { get; private set; } = "";
+    public NpgsqlDataSource DataSource { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestDatabases.ProvinceAsync();
+        DataSource = GridMapDataSource.Create(ConnectionString, "gridmap-tests");
+    }
+
+    public async Task DisposeAsync() => await DataSource.DisposeAsync();
+
+    public async Task<T> ScalarAsync<T>(string sql, params object[] parameters)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        foreach (var p in parameters)
+            command.Parameters.Add(new NpgsqlParameter { Value = p });
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+}

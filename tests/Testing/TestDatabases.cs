@@ -1,0 +1,162 @@
+using GridMap.Store.Boundaries;
+using GridMap.Store.Database;
+using GridMap.Store.Generation;
+using Npgsql;
+
+namespace GridMap.Testing;
+
+/// <summary>
+/// The real PostGIS server the tests use, named by one environment variable, <c>GRIDMAP_TEST_DB</c> (an Npgsql
+/// connection string for a role that may create databases; ./test.sh starts a private cluster and sets it).
+/// Read-only tests share <c>gridmap_province</c>, a copy of the generated province; tests that write get their own
+/// database, created empty or from the province template, and dropped afterwards.
+/// </summary>
+public static class TestDatabases
+{
+    public const string EnvironmentVariable = "GRIDMAP_TEST_DB";
+    public const string TemplateName = "gridmap_template";
+    public const string ProvinceName = "gridmap_province";
+
+    // Creating the template takes the whole province generation; test assemblies run in parallel, so they take
+    // turns through a server-wide advisory lock.
+    private const long TemplateLockKey = 0x67_72_69_64_6d_61_70;
+
+    private static readonly SemaphoreSlim ProvinceGate = new(1, 1);
+    private static string? provinceConnectionString;
+
+    public static string ServerConnectionString =>
+        Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } cs
+            ? cs
+            : throw new InvalidOperationException(
+                $"Set {EnvironmentVariable} to an Npgsql connection string of a PostGIS server where the role may create databases (./test.sh does this).");
+
+    public static string ConnectionStringFor(string database) =>
+        new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = database, Pooling = true }.ConnectionString;
+
+    /// <summary>The shared, read-only copy of the generated province; generated on first use if ./test.sh has not.</summary>
+    public static async Task<string> ProvinceAsync()
+    {
+        await ProvinceGate.WaitAsync();
+        try
+        {
+            if (provinceConnectionString is not null)
+                return provinceConnectionString;
+            await using var server = await OpenServerAsync();
+            await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_lock({TemplateLockKey})", server))
+                await lockCommand.ExecuteNonQueryAsync();
+            try
+            {
+                if (!await IsCurrentProvinceAsync(TemplateName))
+                {
+                    await DropAsync(server, ProvinceName);
+                    await DropAsync(server, TemplateName);
+                    await GenerateTemplateAsync();
+                }
+                if (!await ExistsAsync(server, ProvinceName))
+                    await Execute(server, $"CREATE DATABASE {ProvinceName} TEMPLATE {TemplateName}");
+            }
+            finally
+            {
+                await using var unlock = new NpgsqlCommand($"SELECT pg_advisory_unlock({TemplateLockKey})", server);
+                await unlock.ExecuteNonQueryAsync();
+            }
+            return provinceConnectionString = ConnectionStringFor(ProvinceName);
+        }
+        finally
+        {
+            ProvinceGate.Release();
+        }
+    }
+
+    /// <summary>A new database of the test's own: migrated and empty, or (withProvince) a copy of the generated province.</summary>
+    public static async Task<OwnDatabase> CreateAsync(string purpose, bool withProvince = false, bool migrate = true)
+    {
+        var name = $"gm_{new string(purpose.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).Take(20).ToArray())}_{Guid.NewGuid():N}"[..40];
+        await using var server = await OpenServerAsync();
+        if (withProvince)
+        {
+            await ProvinceAsync();
+            await Execute(server, $"CREATE DATABASE {name} TEMPLATE {TemplateName}");
+        }
+        else
+        {
+            await Execute(server, $"CREATE DATABASE {name}");
+            if (migrate)
+                Migrator.Migrate(ConnectionStringFor(name));
+        }
+        return new OwnDatabase(name, ConnectionStringFor(name));
+    }
+
+    internal static async Task DropAsync(string name)
+    {
+        await using var server = await OpenServerAsync();
+        await DropAsync(server, name);
+    }
+
+    private static async Task GenerateTemplateAsync()
+    {
+        var connectionString = ConnectionStringFor(TemplateName);
+        Migrator.Migrate(connectionString);
+        var province = new ProvinceGenerator(DivisionSource.Load(BoundaryFiles.Locate()), new GenerationTargets()).Generate();
+        await using var dataSource = GridMapDataSource.Create(connectionString);
+        await new ProvinceLoader(dataSource).LoadAsync(province);
+        NpgsqlConnection.ClearAllPools();
+    }
+
+    private static async Task<bool> IsCurrentProvinceAsync(string database)
+    {
+        await using var server = await OpenServerAsync();
+        if (!await ExistsAsync(server, database))
+            return false;
+        await using var dataSource = GridMapDataSource.Create(ConnectionStringFor(database));
+        try
+        {
+            var loadedAt = await new ProvinceLoader(dataSource).FindLoadAsync(new GenerationTargets().Seed, ProvinceGenerator.Version);
+            return loadedAt is not null;
+        }
+        catch (PostgresException)
+        {
+            return false;
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+        }
+    }
+
+    private static async Task<NpgsqlConnection> OpenServerAsync()
+    {
+        var connection = new NpgsqlConnection(ConnectionStringFor("postgres"));
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    private static async Task<bool> ExistsAsync(NpgsqlConnection server, string name)
+    {
+        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", server);
+        command.Parameters.Add(new() { Value = name });
+        return (bool)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task DropAsync(NpgsqlConnection server, string name) =>
+        await Execute(server, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+
+    private static async Task Execute(NpgsqlConnection server, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, server);
+        await command.ExecuteNonQueryAsync();
+    }
+}
+
+/// <summary>A database one test (class) owns; dropped on dispose.</summary>
+public sealed class OwnDatabase(string name, string connectionString) : IAsyncDisposable
+{
+    public string Name { get; } = name;
+    public string ConnectionString { get; } = connectionString;
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await TestDatabases.DropAsync(Name);
+    }
+}
