@@ -76,6 +76,23 @@ public class ProvinceTests(ProvinceFixture province) : IClassFixture<ProvinceFix
         Assert.True(worst < 1e-9, $"worst relative gap or overlap {worst:E2}");
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Generalized_copies_are_valid_simpler_and_still_meet_their_neighbours(int level)
+    {
+        Assert.Equal(0L, await province.ScalarAsync<long>(
+            $"SELECT count(*) FROM admin_unit WHERE level = {level} AND (geom_generalized IS NULL OR NOT ST_IsValid(geom_generalized))"));
+        Assert.True(await province.ScalarAsync<long>($"SELECT sum(ST_NPoints(geom_generalized)) FROM admin_unit WHERE level = {level}")
+                    < await province.ScalarAsync<long>($"SELECT sum(ST_NPoints(geom)) FROM admin_unit WHERE level = {level}"));
+        // A coverage simplified as a whole keeps shared borders shared: no overlaps, and no slivers opening between neighbours.
+        var overlap = await province.ScalarAsync<double>(
+            $"SELECT (sum(ST_Area(geom_generalized)) - ST_Area(ST_Union(geom_generalized))) / sum(ST_Area(geom_generalized)) FROM admin_unit WHERE level = {level}");
+        Assert.True(Math.Abs(overlap) < 1e-9, $"overlap {overlap:E2}");
+        Assert.Equal(0, await province.ScalarAsync<int>(
+            $"SELECT sum(ST_NumInteriorRings(d.geom))::int FROM (SELECT (ST_Dump(ST_Union(geom_generalized))).geom FROM admin_unit WHERE level = {level}) d"));
+    }
+
     [Fact]
     public async Task Grids_exactly_cover_their_village_and_lie_inside_it()
     {

@@ -15,7 +15,11 @@ public sealed record UnitRecord(
     Point LabelPoint,
     Point? Seat,
     double AreaM2,
-    int Households);
+    int Households)
+{
+    /// <summary>The coverage-simplified copy for small-scale maps (set once the whole level is known).</summary>
+    public MultiPolygon? Generalized { get; init; }
+}
 
 public sealed record GridRecord(string Code, string VillageCode, MultiPolygon Geometry, Point LabelPoint, double AreaM2, int Households);
 

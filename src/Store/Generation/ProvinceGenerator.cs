@@ -15,7 +15,7 @@ namespace GridMap.Store.Generation;
 /// </summary>
 public sealed class ProvinceGenerator(DivisionSource source, GenerationTargets targets)
 {
-    public const string Version = "province-v1";
+    public const string Version = "province-v2";
 
     public GeneratedProvince Generate(IProgress<(string Step, int Done, int Total)>? progress = null)
     {
@@ -42,6 +42,7 @@ public sealed class ProvinceGenerator(DivisionSource source, GenerationTargets t
 
         var unitList = units.ToList();
         AddCitiesAndProvince(unitList);
+        unitList = Generalize(unitList, progress);
         var gridList = grids.OrderBy(g => g.Code, StringComparer.Ordinal).ToList();
         var managers = AppointManagers(gridList);
         progress?.Report(("managers", managers.Count, targets.Managers));
@@ -185,6 +186,43 @@ public sealed class ProvinceGenerator(DivisionSource source, GenerationTargets t
         var province = Geo.Polygonal(Geo.UnionAll(cities.Select(c => (Geometry)c.Geometry)));
         units.AddRange(cities);
         units.Add(Unit(source.ProvinceCode, AdminLevel.Province, source.ProvinceName, null, null, false, "union", province, null, cities.Sum(c => c.Households)));
+    }
+
+    /// <summary>
+    /// Simplification tolerance in degrees per level, about one pixel at the most detailed zoom the generalized copy
+    /// serves: the province and cities to z7, counties to z9.
+    /// </summary>
+    public static double GeneralizationTolerance(AdminLevel level) => level switch
+    {
+        AdminLevel.Province or AdminLevel.City => 0.008,
+        AdminLevel.County => 0.002,
+        _ => throw new ArgumentOutOfRangeException(nameof(level), level, "Only province, city and county polygons are generalized."),
+    };
+
+    /// <remarks>
+    /// Each level is simplified as one coverage, so neighbours keep sharing their simplified borders. Only the real
+    /// polygons (province, cities, counties) are generalized: the synthetic units below them are Voronoi cells whose
+    /// inner edges are single segments already, and their outer edges are the county border, which must stay as it is.
+    /// </remarks>
+    private static List<UnitRecord> Generalize(List<UnitRecord> units, IProgress<(string Step, int Done, int Total)>? progress)
+    {
+        var result = units.Where(u => u.Level > AdminLevel.County).ToList();
+        foreach (var level in new[] { AdminLevel.Province, AdminLevel.City, AdminLevel.County })
+        {
+            var members = units.Where(u => u.Level == level).ToList();
+            var simplified = NetTopologySuite.Coverage.CoverageSimplifier.Simplify(
+                [.. members.Select(m => (Geometry)m.Geometry)], GeneralizationTolerance(level));
+            result.AddRange(members.Select((m, i) => m with { Generalized = GeneralizedOrOriginal(simplified[i], m.Geometry) }));
+            progress?.Report(("generalize", (int)level, (int)AdminLevel.County));
+        }
+        return result;
+    }
+
+    /// <summary>A simplified polygon that came out empty or invalid falls back to the original.</summary>
+    private static MultiPolygon GeneralizedOrOriginal(Geometry simplified, MultiPolygon original)
+    {
+        var polygonal = Geo.Polygonal(simplified);
+        return !polygonal.IsEmpty && polygonal.IsValid ? polygonal : original;
     }
 
     /// <summary>

@@ -34,7 +34,7 @@ public sealed class ProvinceLoader(NpgsqlDataSource dataSource)
         await Execute(connection, "TRUNCATE grid_manager, grid, admin_unit RESTART IDENTITY CASCADE", ct);
 
         await using (var writer = await connection.BeginBinaryImportAsync(
-            "COPY admin_unit (code, level, name, parent_code, stat_code_2023, urban, boundary_source, geom, label_point, seat, area_m2, households) FROM STDIN (FORMAT BINARY)", ct))
+            "COPY admin_unit (code, level, name, parent_code, stat_code_2023, urban, boundary_source, geom, label_point, seat, area_m2, households, geom_generalized) FROM STDIN (FORMAT BINARY)", ct))
         {
             foreach (var unit in province.Units)
             {
@@ -54,6 +54,10 @@ public sealed class ProvinceLoader(NpgsqlDataSource dataSource)
                     await writer.WriteAsync(unit.Seat, NpgsqlDbType.Geometry, ct);
                 await writer.WriteAsync(unit.AreaM2, NpgsqlDbType.Double, ct);
                 await writer.WriteAsync(unit.Households, NpgsqlDbType.Integer, ct);
+                if (unit.Generalized is null)
+                    await writer.WriteNullAsync(ct);
+                else
+                    await writer.WriteAsync(unit.Generalized, NpgsqlDbType.Geometry, ct);
             }
             await writer.CompleteAsync(ct);
         }
