@@ -28,19 +28,21 @@ public class MigrationTests
     }
 
     [Fact]
-    public async Task The_schema_rejects_a_grid_outside_its_village_code()
+    public async Task The_schema_rejects_a_unit_whose_code_does_not_extend_its_parent()
     {
         await using var db = await TestDatabases.CreateAsync("constraints");
         await using var connection = new NpgsqlConnection(db.ConnectionString);
         await connection.OpenAsync();
         await using var unit = new NpgsqlCommand(
-            "INSERT INTO admin_unit (code, level, name, boundary_source, geom, label_point, area_m2) VALUES " +
-            "('14', 1, '山西省', 'union', ST_Multi(ST_GeomFromText('POLYGON((0 0,1 0,1 1,0 1,0 0))', 4490)), ST_SetSRID(ST_Point(0.5, 0.5), 4490), 1)",
+            "INSERT INTO admin_unit (code, level, name, boundary_source, geom, geom_generalized, label_point, area_m2) VALUES " +
+            "('14', 1, '山西省', 'union', ST_Multi(ST_GeomFromText('POLYGON((0 0,1 0,1 1,0 1,0 0))', 4490)), " +
+            "ST_Multi(ST_GeomFromText('POLYGON((0 0,1 0,1 1,0 1,0 0))', 4490)), ST_SetSRID(ST_Point(0.5, 0.5), 4490), 1)",
             connection);
         await unit.ExecuteNonQueryAsync();
         await using var badParent = new NpgsqlCommand(
-            "INSERT INTO admin_unit (code, level, name, parent_code, boundary_source, geom, label_point, area_m2) VALUES " +
-            "('1501', 2, 'x', '14', 'union', ST_Multi(ST_GeomFromText('POLYGON((0 0,1 0,1 1,0 1,0 0))', 4490)), ST_SetSRID(ST_Point(0.5, 0.5), 4490), 1)",
+            "INSERT INTO admin_unit (code, level, name, parent_code, boundary_source, geom, geom_generalized, label_point, area_m2) VALUES " +
+            "('1501', 2, 'x', '14', 'union', ST_Multi(ST_GeomFromText('POLYGON((0 0,1 0,1 1,0 1,0 0))', 4490)), " +
+            "ST_Multi(ST_GeomFromText('POLYGON((0 0,1 0,1 1,0 1,0 0))', 4490)), ST_SetSRID(ST_Point(0.5, 0.5), 4490), 1)",
             connection);
         var error = await Assert.ThrowsAsync<PostgresException>(() => badParent.ExecuteNonQueryAsync());
         Assert.Equal("admin_unit_parent_prefix", error.ConstraintName);
