@@ -35,6 +35,7 @@ public static class StoreServices
         services.AddSingleton<GridStore>();
         services.AddSingleton<SearchStore>();
         services.AddSingleton<DatabaseHealth>();
+        services.AddSingleton<Tiles.VectorTileStore>();
         return services;
     }
 

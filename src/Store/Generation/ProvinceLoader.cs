@@ -31,6 +31,8 @@ public sealed class ProvinceLoader(NpgsqlDataSource dataSource)
         var clock = Stopwatch.StartNew();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        // Row triggers record tile invalidations for edits; a bulk load replaces the dataset version instead.
+        await Execute(connection, "SET LOCAL gridmap.bulk_load = 'on'", ct);
         await Execute(connection, "TRUNCATE grid_manager, grid, admin_unit RESTART IDENTITY CASCADE", ct);
 
         await using (var writer = await connection.BeginBinaryImportAsync(
@@ -124,6 +126,8 @@ public sealed class ProvinceLoader(NpgsqlDataSource dataSource)
             });
             await record.ExecuteNonQueryAsync(ct);
         }
+        // Tile services key their caches by the dataset version; tell them a new one has landed (delivered on commit).
+        await Execute(connection, "SELECT pg_notify('tile_invalidation', 'dataset')", ct);
         await transaction.CommitAsync(ct);
 
         // Statistics for the planner; outside the transaction, harmless if interrupted.

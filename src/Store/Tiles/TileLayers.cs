@@ -1,0 +1,53 @@
+using GridMap.Store.Database;
+
+namespace GridMap.Store.Tiles;
+
+/// <summary>One attribute of a vector layer, as TileJSON's vector_layers lists it.</summary>
+public sealed record TileField(string Name, string Type, string Description);
+
+/// <summary>An MVT layer inside a tile source's tiles.</summary>
+public sealed record VectorLayerInfo(string Id, string Description, int MinZoom, int MaxZoom, IReadOnlyList<TileField> Fields);
+
+/// <summary>
+/// A tile layer served from PostGIS: its name in URLs, its zoom range, the MVT layers its tiles contain and the
+/// <c>.sql</c> file beside this class that builds a tile from @z, @x and @y.
+/// </summary>
+public sealed record TileLayerDefinition(string Name, string Description, int MinZoom, int MaxZoom, string SqlResource, IReadOnlyList<VectorLayerInfo> VectorLayers)
+{
+    public string Sql => Database.SqlResource.Get(SqlResource);
+}
+
+/// <summary>The layers GridMap serves. A new layer is a definition here and a .sql file beside it.</summary>
+public static class TileLayers
+{
+    public const int MvtExtent = 4096;
+    public const int MvtBuffer = 64;
+
+    private static readonly TileField Code = new("code", "String", "Unit or grid code (2–15 digits)");
+    private static readonly TileField Name = new("name", "String", "Chinese name");
+    private static readonly TileField Level = new("level", "Number", "1 province, 2 city, 3 county, 4 township, 5 village");
+
+    public static readonly TileLayerDefinition Admin = new(
+        "admin", "Province, city, county, township and village outlines and labels, chosen by zoom", 0, 14, "Tiles/admin.sql",
+        [
+            new VectorLayerInfo("admin", "Outlines: province and cities z0–7, counties from z8, townships from z10, villages from z11", 0, 14, [Code, Name, Level]),
+            new VectorLayerInfo("admin_labels", "Label points of the most detailed level shown", 0, 14, [Code, Name, Level]),
+        ]);
+
+    public static readonly TileLayerDefinition Grids = new(
+        "grids", "The 78,379 grids (synthetic polygons) with staffing, from zoom 11", 11, 16, "Tiles/grids.sql",
+        [
+            new VectorLayerInfo("grids", "Grids from zoom 11", 11, 16,
+            [
+                new TileField("code", "String", "15-digit grid code"),
+                new TileField("village", "String", "12-digit village code"),
+                new TileField("status", "String", "staffed or vacant"),
+                new TileField("area_m2", "Number", "Ellipsoidal area in square metres"),
+            ]),
+            new VectorLayerInfo("grid_labels", "Grid label points from zoom 14", 14, 16, [new TileField("code", "String", "15-digit grid code")]),
+        ]);
+
+    public static IReadOnlyList<TileLayerDefinition> All { get; } = [Admin, Grids];
+
+    public static TileLayerDefinition? Find(string name) => All.FirstOrDefault(l => l.Name == name);
+}

@@ -1,0 +1,125 @@
+using GridMap.Domain;
+using GridMap.Store.Tiles;
+using GridMap.Tiling.Cache;
+using GridMap.Tiling.Rendering;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace GridMap.Tiling.Tiles;
+
+public static class TilesApi
+{
+    public const string MvtMediaType = "application/vnd.mapbox-vector-tile";
+
+    public static IEndpointRouteBuilder MapTilesApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/tiles/{layer}/{z}/{x}/{file}", GetTile);
+        app.MapGet("/tiles/{layer}.json", GetTileJson);
+        app.MapGet("/tiles", ListLayers);
+        app.MapGet("/tiles/cache", (TileCache cache) => TypedResults.Ok(cache.Stats()));
+        app.MapPost("/tiles/cache/clear", ClearCache);
+        return app;
+    }
+
+    public static async Task<IResult> GetTile(
+        string layer, string z, string x, string file, HttpContext http, TileCache cache, VectorTileStore store,
+        PngRendererHolder renderer, InvalidationListener listener, CancellationToken ct)
+    {
+        if (!TileRequest.TryParse(layer, z, x, file, out var key, out var status, out var error))
+            return TypedResults.Problem(title: status == 404 ? "Unknown tile layer" : "Invalid tile request", detail: error, statusCode: status);
+        if (!await IsReadyAsync(listener, ct))
+            return TypedResults.Problem(title: "Tile service starting", detail: "The tile cache has not reached the database yet; retry shortly.", statusCode: 503);
+
+        var definition = TileLayers.Find(key.Value.Layer)!;
+        var (tile, hit) = await cache.GetOrRenderAsync(key.Value, async token =>
+        {
+            if (key.Value.Format == TileFormat.Mvt)
+                return await store.GetTileAsync(definition, key.Value.Tile, token);
+            var (vector, _) = await cache.GetOrRenderAsync(key.Value with { Format = TileFormat.Mvt },
+                t => store.GetTileAsync(definition, key.Value.Tile, t), token);
+            return renderer.Instance.Render(definition.Name, key.Value.Tile, vector.Data, key.Value.Format == TileFormat.Png2x ? 2 : 1);
+        }, ct);
+        return new TileResult(tile, hit, key.Value.Format == TileFormat.Mvt ? MvtMediaType : "image/png");
+    }
+
+    private static async Task<bool> IsReadyAsync(InvalidationListener listener, CancellationToken ct)
+    {
+        try
+        {
+            await listener.Started.WaitAsync(TimeSpan.FromSeconds(10), ct);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    public static Results<JsonHttpResult<TileJson>, ProblemHttpResult> GetTileJson(string layer, HttpContext http, IOptions<TilingOptions> options)
+    {
+        if (TileLayers.Find(layer) is not { } definition)
+            return TypedResults.Problem(title: "Unknown tile layer", detail: $"There is no tile layer '{layer}'.", statusCode: 404);
+        http.Response.Headers.AccessControlAllowOrigin = "*";
+        return TypedResults.Json(TileJson.For(definition, BaseUrl(http, options.Value)), contentType: "application/json");
+    }
+
+    public static Ok<object> ListLayers(HttpContext http, IOptions<TilingOptions> options)
+    {
+        var baseUrl = BaseUrl(http, options.Value);
+        return TypedResults.Ok<object>(new
+        {
+            layers = TileLayers.All.Select(l => new { name = l.Name, description = l.Description, tilejson = $"{baseUrl}/tiles/{l.Name}.json" }),
+            style = $"{baseUrl}/styles/default.json",
+            crs = $"EPSG:{Srids.WebMercator}",
+        });
+    }
+
+    /// <summary>Empties the cache; for benchmarks of uncached tiles. Refused unless Tiling:AllowCacheAdmin is set.</summary>
+    public static Results<Ok<TileCacheStats>, ProblemHttpResult> ClearCache(TileCache cache, IOptions<TilingOptions> options)
+    {
+        if (!options.Value.AllowCacheAdmin)
+            return TypedResults.Problem(title: "Forbidden", detail: "Cache administration is disabled on this instance (Tiling:AllowCacheAdmin).", statusCode: 403);
+        cache.Clear();
+        return TypedResults.Ok(cache.Stats());
+    }
+
+    internal static string BaseUrl(HttpContext http, TilingOptions options) =>
+        string.IsNullOrEmpty(options.PublicUrl) ? $"{http.Request.Scheme}://{http.Request.Host}" : options.PublicUrl.TrimEnd('/');
+}
+
+/// <summary>
+/// Writes a tile: 204 when empty, 304 when the client's ETag matches, otherwise the bytes (gzip when asked for
+/// vector tiles) with ETag, Cache-Control, CORS and whether the cache had it.
+/// </summary>
+public sealed class TileResult(CachedTile tile, bool hit, string contentType) : IResult
+{
+    public async Task ExecuteAsync(HttpContext http)
+    {
+        var options = http.RequestServices.GetRequiredService<IOptions<TilingOptions>>().Value;
+        var headers = http.Response.Headers;
+        headers.AccessControlAllowOrigin = "*";
+        headers.CacheControl = $"public, max-age={options.MaxAgeSeconds}";
+        headers.ETag = tile.ETag;
+        headers.Vary = "Accept-Encoding";
+        headers["X-Cache"] = hit ? "HIT" : "MISS";
+        if (http.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => t.Trim() == tile.ETag || t.Trim() == "*")))
+        {
+            http.Response.StatusCode = StatusCodes.Status304NotModified;
+            return;
+        }
+        if (tile.Data.Length == 0)
+        {
+            http.Response.StatusCode = StatusCodes.Status204NoContent;
+            return;
+        }
+        http.Response.ContentType = contentType;
+        var body = tile.Data;
+        if (contentType == TilesApi.MvtMediaType && http.Request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase))
+        {
+            headers.ContentEncoding = "gzip";
+            body = tile.Gzip;
+        }
+        http.Response.ContentLength = body.Length;
+        await http.Response.Body.WriteAsync(body);
+    }
+}

@@ -1,0 +1,21 @@
+using GridMap.Tiling.Cache;
+using GridMap.Tiling.Rendering;
+
+namespace GridMap.Tiling;
+
+public static class TilingServices
+{
+    public static IServiceCollection AddTiling(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<TilingOptions>()
+            .Bind(configuration.GetSection(TilingOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(o => File.Exists(o.FontPath), "Tiling:FontPath names no file; install fonts-noto-cjk or point it at a CJK font.")
+            .ValidateOnStart();
+        services.AddSingleton<TileCache>();
+        services.AddSingleton<PngRendererHolder>();
+        services.AddSingleton<InvalidationListener>();
+        services.AddHostedService(sp => sp.GetRequiredService<InvalidationListener>());
+        return services;
+    }
+}
