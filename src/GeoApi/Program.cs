@@ -1,6 +1,7 @@
 using GridMap.GeoApi.Grids;
 using GridMap.GeoApi.Infrastructure;
 using GridMap.GeoApi.Locate;
+using GridMap.GeoApi.Ogc;
 using GridMap.GeoApi.Search;
 using GridMap.GeoApi.Units;
 using GridMap.Store;
@@ -20,4 +21,5 @@ app.MapUnitsApi();
 app.MapGridsApi();
 app.MapLocateApi();
 app.MapSearchApi();
+app.MapOgcApi();
 app.Run();

@@ -36,6 +36,7 @@ public static class StoreServices
         services.AddSingleton<SearchStore>();
         services.AddSingleton<DatabaseHealth>();
         services.AddSingleton<Tiles.VectorTileStore>();
+        services.AddSingleton<Features.FeatureStore>();
         return services;
     }
 
