@@ -7,7 +7,7 @@ source "$(dirname "$0")/scripts/common.sh"
 cd "$GM_ROOT"
 started=$(date +%s)
 
-gm_install_deps
+gm_install_test_deps
 if [ -z "${GRIDMAP_TEST_DB:-}" ]; then
   unset GRIDMAP_DB
   gm_start_postgres pg-test "${GRIDMAP_TEST_PG_PORT:-55433}"

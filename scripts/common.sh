@@ -26,7 +26,13 @@ gm_install_packages() {
 
 gm_install_deps() {
   command -v dotnet >/dev/null || gm_die "the .NET SDK is required (dotnet on PATH)"
-  gm_install_packages postgresql-15 postgresql-15-postgis-3 postgresql-contrib
+  gm_install_packages postgresql-15 postgresql-15-postgis-3 postgresql-contrib fonts-noto-cjk
+}
+
+# Tests also read tiles and OGC API with GDAL, an independent client.
+gm_install_test_deps() {
+  gm_install_deps
+  gm_install_packages gdal-bin
 }
 
 # Runs a PostgreSQL binary as the cluster owner: postgres refuses to run as root.

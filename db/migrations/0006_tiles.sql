@@ -5,12 +5,14 @@ ALTER TABLE admin_unit
     ADD COLUMN geom_generalized_3857 geometry(MultiPolygon, 3857) GENERATED ALWAYS AS (ST_Transform(geom_generalized, 3857)) STORED,
     ADD COLUMN label_point_3857 geometry(Point, 3857) GENERATED ALWAYS AS (ST_Transform(label_point, 3857)) STORED;
 CREATE INDEX admin_unit_geom_3857_idx ON admin_unit USING gist (geom_3857);
+CREATE INDEX admin_unit_label_point_3857_idx ON admin_unit USING gist (label_point_3857);
 CREATE INDEX admin_unit_level_idx ON admin_unit (level);
 
 ALTER TABLE grid
     ADD COLUMN geom_3857 geometry(MultiPolygon, 3857) GENERATED ALWAYS AS (ST_Transform(geom, 3857)) STORED,
     ADD COLUMN label_point_3857 geometry(Point, 3857) GENERATED ALWAYS AS (ST_Transform(label_point, 3857)) STORED;
 CREATE INDEX grid_geom_3857_idx ON grid USING gist (geom_3857);
+CREATE INDEX grid_label_point_3857_idx ON grid USING gist (label_point_3857);
 
 -- Every change that alters what a tile shows is recorded here with the area it touches (old and new shape), and
 -- announced on the channel 'tile_invalidation'. Each tile service instance evicts exactly the cached tiles whose

@@ -12,6 +12,7 @@ public static class CommandTree
         root.Subcommands.Add(BoundariesCommands.Build());
         root.Subcommands.Add(GenerateCommand.Build());
         root.Subcommands.Add(StatsCommand.Build());
+        root.Subcommands.Add(TilesCommands.Build());
         return root;
     }
 }

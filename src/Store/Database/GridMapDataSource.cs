@@ -9,6 +9,9 @@ public static class GridMapDataSource
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         builder.ConnectionStringBuilder.ApplicationName ??= applicationName;
+        // The same few statements run all day (tiles, lookups): let Npgsql prepare them once per connection.
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
         builder.UseNetTopologySuite(geographyAsDefault: false);
         return builder.Build();
     }

@@ -15,6 +15,24 @@ public sealed class VectorTileStore(NpgsqlDataSource dataSource)
         return await command.ExecuteScalarAsync(ct) as byte[] ?? [];
     }
 
+    /// <summary>The province outline in EPSG:3857, to know which tiles hold anything (seeding, benchmarks).</summary>
+    public async Task<NetTopologySuite.Geometries.Geometry> GetProvinceOutline3857Async(CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT geom_3857 FROM admin_unit WHERE level = 1");
+        return await command.ExecuteScalarAsync(ct) as NetTopologySuite.Geometries.Geometry
+            ?? throw new InvalidOperationException("The database holds no province: run gridmap generate first.");
+    }
+
+    /// <summary>The tiles of zooms <paramref name="minZoom"/>–<paramref name="maxZoom"/> that meet the province, zoom by zoom.</summary>
+    public static IEnumerable<TileCoordinate> TilesOver(NetTopologySuite.Geometries.Geometry area3857, int minZoom, int maxZoom)
+    {
+        var prepared = NetTopologySuite.Geometries.Prepared.PreparedGeometryFactory.Prepare(area3857);
+        for (var z = minZoom; z <= maxZoom; z++)
+            foreach (var tile in TileCoordinate.Covering(area3857.EnvelopeInternal, z))
+                if (prepared.Intersects(area3857.Factory.ToGeometry(tile.Envelope3857())))
+                    yield return tile;
+    }
+
     /// <summary>The id of the newest complete data load: tile caches key on it, so a reload invalidates everything.</summary>
     public async Task<long> GetDatasetVersionAsync(CancellationToken ct = default)
     {

@@ -1,0 +1,38 @@
+using System.Text.Json;
+
+namespace GridMap.Tiling.Tests;
+
+public class TileJsonTests(TilingFixture tiling) : IClassFixture<TilingFixture>
+{
+    [Fact]
+    public async Task TileJSON_3_describes_the_grid_layer()
+    {
+        var json = JsonDocument.Parse(await tiling.Client.GetStringAsync("/tiles/grids.json")).RootElement;
+        Assert.Equal("3.0.0", json.GetProperty("tilejson").GetString());
+        Assert.EndsWith("/tiles/grids/{z}/{x}/{y}.mvt", json.GetProperty("tiles")[0].GetString());
+        Assert.Equal(11, json.GetProperty("minzoom").GetInt32());
+        var bounds = json.GetProperty("bounds").EnumerateArray().Select(b => b.GetDouble()).ToArray();
+        Assert.InRange(bounds[0], 110, 110.5);
+        Assert.InRange(bounds[3], 40.5, 41);
+        var layer = json.GetProperty("vector_layers").EnumerateArray().Single(l => l.GetProperty("id").GetString() == "grids");
+        Assert.Equal(["area_m2", "code", "status", "village"], layer.GetProperty("fields").EnumerateObject().Select(f => f.Name).Order());
+    }
+
+    [Fact]
+    public async Task The_style_document_points_at_both_sources()
+    {
+        var style = JsonDocument.Parse(await tiling.Client.GetStringAsync("/styles/default.json")).RootElement;
+        Assert.Equal(8, style.GetProperty("version").GetInt32());
+        Assert.EndsWith("/tiles/admin.json", style.GetProperty("sources").GetProperty("admin").GetProperty("url").GetString());
+        Assert.EndsWith("/tiles/grids.json", style.GetProperty("sources").GetProperty("grids").GetProperty("url").GetString());
+        Assert.Contains(style.GetProperty("layers").EnumerateArray(), l => l.GetProperty("id").GetString() == "grids-fill");
+    }
+
+    [Fact]
+    public async Task Health_answers_with_the_grid_count()
+    {
+        var health = JsonDocument.Parse(await tiling.Client.GetStringAsync("/health")).RootElement;
+        Assert.Equal("tiling", health.GetProperty("service").GetString());
+        Assert.Equal(78_379, health.GetProperty("grids").GetInt32());
+    }
+}

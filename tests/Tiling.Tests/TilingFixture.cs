@@ -1,0 +1,81 @@
+using GridMap.Testing;
+
+namespace GridMap.Tiling.Tests;
+
+/// <summary>The tiling service in-process over a database, with a disk cache of its own in a temporary folder.</summary>
+public sealed class TilingHost : IAsyncDisposable
+{
+    private TilingHost(HostFactory<GridMap.Tiling.TilingHost> factory, string cacheDirectory)
+    {
+        Factory = factory;
+        CacheDirectory = cacheDirectory;
+        Client = factory.CreateClient();
+    }
+
+    public HostFactory<GridMap.Tiling.TilingHost> Factory { get; }
+    public HttpClient Client { get; }
+    public string CacheDirectory { get; }
+
+    public static TilingHost Start(string connectionString)
+    {
+        var cache = Path.Combine(Path.GetTempPath(), "gridmap-tiles-" + Guid.NewGuid().ToString("N"));
+        return new TilingHost(new HostFactory<GridMap.Tiling.TilingHost>(connectionString, new Dictionary<string, string?>
+        {
+            ["Tiling:CacheDirectory"] = cache,
+            ["Tiling:AllowCacheAdmin"] = "true",
+        }), cache);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await Factory.DisposeAsync();
+        if (Directory.Exists(CacheDirectory))
+            Directory.Delete(CacheDirectory, recursive: true);
+    }
+}
+
+/// <summary>One tiling host over the shared province for a test class.</summary>
+public sealed class TilingFixture : IAsyncLifetime
+{
+    public ProvinceFixture Province { get; } = new();
+    public TilingHost Host { get; private set; } = null!;
+    public HttpClient Client => Host.Client;
+
+    public async Task InitializeAsync()
+    {
+        await Province.InitializeAsync();
+        Host = TilingHost.Start(Province.ConnectionString);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await Province.DisposeAsync();
+    }
+}
+
+internal static class Fixtures
+{
+    public static string Root { get; } = Find();
+
+    public static string Tiles => Path.Combine(Root, "tests", "fixtures", "tiles");
+
+    private static string Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "GridMap.slnx")))
+                return dir.FullName;
+        throw new DirectoryNotFoundException("GridMap.slnx not found above the test binaries.");
+    }
+
+    /// <summary>Compares text with a snapshot file; GRIDMAP_UPDATE_SNAPSHOTS=1 rewrites the file instead.</summary>
+    public static void MatchSnapshot(string name, string actual)
+    {
+        var path = Path.Combine(Tiles, name);
+        if (Environment.GetEnvironmentVariable("GRIDMAP_UPDATE_SNAPSHOTS") == "1")
+            File.WriteAllText(path, actual);
+        Assert.True(File.Exists(path), $"No snapshot {path}; run the test once with GRIDMAP_UPDATE_SNAPSHOTS=1 and review the file.");
+        Assert.Equal(File.ReadAllText(path), actual);
+    }
+}
