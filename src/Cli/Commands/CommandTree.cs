@@ -13,6 +13,7 @@ public static class CommandTree
         root.Subcommands.Add(GenerateCommand.Build());
         root.Subcommands.Add(StatsCommand.Build());
         root.Subcommands.Add(TilesCommands.Build());
+        root.Subcommands.Add(BenchCommands.Build());
         return root;
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Text.Json;
 using GridMap.Store.Database;
 using GridMap.Store.Tiles;
@@ -53,25 +52,8 @@ internal static class TilesCommands
             Console.WriteLine($"seeding {tiles.Count:N0} {definition.Name} tiles (z{min}–z{max}, {suffix}) through {result.GetValue(url)}");
 
             using var http = new HttpClient { BaseAddress = new Uri(result.GetValue(url)!.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(2) };
-            var progress = new ProgressPrinter();
-            long bytes = 0, empty = 0, done = 0;
-            var clock = Stopwatch.StartNew();
-            await Parallel.ForEachAsync(tiles, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, result.GetValue(concurrency)), CancellationToken = ct },
-                async (tile, token) =>
-                {
-                    using var response = await http.GetAsync($"tiles/{definition.Name}/{tile.Z}/{tile.X}/{tile.Y}{suffix}", token);
-                    if (!response.IsSuccessStatusCode)
-                        throw new HttpRequestException($"Tile {tile} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(token)}");
-                    var body = await response.Content.ReadAsByteArrayAsync(token);
-                    Interlocked.Add(ref bytes, body.Length);
-                    if (body.Length == 0)
-                        Interlocked.Increment(ref empty);
-                    var count = Interlocked.Increment(ref done);
-                    if (count % 100 == 0 || count == tiles.Count)
-                        progress.Report(("tiles", (int)count, tiles.Count));
-                });
-            var seconds = clock.Elapsed.TotalSeconds;
-            Console.WriteLine($"seeded {tiles.Count:N0} tiles ({empty:N0} empty), {bytes / 1048576.0:F1} MB in {seconds:F1} s: {tiles.Count / seconds:F0} tiles/s");
+            var summary = await new TileSeeder(http, definition.Name, suffix).SeedAsync(tiles, result.GetValue(concurrency), new ProgressPrinter(), ct);
+            Console.WriteLine($"seeded {summary.Tiles:N0} tiles ({summary.Empty:N0} empty), {summary.Bytes / 1048576.0:F1} MB in {summary.Seconds:F1} s: {summary.PerSecond:F0} tiles/s");
             return 0;
         });
         return command;

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Benchmarks with their yardsticks, in one run: ./bench.sh tiles [extra gridmap bench options, e.g. --seed]
+# Installs nginx, wrk, MapServer 8 (cgi-mapserver) and spawn-fcgi from Debian, starts the private PostGIS cluster
+# (loading the province if needed), a tiling service with its own empty cache, MapServer over FastCGI and nginx,
+# then runs `gridmap bench tiles` and stops what it started.
+set -euo pipefail
+source "$(dirname "$0")/scripts/common.sh"
+cd "$GM_ROOT"
+[ "${1:-}" = tiles ] || gm_die "usage: ./bench.sh tiles [--seed] [--samples N] [--duration S]"
+shift
+
+gm_install_deps
+gm_install_packages nginx wrk cgi-mapserver spawn-fcgi
+gm_start_postgres pg "${GRIDMAP_PG_PORT:-55432}"
+gm_build Release
+CLI="dotnet src/Cli/bin/Release/net10.0/gridmap.dll"
+$CLI generate --if-missing
+
+work="$(mktemp -d /tmp/gridmap-bench.XXXXXX)"
+chmod 755 "$work"; mkdir -p "$work/static" "$work/nginx"
+pids=()
+cleanup() {
+  [ -f "$work/nginx/nginx.pid" ] && kill "$(cat "$work/nginx/nginx.pid")" 2>/dev/null || true
+  [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null || true
+  pkill -f "spawn-fcgi.*$work" 2>/dev/null || true
+  pkill -f "mapserv" 2>/dev/null || true
+  [ -n "${created_ms_conf:-}" ] && rm -f /etc/mapserver.conf
+  rm -rf "$work"
+  [ -n "${GRIDMAP_KEEP_DB:-}" ] || gm_stop_postgres
+}
+trap cleanup EXIT
+
+TILES_PORT=18082; WEB_PORT=18083; FCGI_PORT=18090
+pg_host=127.0.0.1; pg_port="${GRIDMAP_PG_PORT:-55432}"
+
+# MapServer 8: the same grids table and a comparable style (staffed / vacant fill, outline).
+cat > "$work/grids.map" <<MAPFILE
+MAP
+  NAME "gridmap"
+  EXTENT -20037508.34 -20037508.34 20037508.34 20037508.34
+  SIZE 256 256
+  UNITS METERS
+  PROJECTION "init=epsg:3857" END
+  IMAGETYPE "png"
+  OUTPUTFORMAT
+    NAME "png" DRIVER "AGG/PNG" MIMETYPE "image/png" IMAGEMODE RGBA EXTENSION "png"
+  END
+  OUTPUTFORMAT
+    NAME "mvt" DRIVER "MVT" FORMATOPTION "EXTENT=4096" FORMATOPTION "EDGE_BUFFER=64"
+  END
+  LAYER
+    NAME "grids"
+    TYPE POLYGON
+    STATUS ON
+    CONNECTIONTYPE POSTGIS
+    CONNECTION "host=$pg_host port=$pg_port dbname=gridmap user=gridmap password=gridmap"
+    DATA "geom_3857 from (select g.code, g.village_code, g.area_m2, g.geom_3857, case when m.grid_code is null then 'vacant' else 'staffed' end as status from grid g left join grid_manager m on m.grid_code = g.code) as t using unique code using srid=3857"
+    PROJECTION "init=epsg:3857" END
+    METADATA "gml_include_items" "all" "gml_types" "auto" END
+    CLASSITEM "status"
+    CLASS
+      EXPRESSION "vacant"
+      STYLE COLOR 243 165 156 END
+      STYLE OUTLINECOLOR 111 143 181 WIDTH 0.6 END
+    END
+    CLASS
+      STYLE COLOR 223 233 245 END
+      STYLE OUTLINECOLOR 111 143 181 WIDTH 0.6 END
+    END
+  END
+END
+MAPFILE
+# Debian's MapServer 8.0.0 reads its configuration only from /etc/mapserver.conf (no MS_CONFIG_FILE): write one
+# for the run when there is none, and remove it afterwards; an existing one is left alone and must name GRIDS.
+ms_conf=/etc/mapserver.conf
+if [ ! -e "$ms_conf" ]; then created_ms_conf=1; else created_ms_conf=""; ms_conf="$work/mapserver.conf"; fi
+cat > "$ms_conf" <<CONF
+CONFIG
+  ENV
+    MS_MAPFILE "$work/grids.map"
+  END
+  MAPS
+    GRIDS "$work/grids.map"
+  END
+END
+CONF
+spawn-fcgi -a 127.0.0.1 -p "$FCGI_PORT" -F 2 -u www-data -g www-data -P "$work/fcgi.pid" -- /usr/lib/cgi-bin/mapserv >/dev/null
+
+cat > "$work/nginx/nginx.conf" <<NGINX
+worker_processes 2;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  open_file_cache max=100;
+  client_body_temp_path $work/nginx; proxy_temp_path $work/nginx; fastcgi_temp_path $work/nginx;
+  uwsgi_temp_path $work/nginx; scgi_temp_path $work/nginx;
+  types { application/vnd.mapbox-vector-tile mvt; }
+  server {
+    listen 127.0.0.1:$WEB_PORT;
+    location /static/ { alias $work/static/; }
+    location /mapserv {
+      include /etc/nginx/fastcgi_params;
+      fastcgi_pass 127.0.0.1:$FCGI_PORT;
+    }
+  }
+}
+NGINX
+nginx -c "$work/nginx/nginx.conf"
+
+( cd src/Tiling && exec dotnet bin/Release/net10.0/GridMap.Tiling.dll --urls "http://127.0.0.1:$TILES_PORT" \
+    --Tiling:CacheDirectory="$work/tiles" --Tiling:AllowCacheAdmin=true ) >"$work/tiling.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$TILES_PORT/health" >/dev/null 2>&1 && break; sleep 0.5; done
+
+$CLI bench tiles --url "http://127.0.0.1:$TILES_PORT" --static-dir "$work/static" --static-url "http://127.0.0.1:$WEB_PORT/static" \
+  --mapserver-url "http://127.0.0.1:$WEB_PORT/mapserv?map=GRIDS" "$@"

@@ -1,0 +1,38 @@
+using System.CommandLine;
+using GridMap.Cli.Bench;
+using GridMap.Store.Database;
+
+namespace GridMap.Cli.Commands;
+
+/// <summary><c>gridmap bench tiles</c>: performance figures with their yardsticks (see ./bench.sh, which starts them).</summary>
+internal static class BenchCommands
+{
+    public static Command Build()
+    {
+        var db = CommonOptions.Database();
+        var url = new Option<string>("--url") { Description = "Tiling service (started with Tiling:AllowCacheAdmin=true).", DefaultValueFactory = _ => "http://127.0.0.1:8082" };
+        var samples = new Option<int>("--samples") { Description = "Random tiles per zoom for uncached MVT.", DefaultValueFactory = _ => 1500 };
+        var pngSamples = new Option<int>("--png-samples") { Description = "Random z12 tiles for PNG.", DefaultValueFactory = _ => 400 };
+        var duration = new Option<int>("--duration") { Description = "Seconds per wrk run.", DefaultValueFactory = _ => 10 };
+        var seed = new Option<bool>("--seed") { Description = "Also time seeding grids z0–z14 (about a minute)." };
+        var staticDir = new Option<string?>("--static-dir") { Description = "Folder nginx serves, for the static-tile yardstick." };
+        var staticUrl = new Option<string?>("--static-url") { Description = "URL of that folder on nginx." };
+        var mapserver = new Option<string?>("--mapserver-url") { Description = "MapServer 8 mapserv endpoint (FastCGI behind nginx) with the grids layer." };
+        var only = new Option<string?>("--only") { Description = "Run one part: mvt, lowzoom, cached, png or seed." };
+        only.AcceptOnlyFromAmong("mvt", "lowzoom", "cached", "png", "seed");
+        var tiles = new Command("tiles", "Tile throughput and latency with their yardsticks side by side: raw ST_AsMVT, nginx static, MapServer.")
+        {
+            db, url, samples, pngSamples, duration, seed, staticDir, staticUrl, mapserver, only,
+        };
+        tiles.SetAction(async (result, ct) =>
+        {
+            await using var dataSource = GridMapDataSource.Create(CommonOptions.ConnectionString(result, db), "gridmap-bench");
+            using var http = new HttpClient { BaseAddress = new Uri(result.GetValue(url)!.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(2) };
+            var options = new TileBenchmarkOptions(result.GetValue(samples), result.GetValue(pngSamples), result.GetValue(duration), result.GetValue(seed),
+                result.GetValue(staticDir), result.GetValue(staticUrl), result.GetValue(mapserver), result.GetValue(only));
+            await new TileBenchmark(dataSource, http, options, Console.Out).RunAsync(ct);
+            return 0;
+        });
+        return new Command("bench", "Benchmarks (commands, never timed tests).") { tiles };
+    }
+}
