@@ -20,10 +20,11 @@ work="$(mktemp -d /tmp/gridmap-bench.XXXXXX)"
 chmod 755 "$work"; mkdir -p "$work/static" "$work/nginx"
 pids=()
 cleanup() {
-  [ -f "$work/nginx/nginx.pid" ] && kill "$(cat "$work/nginx/nginx.pid")" 2>/dev/null || true
-  [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null || true
-  pkill -f "spawn-fcgi.*$work" 2>/dev/null || true
-  pkill -f "mapserv" 2>/dev/null || true
+  set +e
+  [ -f "$work/nginx/nginx.pid" ] && kill "$(cat "$work/nginx/nginx.pid")" 2>/dev/null
+  # libfcgi apps finish their accept() before honouring SIGTERM; nothing of theirs needs a clean exit.
+  [ -f "$work/fcgi.pid" ] && kill -9 $(cat "$work/fcgi.pid") 2>/dev/null
+  [ ${#pids[@]} -gt 0 ] && { kill "${pids[@]}" 2>/dev/null; wait "${pids[@]}" 2>/dev/null; }
   [ -n "${created_ms_conf:-}" ] && rm -f /etc/mapserver.conf
   rm -rf "$work"
   [ -n "${GRIDMAP_KEEP_DB:-}" ] || gm_stop_postgres

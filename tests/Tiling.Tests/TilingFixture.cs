@@ -5,10 +5,13 @@ namespace GridMap.Tiling.Tests;
 /// <summary>The tiling service in-process over a database, with a disk cache of its own in a temporary folder.</summary>
 public sealed class TilingHost : IAsyncDisposable
 {
-    private TilingHost(HostFactory<GridMap.Tiling.TilingHost> factory, string cacheDirectory)
+    private readonly bool ownsCache;
+
+    private TilingHost(HostFactory<GridMap.Tiling.TilingHost> factory, string cacheDirectory, bool ownsCache)
     {
         Factory = factory;
         CacheDirectory = cacheDirectory;
+        this.ownsCache = ownsCache;
         Client = factory.CreateClient();
     }
 
@@ -16,21 +19,22 @@ public sealed class TilingHost : IAsyncDisposable
     public HttpClient Client { get; }
     public string CacheDirectory { get; }
 
-    public static TilingHost Start(string connectionString)
+    /// <summary>A host with a cache folder of its own, or sharing <paramref name="cacheDirectory"/> (then left in place).</summary>
+    public static TilingHost Start(string connectionString, string? cacheDirectory = null)
     {
-        var cache = Path.Combine(Path.GetTempPath(), "gridmap-tiles-" + Guid.NewGuid().ToString("N"));
+        var cache = cacheDirectory ?? Path.Combine(Path.GetTempPath(), "gridmap-tiles-" + Guid.NewGuid().ToString("N"));
         return new TilingHost(new HostFactory<GridMap.Tiling.TilingHost>(connectionString, new Dictionary<string, string?>
         {
             ["Tiling:CacheDirectory"] = cache,
             ["Tiling:AllowCacheAdmin"] = "true",
-        }), cache);
+        }), cache, cacheDirectory is null);
     }
 
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
         await Factory.DisposeAsync();
-        if (Directory.Exists(CacheDirectory))
+        if (ownsCache && Directory.Exists(CacheDirectory))
             Directory.Delete(CacheDirectory, recursive: true);
     }
 }

@@ -11,7 +11,7 @@ internal static class BenchCommands
     {
         var db = CommonOptions.Database();
         var url = new Option<string>("--url") { Description = "Tiling service (started with Tiling:AllowCacheAdmin=true).", DefaultValueFactory = _ => "http://127.0.0.1:8082" };
-        var samples = new Option<int>("--samples") { Description = "Random tiles per zoom for uncached MVT.", DefaultValueFactory = _ => 1500 };
+        var samples = new Option<int>("--samples") { Description = "At most this many shuffled tiles per zoom for uncached MVT.", DefaultValueFactory = _ => 20000 };
         var pngSamples = new Option<int>("--png-samples") { Description = "Random z12 tiles for PNG.", DefaultValueFactory = _ => 400 };
         var duration = new Option<int>("--duration") { Description = "Seconds per wrk run.", DefaultValueFactory = _ => 10 };
         var seed = new Option<bool>("--seed") { Description = "Also time seeding grids z0–z14 (about a minute)." };
@@ -26,9 +26,10 @@ internal static class BenchCommands
         };
         tiles.SetAction(async (result, ct) =>
         {
-            await using var dataSource = GridMapDataSource.Create(CommonOptions.ConnectionString(result, db), "gridmap-bench");
+            var connectionString = CommonOptions.ConnectionString(result, db);
+            await using var dataSource = GridMapDataSource.Create(connectionString, "gridmap-bench");
             using var http = new HttpClient { BaseAddress = new Uri(result.GetValue(url)!.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(2) };
-            var options = new TileBenchmarkOptions(result.GetValue(samples), result.GetValue(pngSamples), result.GetValue(duration), result.GetValue(seed),
+            var options = new TileBenchmarkOptions(connectionString, result.GetValue(samples), result.GetValue(pngSamples), result.GetValue(duration), result.GetValue(seed),
                 result.GetValue(staticDir), result.GetValue(staticUrl), result.GetValue(mapserver), result.GetValue(only));
             await new TileBenchmark(dataSource, http, options, Console.Out).RunAsync(ct);
             return 0;

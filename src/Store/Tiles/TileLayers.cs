@@ -49,5 +49,8 @@ public static class TileLayers
 
     public static IReadOnlyList<TileLayerDefinition> All { get; } = [Admin, Grids];
 
+    /// <summary>Shanxi's extent in lon/lat (from the county polygons): tiles outside it are empty without asking PostGIS.</summary>
+    public static readonly double[] DataBounds = [110.23, 34.58, 114.57, 40.74];
+
     public static TileLayerDefinition? Find(string name) => All.FirstOrDefault(l => l.Name == name);
 }

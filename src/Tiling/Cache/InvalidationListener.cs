@@ -59,7 +59,7 @@ public sealed class InvalidationListener(NpgsqlDataSource dataSource, VectorTile
         if (version != cache.DatasetVersion)
         {
             await using var max = new NpgsqlCommand("SELECT coalesce(max(id), 0) FROM tile_invalidation", connection);
-            cache.UseDatasetVersion(version, (long)(await max.ExecuteScalarAsync(ct))!);
+            await cache.UseDatasetVersionAsync(version, (long)(await max.ExecuteScalarAsync(ct))!);
             logger.LogInformation("Tile cache on dataset version {Version}", version);
         }
 

@@ -31,25 +31,29 @@ public sealed class CachedTile(byte[] data)
 public sealed record TileCacheStats(long DatasetVersion, long LastInvalidationId, int MemoryTiles, long MemoryBytes, long Hits, long Misses, long Evicted);
 
 /// <summary>
-/// Two tiers, memory (a byte budget, least recently used out first) and disk (one file per tile under a folder per
-/// dataset version), keyed by layer, z/x/y and format. One render per tile at a time. Invalidation removes exactly
-/// the tiles whose buffered square meets a changed area, in every format, in both tiers.
+/// Two tiers, memory (a byte budget, least recently used out first) and disk (MBTiles files per dataset version),
+/// keyed by layer, z/x/y and format. One render per tile at a time. Invalidation removes exactly the tiles whose
+/// buffered square meets a changed area, in every format, in both tiers.
 /// </summary>
-public sealed class TileCache
+public sealed class TileCache : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<TileKey, CachedTile> memory = new();
     private readonly ConcurrentDictionary<TileKey, Lazy<Task<CachedTile>>> rendering = new();
-    private readonly ConcurrentDictionary<string, long> layerEpochs = new();
     private readonly TilingOptions options;
     private readonly ILogger<TileCache> logger;
     private readonly Lock trimGate = new();
+    private readonly Lock versionGate = new();
+    private MbTilesStore? disk;
     private long memoryBytes;
     private long hits;
     private long misses;
     private long evicted;
     private long version = -1;
     private long lastInvalidationId;
-    private long clearEpoch;
+
+    // Bumped by every invalidation, clear and version switch: a render or queued disk write that started before the
+    // bump is served but not kept, so a stale tile never re-enters the cache.
+    private long epoch;
 
     public TileCache(IOptions<TilingOptions> options, ILogger<TileCache> logger)
     {
@@ -58,6 +62,8 @@ public sealed class TileCache
     }
 
     public long DatasetVersion => Interlocked.Read(ref version);
+
+    private long Epoch => Interlocked.Read(ref epoch);
 
     private string VersionDirectory => Path.Combine(options.CacheDirectory, $"v{DatasetVersion}");
 
@@ -70,11 +76,12 @@ public sealed class TileCache
             Interlocked.Increment(ref hits);
             return (cached, true);
         }
-        if (ReadDisk(key) is { } fromDisk)
+        if (disk?.Read(key) is { } fromDisk)
         {
-            Remember(key, fromDisk);
+            var tile = new CachedTile(fromDisk);
+            Remember(key, tile);
             Interlocked.Increment(ref hits);
-            return (fromDisk, true);
+            return (tile, true);
         }
 
         var lazy = rendering.GetOrAdd(key, k => new Lazy<Task<CachedTile>>(() => RenderAndStoreAsync(k, render)));
@@ -92,19 +99,18 @@ public sealed class TileCache
 
     private async Task<CachedTile> RenderAndStoreAsync(TileKey key, Func<CancellationToken, Task<byte[]>> render)
     {
-        var epoch = (layerEpochs.GetValueOrDefault(key.Layer), Interlocked.Read(ref clearEpoch), DatasetVersion);
+        var startedAt = Epoch;
         // Not the caller's token: other requests may be waiting on this render.
         var tile = new CachedTile(await render(CancellationToken.None));
-        // An invalidation, clear or reload while rendering may have made this tile stale: serve it, do not keep it.
-        if (epoch == (layerEpochs.GetValueOrDefault(key.Layer), Interlocked.Read(ref clearEpoch), DatasetVersion))
+        if (startedAt == Epoch)
         {
             Remember(key, tile);
-            WriteDisk(key, tile);
+            disk?.Write(key, tile.Data, startedAt);
         }
         return tile;
     }
 
-    private void Touch(CachedTile tile) => Interlocked.Exchange(ref tile.LastUsed, Environment.TickCount64);
+    private static void Touch(CachedTile tile) => Interlocked.Exchange(ref tile.LastUsed, Environment.TickCount64);
 
     private void Remember(TileKey key, CachedTile tile)
     {
@@ -122,8 +128,7 @@ public sealed class TileCache
     {
         lock (trimGate)
         {
-            var budget = options.MemoryCacheMegabytes * 1024L * 1024L;
-            if (Interlocked.Read(ref memoryBytes) <= budget)
+            if (Interlocked.Read(ref memoryBytes) <= options.MemoryCacheMegabytes * 1024L * 1024L)
                 return;
             foreach (var (key, _) in memory.OrderBy(e => e.Value.LastUsed).Take(Math.Max(1, memory.Count / 4)).ToList())
                 ForgetMemory(key);
@@ -138,55 +143,34 @@ public sealed class TileCache
         return true;
     }
 
-    private CachedTile? ReadDisk(TileKey key)
-    {
-        if (!options.DiskCache)
-            return null;
-        try
-        {
-            return new CachedTile(File.ReadAllBytes(Path.Combine(VersionDirectory, key.RelativePath)));
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null;
-        }
-    }
-
-    private void WriteDisk(TileKey key, CachedTile tile)
-    {
-        if (!options.DiskCache)
-            return;
-        var path = Path.Combine(VersionDirectory, key.RelativePath);
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            // Write then rename: a reader never sees half a tile, a crash leaves at most a stray temp file.
-            var temp = $"{path}.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.tmp";
-            File.WriteAllBytes(temp, tile.Data);
-            File.Move(temp, path, overwrite: true);
-        }
-        catch (IOException e)
-        {
-            logger.LogWarning(e, "Could not write {Tile} to the disk cache", key);
-        }
-    }
-
     /// <summary>Switches to a dataset version: a new load means every cached tile is stale.</summary>
-    public void UseDatasetVersion(long newVersion, long lastInvalidation)
+    public async Task UseDatasetVersionAsync(long newVersion, long lastInvalidation)
     {
-        if (Interlocked.Exchange(ref version, newVersion) == newVersion)
-            return;
-        foreach (var key in memory.Keys)
-            ForgetMemory(key);
-        Interlocked.Exchange(ref lastInvalidationId, lastInvalidation);
+        MbTilesStore? old;
+        lock (versionGate)
+        {
+            if (Interlocked.Exchange(ref version, newVersion) == newVersion)
+                return;
+            Interlocked.Increment(ref epoch);
+            foreach (var key in memory.Keys)
+                ForgetMemory(key);
+            Interlocked.Exchange(ref lastInvalidationId, lastInvalidation);
+            old = disk;
+            disk = null;
+            if (options.DiskCache)
+            {
+                disk = new MbTilesStore(VersionDirectory, () => Epoch, logger);
+                var marker = Path.Combine(VersionDirectory, "last-invalidation");
+                if (File.Exists(marker) && long.TryParse(File.ReadAllText(marker), out var persisted))
+                    Interlocked.Exchange(ref lastInvalidationId, persisted);
+                else
+                    File.WriteAllText(marker, lastInvalidation.ToString());
+            }
+        }
+        if (old is not null)
+            await old.DisposeAsync();
         if (!options.DiskCache)
             return;
-        Directory.CreateDirectory(VersionDirectory);
-        var marker = Path.Combine(VersionDirectory, "last-invalidation");
-        if (File.Exists(marker) && long.TryParse(File.ReadAllText(marker), out var persisted))
-            Interlocked.Exchange(ref lastInvalidationId, persisted);
-        else
-            File.WriteAllText(marker, lastInvalidation.ToString());
         foreach (var stale in Directory.EnumerateDirectories(options.CacheDirectory, "v*").Where(d => Path.GetFileName(d) != $"v{newVersion}"))
         {
             try
@@ -205,7 +189,7 @@ public sealed class TileCache
     public void MarkInvalidationProcessed(long id)
     {
         Interlocked.Exchange(ref lastInvalidationId, id);
-        if (options.DiskCache)
+        if (disk is not null)
             File.WriteAllText(Path.Combine(VersionDirectory, "last-invalidation"), id.ToString());
     }
 
@@ -215,39 +199,26 @@ public sealed class TileCache
     /// </summary>
     public int Invalidate(string layer, Geometry area3857, int bufferPixels = 64, int extent = 4096)
     {
-        layerEpochs.AddOrUpdate(layer, 1, (_, e) => e + 1);
+        Interlocked.Increment(ref epoch);
         var area = PreparedGeometryFactory.Prepare(area3857);
-        var removed = 0;
         var candidates = new HashSet<TileCoordinate>();
         for (var z = 0; z <= TileCoordinate.MaxZoom; z++)
         {
             var grown = new Envelope(area3857.EnvelopeInternal);
-            var margin = new TileCoordinate(z, 0, 0).SizeMetres * bufferPixels / extent;
-            grown.ExpandBy(margin);
-            var count = TileRangeCount(grown, z);
-            IEnumerable<TileCoordinate> tiles = count <= 4096 && z <= options.InvalidationEnumerationLimitZoom
+            grown.ExpandBy(new TileCoordinate(z, 0, 0).SizeMetres * bufferPixels / extent);
+            IEnumerable<TileCoordinate> tiles = TileRangeCount(grown, z) <= 4096 && z <= options.InvalidationEnumerationLimitZoom
                 ? TileCoordinate.Covering(grown, z)
                 : CachedTiles(layer, z);
             foreach (var tile in tiles)
-            {
-                var square = tile.Envelope3857(bufferPixels, extent);
-                if (area.Intersects(area3857.Factory.ToGeometry(square)))
+                if (area.Intersects(area3857.Factory.ToGeometry(tile.Envelope3857(bufferPixels, extent))))
                     candidates.Add(tile);
-            }
         }
-        foreach (var tile in candidates)
-        {
-            foreach (var format in Enum.GetValues<TileFormat>())
-            {
-                var key = new TileKey(layer, tile, format);
-                var inMemory = ForgetMemory(key);
-                var onDisk = DeleteDisk(key);
-                if (inMemory || onDisk)
-                    removed++;
-            }
-        }
-        Interlocked.Add(ref evicted, removed);
-        return removed;
+        var keys = candidates.SelectMany(t => Enum.GetValues<TileFormat>().Select(f => new TileKey(layer, t, f))).ToList();
+        var removed = keys.Where(ForgetMemory).ToHashSet();
+        if (disk is not null)
+            removed.UnionWith(disk.Delete(keys));
+        Interlocked.Add(ref evicted, removed.Count);
+        return removed.Count;
     }
 
     private static long TileRangeCount(Envelope envelope, int z)
@@ -258,33 +229,13 @@ public sealed class TileCache
         return (long)Math.Min(long.MaxValue / 2, columns * rows);
     }
 
-    /// <summary>The tiles of a layer at one zoom that are cached in either tier (used where the tile grid is too large to walk).</summary>
+    /// <summary>The tiles of a layer at one zoom cached in either tier (used where the tile grid is too large to walk).</summary>
     private IEnumerable<TileCoordinate> CachedTiles(string layer, int z)
     {
         var seen = new HashSet<TileCoordinate>(memory.Keys.Where(k => k.Layer == layer && k.Tile.Z == z).Select(k => k.Tile));
-        var zoomDirectory = Path.Combine(VersionDirectory, layer, z.ToString());
-        if (options.DiskCache && Directory.Exists(zoomDirectory))
-        {
-            foreach (var file in Directory.EnumerateFiles(zoomDirectory, "*", SearchOption.AllDirectories))
-            {
-                var x = Path.GetFileName(Path.GetDirectoryName(file));
-                var y = Path.GetFileName(file).Split('.')[0];
-                if (int.TryParse(x, out var xi) && int.TryParse(y, out var yi))
-                    seen.Add(new TileCoordinate(z, xi, yi));
-            }
-        }
+        if (disk is not null)
+            seen.UnionWith(disk.Cached(layer, z));
         return seen;
-    }
-
-    private bool DeleteDisk(TileKey key)
-    {
-        if (!options.DiskCache)
-            return false;
-        var path = Path.Combine(VersionDirectory, key.RelativePath);
-        if (!File.Exists(path))
-            return false;
-        File.Delete(path);
-        return true;
     }
 
     public TileCacheStats Stats() => new(DatasetVersion, LastInvalidationId, memory.Count, Interlocked.Read(ref memoryBytes),
@@ -293,11 +244,15 @@ public sealed class TileCache
     /// <summary>Empties both tiers of the current version (benchmarks measure uncached tiles after this).</summary>
     public void Clear()
     {
-        Interlocked.Increment(ref clearEpoch);
+        Interlocked.Increment(ref epoch);
         foreach (var key in memory.Keys)
             ForgetMemory(key);
-        if (options.DiskCache && Directory.Exists(VersionDirectory))
-            foreach (var layerDirectory in Directory.EnumerateDirectories(VersionDirectory))
-                Directory.Delete(layerDirectory, recursive: true);
+        disk?.Clear();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (disk is not null)
+            await disk.DisposeAsync();
     }
 }

