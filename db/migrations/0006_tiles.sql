@@ -39,26 +39,32 @@ BEGIN
 END;
 $$;
 
-CREATE FUNCTION grid_tiles_changed() RETURNS trigger
+-- One trigger function for the tables tiles draw: TG_ARGV[0] names the tile layer. Any change of a row counts (they
+-- are rare next to tile reads); the area is the old and the new shape together.
+CREATE FUNCTION row_tiles_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'UPDATE' THEN
-        IF NEW.geom IS DISTINCT FROM OLD.geom OR NEW.code IS DISTINCT FROM OLD.code OR NEW.area_m2 IS DISTINCT FROM OLD.area_m2 THEN
-            PERFORM record_tile_invalidation('grids', ST_Collect(OLD.geom, NEW.geom), 'grid ' || NEW.code || ' changed');
+        IF NEW IS DISTINCT FROM OLD THEN
+            PERFORM record_tile_invalidation(TG_ARGV[0], ST_Collect(OLD.geom, NEW.geom), TG_TABLE_NAME || ' ' || NEW.code || ' changed');
         END IF;
     ELSIF TG_OP = 'INSERT' THEN
-        PERFORM record_tile_invalidation('grids', NEW.geom, 'grid ' || NEW.code || ' added');
+        PERFORM record_tile_invalidation(TG_ARGV[0], NEW.geom, TG_TABLE_NAME || ' ' || NEW.code || ' added');
     ELSE
-        PERFORM record_tile_invalidation('grids', OLD.geom, 'grid ' || OLD.code || ' removed');
+        PERFORM record_tile_invalidation(TG_ARGV[0], OLD.geom, TG_TABLE_NAME || ' ' || OLD.code || ' removed');
     END IF;
     RETURN NULL;
 END;
 $$;
 
--- Row triggers: bulk loads TRUNCATE and COPY, which a dataset version (the dataset_load id) invalidates instead.
+-- Row triggers: bulk loads TRUNCATE and COPY with gridmap.bulk_load on; a new dataset version invalidates instead.
 CREATE TRIGGER grid_tiles_changed AFTER INSERT OR UPDATE OR DELETE ON grid
     FOR EACH ROW WHEN (current_setting('gridmap.bulk_load', true) IS DISTINCT FROM 'on')
-    EXECUTE FUNCTION grid_tiles_changed();
+    EXECUTE FUNCTION row_tiles_changed('grids');
+
+CREATE TRIGGER admin_unit_tiles_changed AFTER INSERT OR UPDATE OR DELETE ON admin_unit
+    FOR EACH ROW WHEN (current_setting('gridmap.bulk_load', true) IS DISTINCT FROM 'on')
+    EXECUTE FUNCTION row_tiles_changed('admin');
 
 -- Staffing shows on the grid layer (staffed / vacant), so appointing or removing a manager touches the grid's tiles.
 CREATE FUNCTION grid_manager_tiles_changed() RETURNS trigger
@@ -80,23 +86,3 @@ $$;
 CREATE TRIGGER grid_manager_tiles_changed AFTER INSERT OR UPDATE OR DELETE ON grid_manager
     FOR EACH ROW WHEN (current_setting('gridmap.bulk_load', true) IS DISTINCT FROM 'on')
     EXECUTE FUNCTION grid_manager_tiles_changed();
-
-CREATE FUNCTION admin_unit_tiles_changed() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'UPDATE' THEN
-        IF NEW.geom IS DISTINCT FROM OLD.geom OR NEW.name IS DISTINCT FROM OLD.name OR NEW.label_point IS DISTINCT FROM OLD.label_point THEN
-            PERFORM record_tile_invalidation('admin', ST_Collect(OLD.geom, NEW.geom), 'unit ' || NEW.code || ' changed');
-        END IF;
-    ELSIF TG_OP = 'INSERT' THEN
-        PERFORM record_tile_invalidation('admin', NEW.geom, 'unit ' || NEW.code || ' added');
-    ELSE
-        PERFORM record_tile_invalidation('admin', OLD.geom, 'unit ' || OLD.code || ' removed');
-    END IF;
-    RETURN NULL;
-END;
-$$;
-
-CREATE TRIGGER admin_unit_tiles_changed AFTER INSERT OR UPDATE OR DELETE ON admin_unit
-    FOR EACH ROW WHEN (current_setting('gridmap.bulk_load', true) IS DISTINCT FROM 'on')
-    EXECUTE FUNCTION admin_unit_tiles_changed();
