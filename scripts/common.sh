@@ -90,7 +90,17 @@ gm_stop_postgres() {
   [ -n "${GM_PGDATA:-}" ] && gm_pg "$GM_PGBIN/pg_ctl" -D "$GM_PGDATA" -m fast -w stop >/dev/null 2>&1 || true
 }
 
+# Browser libraries for the portal (OpenLayers), from npm into wwwroot/lib; before the build, which fingerprints them.
+gm_web_assets() {
+  command -v npm >/dev/null || gm_die "Node.js and npm are required (the portal's OpenLayers comes from npm)"
+  if [ ! -f "$GM_ROOT/src/MapPortal/wwwroot/lib/ol/ol.js" ] || [ "$GM_ROOT/package-lock.json" -nt "$GM_ROOT/node_modules/.package-lock.json" ]; then
+    gm_say "installing the portal's browser libraries (npm ci)"
+    ( cd "$GM_ROOT" && npm ci --no-audit --no-fund >/dev/null ) || gm_die "npm ci failed"
+  fi
+}
+
 gm_build() {
+  gm_web_assets
   gm_say "building GridMap ($1)"
   dotnet build "$GM_ROOT/GridMap.slnx" -c "$1" -nologo -clp:ErrorsOnly -v:q || gm_die "build failed"
 }

@@ -1,15 +1,21 @@
+using GridMap.MapPortal;
 using GridMap.MapPortal.Components;
 using GridMap.MapPortal.GeoApi;
 
 var builder = WebApplication.CreateBuilder(args);
+// run.sh serves the build output, not a publish folder: let it find framework assets (blazor.web.js) there too.
+builder.WebHost.UseStaticWebAssets();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddGeoApiClient(builder.Configuration);
+builder.Services.AddPortalLocalization();
 
 var app = builder.Build();
 if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/error", createScopeForErrors: true);
+app.UsePortalLocalization();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapPortalHealth();
+app.MapCultureSwitch();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();

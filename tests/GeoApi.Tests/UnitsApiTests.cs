@@ -65,6 +65,22 @@ public class UnitsApiTests(GeoApiFixture api) : IClassFixture<GeoApiFixture>
     }
 
     [Theory]
+    [InlineData("14", "province", "MultiPolygon")]
+    [InlineData("140428", "county", "MultiPolygon")]
+    [InlineData("140428108211006", "grid", "MultiPolygon")]
+    public async Task Geometry_comes_as_a_GeoJSON_feature(string code, string level, string type)
+    {
+        using var response = await api.Client.GetAsync($"/api/units/{code}/geometry");
+        Assert.Equal("application/geo+json", response.Content.Headers.ContentType?.MediaType);
+        var feature = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(code, feature.GetProperty("id").GetString());
+        Assert.Equal(level, feature.GetProperty("properties").GetProperty("level").GetString());
+        Assert.Equal(type, feature.GetProperty("geometry").GetProperty("type").GetString());
+    }
+
+    [Theory]
+    [InlineData("/api/units/1499/geometry", 404)]
+    [InlineData("/api/units/x/geometry", 400)]
     [InlineData("/api/units/abc", 400)]
     [InlineData("/api/units/140", 400)]
     [InlineData("/api/units/1400", 400)]

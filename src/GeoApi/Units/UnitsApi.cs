@@ -1,3 +1,4 @@
+using GridMap.Domain.Codes;
 using GridMap.GeoApi.Infrastructure;
 using GridMap.Store.Units;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,6 +14,9 @@ public static class UnitsApi
         group.MapGet("/{code}", GetUnit)
             .WithSummary("A unit with its parent chain, child count, grid, manager and vacancy counts, area and bbox.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{code}/geometry", GetGeometry)
+            .WithSummary("The unit's or grid's outline as a GeoJSON Feature (for highlighting).")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{code}/children", GetChildren)
             .WithSummary("The unit's children (a village's are its grids), sortable by code, name, grids, vacant or area.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
@@ -26,6 +30,18 @@ public static class UnitsApi
         return await units.GetAsync(parsed, ct) is { } unit
             ? TypedResults.Ok(unit)
             : ApiProblems.NotFound($"No unit or grid has the code {parsed}.");
+    }
+
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetGeometry(string code, UnitStore units, CancellationToken ct)
+    {
+        if (!CodeRoute.TryParse(code, out var parsed, out var problem))
+            return problem!;
+        if (await units.GetGeometryJsonAsync(parsed, ct) is not { } geometry)
+            return ApiProblems.NotFound($"No unit or grid has the code {parsed}.");
+        // The geometry is GeoJSON already (PostGIS wrote it); the code is digits only, safe to place in JSON as is.
+        var feature = "{\"type\":\"Feature\",\"id\":\"" + parsed + "\",\"geometry\":" + geometry +
+            ",\"properties\":{\"code\":\"" + parsed + "\",\"level\":\"" + parsed.Level.Slug() + "\"}}";
+        return TypedResults.Content(feature, Grids.GridsApi.GeoJsonMediaType);
     }
 
     public sealed record ChildrenPage(string Code, int Count, IReadOnlyList<ChildView> Children);

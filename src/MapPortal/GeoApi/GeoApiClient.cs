@@ -18,10 +18,26 @@ public sealed record ChildDto(
 
 public sealed record ChildrenDto(string Code, int Count, IReadOnlyList<ChildDto> Children);
 
+public sealed record SearchHitDto(string Code, string Name, AdminLevel Level, string Path);
+
+public sealed record SearchResultDto(string Query, IReadOnlyList<SearchHitDto> Results);
+
+public sealed record LocateGridDto(string Code, string Name, bool Vacant, string? ManagerName, double AreaM2, int Households);
+
+public sealed record LocateResultDto(double[] Point, LocateGridDto Grid, IReadOnlyList<UnitRefDto> Chain);
+
+public sealed record GridManagerDto(string Name, string PhoneMasked, DateOnly AppointedOn);
+
+public sealed record GridPropertiesDto(string Code, string Name, int Sequence, UnitRefDto Village, bool Vacant, GridManagerDto? Manager,
+    double AreaM2, int Households, IReadOnlyList<string> Neighbours);
+
+public sealed record GridFeatureDto(string Id, GridPropertiesDto Properties);
+
 /// <summary>An answer from GeoApi: the value, or the problem's message fit to show a person.</summary>
-public sealed record ApiResult<T>(T? Value, string? Error)
+public sealed record ApiResult<T>(T? Value, string? Error, int? Status = null)
 {
     public bool Ok => Error is null;
+    public bool NotFound => Status == 404;
 }
 
 /// <summary>Typed client for the GeoApi endpoints the portal reads.</summary>
@@ -37,6 +53,31 @@ public sealed class GeoApiClient(HttpClient http)
 
     public Task<ApiResult<ChildrenDto>> GetChildrenAsync(string code, CancellationToken ct = default) =>
         GetAsync<ChildrenDto>($"api/units/{Uri.EscapeDataString(code)}/children", ct);
+
+    public Task<ApiResult<GridFeatureDto>> GetGridAsync(string code, CancellationToken ct = default) =>
+        GetAsync<GridFeatureDto>($"api/grids/{Uri.EscapeDataString(code)}", ct);
+
+    public Task<ApiResult<SearchResultDto>> SearchAsync(string query, int limit = 10, CancellationToken ct = default) =>
+        GetAsync<SearchResultDto>($"api/search?q={Uri.EscapeDataString(query)}&limit={limit}", ct);
+
+    public Task<ApiResult<LocateResultDto>> LocateAsync(double lon, double lat, CancellationToken ct = default) =>
+        GetAsync<LocateResultDto>(FormattableString.Invariant($"api/locate?lon={lon:R}&lat={lat:R}"), ct);
+
+    /// <summary>The outline as GeoJSON text, handed to the map as is.</summary>
+    public async Task<ApiResult<string>> GetGeometryAsync(string code, CancellationToken ct = default)
+    {
+        try
+        {
+            using var response = await http.GetAsync($"api/units/{Uri.EscapeDataString(code)}/geometry", ct);
+            return response.IsSuccessStatusCode
+                ? new(await response.Content.ReadAsStringAsync(ct), null)
+                : new(null, await TryReadProblem(response, ct) ?? $"GeoApi answered {(int)response.StatusCode}.");
+        }
+        catch (HttpRequestException e)
+        {
+            return new(null, $"GeoApi is unreachable ({e.Message}).");
+        }
+    }
 
     public async Task<bool> IsReachableAsync(CancellationToken ct = default)
     {
@@ -59,7 +100,7 @@ public sealed class GeoApiClient(HttpClient http)
             if (response.IsSuccessStatusCode)
                 return new(await response.Content.ReadFromJsonAsync<T>(Json, ct), null);
             var problem = await TryReadProblem(response, ct);
-            return new(default, problem ?? $"GeoApi answered {(int)response.StatusCode} {response.ReasonPhrase}.");
+            return new(default, problem ?? $"GeoApi answered {(int)response.StatusCode} {response.ReasonPhrase}.", (int)response.StatusCode);
         }
         catch (HttpRequestException e)
         {

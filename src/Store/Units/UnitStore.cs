@@ -62,6 +62,14 @@ public sealed class UnitStore(NpgsqlDataSource dataSource)
             LabelPoint: [reader.GetDouble(7), reader.GetDouble(8)]);
     }
 
+    /// <summary>The unit's or grid's outline as GeoJSON geometry text, or null for an unknown code.</summary>
+    public async Task<string?> GetGeometryJsonAsync(AdminCode code, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand(SqlResource.Get("Units/GetGeometry.sql"));
+        command.Parameters.AddWithValue("code", code.Value);
+        return await command.ExecuteScalarAsync(ct) as string;
+    }
+
     /// <summary>The named admin units above and including <paramref name="code"/> (grids excluded), province first.</summary>
     public async Task<IReadOnlyList<UnitRef>> GetChainAsync(AdminCode code, CancellationToken ct = default)
     {
