@@ -33,7 +33,7 @@ public class PortalTests
         await using var portal = Portal(null, "http://127.0.0.1:1/");
         using var response = await portal.CreateClient().GetAsync("/");
         Assert.Equal(200, (int)response.StatusCode);
-        Assert.Contains("无法读取数据", await response.Content.ReadAsStringAsync());
+        Assert.Contains("无法读取数据", System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
     }
 
     [Fact]
