@@ -1,0 +1,150 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using GridMap.GeoApi;
+using GridMap.Testing;
+using Microsoft.Playwright;
+
+namespace GridMap.MapPortal.Tests.Browser;
+
+/// <summary>
+/// The real thing for browser tests: GeoApi, the tiling service and the portal on Kestrel (ports chosen by the OS)
+/// over the generated province, and Debian's Chromium driven by Playwright.
+/// </summary>
+public sealed class PortalStack : IAsyncLifetime
+{
+    private HostFactory<GeoApiHost>? geoApi;
+    private HostFactory<GridMap.Tiling.TilingHost>? tiling;
+    private HostFactory<PortalHost>? portal;
+    private IPlaywright? playwright;
+    private readonly string tileCache = Path.Combine(Path.GetTempPath(), "gridmap-portal-tiles-" + Guid.NewGuid().ToString("N"));
+
+    public IBrowser Browser { get; private set; } = null!;
+    public string PortalUrl { get; private set; } = "";
+    public HttpClient GeoApi { get; private set; } = null!;
+
+    public static string Screenshots { get; } = Path.Combine(FindRoot(), "artifacts", "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        var province = await TestDatabases.ProvinceAsync();
+        geoApi = new HostFactory<GeoApiHost>(province);
+        geoApi.UseKestrel(0);
+        geoApi.StartServer();
+        GeoApi = geoApi.CreateClient();
+
+        tiling = new HostFactory<GridMap.Tiling.TilingHost>(province, new Dictionary<string, string?> { ["Tiling:CacheDirectory"] = tileCache });
+        tiling.UseKestrel(0);
+        tiling.StartServer();
+        var tilesUrl = tiling.CreateClient().BaseAddress!.ToString();
+
+        portal = new HostFactory<PortalHost>("", new Dictionary<string, string?>
+        {
+            ["GeoApi:BaseUrl"] = GeoApi.BaseAddress!.ToString(),
+            ["GeoApi:TilesUrl"] = tilesUrl,
+        });
+        portal.UseKestrel(0);
+        portal.StartServer();
+        PortalUrl = portal.CreateClient().BaseAddress!.ToString().TrimEnd('/');
+
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--disable-dev-shm-usage"],
+        });
+        Directory.CreateDirectory(Screenshots);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+            await Browser.DisposeAsync();
+        playwright?.Dispose();
+        foreach (var host in new IAsyncDisposable?[] { portal, tiling, geoApi })
+            if (host is not null)
+                await host.DisposeAsync();
+        if (Directory.Exists(tileCache))
+            Directory.Delete(tileCache, recursive: true);
+    }
+
+    /// <summary>A fresh page that records console errors and failed requests.</summary>
+    public async Task<PortalPage> OpenAsync(string path = "/map", int width = 1280, int height = 800)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        var page = await context.NewPageAsync();
+        var wrapper = new PortalPage(page, this);
+        page.Console += (_, message) => { if (message.Type == "error") wrapper.Errors.Add(message.Text); };
+        page.PageError += (_, error) => wrapper.Errors.Add(error);
+        await wrapper.GotoAsync(path);
+        return wrapper;
+    }
+
+    public async Task<JsonElement> UnitAsync(string code) => await GeoApi.GetFromJsonAsync<JsonElement>($"/api/units/{code}");
+
+    public async Task<JsonElement> ChildrenAsync(string code) =>
+        (await GeoApi.GetFromJsonAsync<JsonElement>($"/api/units/{code}/children")).GetProperty("children");
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "GridMap.slnx")))
+                return dir.FullName;
+        throw new DirectoryNotFoundException("GridMap.slnx not found above the test binaries.");
+    }
+}
+
+/// <summary>One browser page on the portal, with the waits the map needs (its render counter, never sleeps).</summary>
+public sealed class PortalPage(IPage page, PortalStack stack)
+{
+    public IPage Page { get; } = page;
+    public List<string> Errors { get; } = [];
+
+    public async Task GotoAsync(string path)
+    {
+        var before = await RenderCountAsync();
+        await Page.GotoAsync(stack.PortalUrl + path);
+        await WaitForMapAsync(before);
+    }
+
+    public async Task<int> RenderCountAsync()
+    {
+        try
+        {
+            return await Page.EvaluateAsync<int>("() => window.gridmap ? window.gridmap.renderCount : 0");
+        }
+        catch (PlaywrightException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>Waits until the map has finished drawing more often than <paramref name="after"/> times.</summary>
+    public async Task WaitForMapAsync(int after = 0) =>
+        await Page.WaitForFunctionAsync("n => window.gridmap && window.gridmap.renderCount > n", after, new PageWaitForFunctionOptions { Timeout = 30_000 });
+
+    /// <summary>Waits for the panel to show a unit (and the map to draw it).</summary>
+    public async Task WaitForUnitAsync(string code, string name, int renderBefore)
+    {
+        var suffix = code == "14" ? "/map" : $"/map/{code}";
+        await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == suffix, new PageWaitForURLOptions { Timeout = 30_000 });
+        await Assertions.Expect(Page.GetByTestId("unit-name")).ToHaveTextAsync(name, new LocatorAssertionsToHaveTextOptions { Timeout = 30_000 });
+        await WaitForMapAsync(renderBefore);
+        await Page.WaitForFunctionAsync("code => window.gridmap.shown === code", code, new PageWaitForFunctionOptions { Timeout = 30_000 });
+    }
+
+    /// <summary>Clicks the map where a lon/lat is drawn now.</summary>
+    public async Task ClickMapAtAsync(double lon, double lat)
+    {
+        var pixel = await Page.EvaluateAsync<double[]>("([lon, lat]) => window.gridmap.pixelOf(lon, lat)", new[] { lon, lat });
+        var box = await Page.GetByTestId("map").BoundingBoxAsync();
+        await Page.Mouse.ClickAsync((float)(box!.X + pixel[0]), (float)(box.Y + pixel[1]));
+    }
+
+    public async Task ScreenshotAsync(string name) =>
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(PortalStack.Screenshots, name + ".png") });
+
+    public async Task<string> BreadcrumbAsync() =>
+        string.Join(" › ", await Page.GetByTestId("breadcrumb").Locator("a, .current").AllInnerTextsAsync());
+}
