@@ -34,6 +34,20 @@ public class GridsApiTests(GeoApiFixture api) : IClassFixture<GeoApiFixture>
         Assert.Equal(System.Text.Json.JsonValueKind.Null, feature.GetProperty("properties").GetProperty("manager").ValueKind);
     }
 
+    [Fact]
+    public async Task Vacant_grids_come_as_points_province_wide_or_within_a_unit()
+    {
+        var all = await api.GetJsonAsync("/api/grids/vacant");
+        Assert.Equal("FeatureCollection", all.GetProperty("type").GetString());
+        Assert.Equal(735, all.GetProperty("features").GetArrayLength());
+        Assert.All(all.GetProperty("features").EnumerateArray(), f => Assert.Equal("Point", f.GetProperty("geometry").GetProperty("type").GetString()));
+        var zhangzi = await api.GetJsonAsync("/api/grids/vacant?within=140428");
+        Assert.Equal(0, zhangzi.GetProperty("features").GetArrayLength());
+        var city = await api.GetJsonAsync("/api/grids/vacant?within=1404");
+        Assert.Equal(await api.Province.ScalarAsync<int>("SELECT vacant_count FROM unit_grid_summary WHERE unit_code = '1404'"), city.GetProperty("features").GetArrayLength());
+        await api.GetJsonAsync("/api/grids/vacant?within=abc", 400);
+    }
+
     [Theory]
     [InlineData("/api/grids/140428", 400)]
     [InlineData("/api/grids/14042810020100x", 400)]

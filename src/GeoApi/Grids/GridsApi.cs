@@ -14,6 +14,9 @@ public static class GridsApi
 
     public static IEndpointRouteBuilder MapGridsApi(this IEndpointRouteBuilder app)
     {
+        app.MapGet("/api/grids/vacant", GetVacant).WithTags("Grids")
+            .WithSummary("Label points of the grids without a manager, optionally within a unit (?within=140428), as GeoJSON.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         app.MapGet("/api/grids/{code}", GetGrid).WithTags("Grids")
             .WithSummary("One grid as a GeoJSON Feature: code, village, manager (phone masked) or vacant, area, neighbours.")
             .Produces<GridFeature>(StatusCodes.Status200OK, GeoJsonMediaType)
@@ -55,6 +58,14 @@ public static class GridsApi
         if (await grids.GetAsync(parsed, ct) is not { } grid)
             return ApiProblems.NotFound($"No grid has the code {parsed}.");
         return TypedResults.Json(ToFeature(grid), contentType: GeoJsonMediaType);
+    }
+
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetVacant(string? within, GridStore grids, CancellationToken ct)
+    {
+        var unit = AdminCode.Parse("14");
+        if (within is not null && !CodeRoute.TryParse(within, out unit, out var problem))
+            return problem!;
+        return TypedResults.Content(await grids.GetVacantPointsAsync(unit, ct), GeoJsonMediaType);
     }
 
     public static GridFeature ToFeature(GridView grid)

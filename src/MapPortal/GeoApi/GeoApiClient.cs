@@ -64,11 +64,17 @@ public sealed class GeoApiClient(HttpClient http)
         GetAsync<LocateResultDto>(FormattableString.Invariant($"api/locate?lon={lon:R}&lat={lat:R}"), ct);
 
     /// <summary>The outline as GeoJSON text, handed to the map as is.</summary>
-    public async Task<ApiResult<string>> GetGeometryAsync(string code, CancellationToken ct = default)
+    public Task<ApiResult<string>> GetGeometryAsync(string code, CancellationToken ct = default) =>
+        GetTextAsync($"api/units/{Uri.EscapeDataString(code)}/geometry", ct);
+
+    /// <summary>Vacant grids' label points in the whole province, as GeoJSON text for the map.</summary>
+    public Task<ApiResult<string>> GetVacantPointsAsync(CancellationToken ct = default) => GetTextAsync("api/grids/vacant", ct);
+
+    private async Task<ApiResult<string>> GetTextAsync(string path, CancellationToken ct)
     {
         try
         {
-            using var response = await http.GetAsync($"api/units/{Uri.EscapeDataString(code)}/geometry", ct);
+            using var response = await http.GetAsync(path, ct);
             return response.IsSuccessStatusCode
                 ? new(await response.Content.ReadAsStringAsync(ct), null)
                 : new(null, await TryReadProblem(response, ct) ?? $"GeoApi answered {(int)response.StatusCode}.");

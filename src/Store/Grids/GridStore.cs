@@ -51,6 +51,14 @@ public sealed class GridStore(NpgsqlDataSource dataSource, UnitStore units)
         return neighbours;
     }
 
+    /// <summary>The vacant grids under a unit as a GeoJSON FeatureCollection of label points.</summary>
+    public async Task<string> GetVacantPointsAsync(AdminCode within, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand(SqlResource.Get("Grids/VacantPoints.sql"));
+        command.Parameters.AddWithValue("prefix", within.Value + "%");
+        return (string)(await command.ExecuteScalarAsync(ct))!;
+    }
+
     /// <summary>The code of the grid covering a point (CGCS2000 lon/lat), or null outside every grid.</summary>
     public async Task<AdminCode?> LocateAsync(double lon, double lat, CancellationToken ct = default)
     {

@@ -70,9 +70,14 @@ public sealed class PortalStack : IAsyncLifetime
     }
 
     /// <summary>A fresh page that records console errors and failed requests.</summary>
-    public async Task<PortalPage> OpenAsync(string path = "/map", int width = 1280, int height = 800)
+    public async Task<PortalPage> OpenAsync(string path = "/map", int width = 1280, int height = 800, Geolocation? position = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            Geolocation = position,
+            Permissions = position is null ? [] : ["geolocation"],
+        });
         var page = await context.NewPageAsync();
         var wrapper = new PortalPage(page, this);
         page.Console += (_, message) => { if (message.Type == "error") wrapper.Errors.Add(message.Text); };

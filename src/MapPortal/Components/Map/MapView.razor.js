@@ -66,12 +66,18 @@ export function createMap(element, positionElement, options, dotnet) {
     style: new ol.style.Style({ stroke: new ol.style.Stroke({ color: "#f59e0b", width: 3 }), fill: new ol.style.Fill({ color: "rgba(245,158,11,0.08)" }) }),
     zIndex: 4,
   });
+  const vacantPoints = new ol.layer.Vector({
+    source: new ol.source.Vector(),
+    style: new ol.style.Style({ image: new ol.style.Circle({ radius: 4, fill: new ol.style.Fill({ color: "#e5484d" }),
+      stroke: new ol.style.Stroke({ color: "#ffffff", width: 1 }) }) }),
+    visible: false, zIndex: 5,
+  });
   const layers = { admin, grids, png };
 
   const extent = ol.proj.transformExtent(options.extent, "EPSG:4326", "EPSG:3857");
   const map = new ol.Map({
     target: element,
-    layers: [png, grids, admin, highlight],
+    layers: [png, grids, admin, highlight, vacantPoints],
     view: new ol.View({ center: ol.extent.getCenter(extent), zoom: 6, minZoom: 4, maxZoom: 19, extent: ol.extent.buffer(extent, 300000) }),
     controls: ol.control.defaults.defaults({ attributionOptions: { collapsible: true } }).extend([
       new ol.control.ScaleLine(),
@@ -113,7 +119,21 @@ export function createMap(element, positionElement, options, dotnet) {
       map.getView().fit(target, { padding: [30, 30, 30, 30], duration: animate ? 500 : 0, maxZoom: 17 });
     },
     setLayerVisible(name, visible) { layers[name]?.setVisible(visible); },
-    setVacancyMode(on) { state.vacancy = on; grids.changed(); },
+    setVacancyMode(on) { state.vacancy = on; vacantPoints.setVisible(on); grids.changed(); },
+    // Vacant grids as dots, so the vacancy view shows them at every zoom, also where grids are too small to see.
+    setVacantPoints(geojson) {
+      vacantPoints.getSource().clear();
+      vacantPoints.getSource().addFeatures(new ol.format.GeoJSON().readFeatures(geojson, { featureProjection: "EPSG:3857" }));
+    },
     dispose() { map.setTarget(undefined); },
   };
+}
+
+// The browser's position (lon, lat), or null when it is not available or not allowed.
+export function currentPosition() {
+  return new Promise(resolve => {
+    if (!navigator.geolocation) return resolve(null);
+    navigator.geolocation.getCurrentPosition(
+      p => resolve([p.coords.longitude, p.coords.latitude]), () => resolve(null), { timeout: 10000 });
+  });
 }
