@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Benchmarks with their yardsticks, in one run: ./bench.sh tiles [extra gridmap bench options, e.g. --seed]
-# Installs nginx, wrk, MapServer 8 (cgi-mapserver) and spawn-fcgi from Debian, starts the private PostGIS cluster
-# (loading the province if needed), a tiling service with its own empty cache, MapServer over FastCGI and nginx,
-# then runs `gridmap bench tiles` and stops what it started.
+# Benchmarks with their yardsticks, in one run:
+#   ./bench.sh tiles  [--seed] [--only mvt|lowzoom|cached|png|seed] [--duration S]
+#   ./bench.sh portal [--runs N]
+# tiles: installs nginx, wrk, MapServer 8 (cgi-mapserver) and spawn-fcgi from Debian, starts the private PostGIS
+# cluster (loading the province if needed), a tiling service with its own empty cache, MapServer over FastCGI and
+# nginx, then runs `gridmap bench tiles`. portal: starts GeoApi, tiles and the portal and times them in headless
+# Chromium with `gridmap bench portal`. Either way it stops what it started.
 set -euo pipefail
 source "$(dirname "$0")/scripts/common.sh"
 cd "$GM_ROOT"
-[ "${1:-}" = tiles ] || gm_die "usage: ./bench.sh tiles [--seed] [--samples N] [--duration S]"
-shift
+mode="${1:-}"
+case "$mode" in tiles|portal) shift ;; *) gm_die "usage: ./bench.sh tiles|portal [options of gridmap bench]" ;; esac
 
 gm_install_deps
-gm_install_packages nginx wrk cgi-mapserver spawn-fcgi
+if [ "$mode" = tiles ]; then gm_install_packages nginx wrk cgi-mapserver spawn-fcgi; else gm_install_packages chromium; fi
 gm_start_postgres pg "${GRIDMAP_PG_PORT:-55432}"
 gm_build Release
 CLI="dotnet src/Cli/bin/Release/net10.0/gridmap.dll"
@@ -31,7 +34,22 @@ cleanup() {
 }
 trap cleanup EXIT
 
-TILES_PORT=18082; WEB_PORT=18083; FCGI_PORT=18090
+TILES_PORT=18082; WEB_PORT=18083; FCGI_PORT=18090; API_PORT=18081; PORTAL_PORT=18080
+
+wait_for() { for _ in $(seq 1 120); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.5; done; gm_die "$1 did not come up"; }
+
+if [ "$mode" = portal ]; then
+  ( cd src/GeoApi && exec dotnet bin/Release/net10.0/GridMap.GeoApi.dll --urls "http://127.0.0.1:$API_PORT" ) >"$work/geoapi.log" 2>&1 &
+  pids+=($!)
+  ( cd src/Tiling && exec dotnet bin/Release/net10.0/GridMap.Tiling.dll --urls "http://127.0.0.1:$TILES_PORT" --Tiling:CacheDirectory="$work/tiles" ) >"$work/tiling.log" 2>&1 &
+  pids+=($!)
+  ( cd src/MapPortal && exec dotnet bin/Release/net10.0/GridMap.MapPortal.dll --urls "http://127.0.0.1:$PORTAL_PORT" \
+      --GeoApi:BaseUrl="http://127.0.0.1:$API_PORT/" --GeoApi:TilesUrl="http://127.0.0.1:$TILES_PORT/" ) >"$work/portal.log" 2>&1 &
+  pids+=($!)
+  for port in $API_PORT $TILES_PORT $PORTAL_PORT; do wait_for "http://127.0.0.1:$port/health"; done
+  $CLI bench portal --url "http://127.0.0.1:$PORTAL_PORT" --geoapi "http://127.0.0.1:$API_PORT" "$@"
+  exit 0
+fi
 pg_host=127.0.0.1; pg_port="${GRIDMAP_PG_PORT:-55432}"
 
 # MapServer 8: the same grids table and a comparable style (staffed / vacant fill, outline).
@@ -115,7 +133,7 @@ nginx -c "$work/nginx/nginx.conf"
 ( cd src/Tiling && exec dotnet bin/Release/net10.0/GridMap.Tiling.dll --urls "http://127.0.0.1:$TILES_PORT" \
     --Tiling:CacheDirectory="$work/tiles" --Tiling:AllowCacheAdmin=true ) >"$work/tiling.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$TILES_PORT/health" >/dev/null 2>&1 && break; sleep 0.5; done
+wait_for "http://127.0.0.1:$TILES_PORT/health"
 
 $CLI bench tiles --url "http://127.0.0.1:$TILES_PORT" --static-dir "$work/static" --static-url "http://127.0.0.1:$WEB_PORT/static" \
   --mapserver-url "http://127.0.0.1:$WEB_PORT/mapserv?map=GRIDS" "$@"

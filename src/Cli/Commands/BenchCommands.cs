@@ -34,6 +34,15 @@ internal static class BenchCommands
             await new TileBenchmark(dataSource, http, options, Console.Out).RunAsync(ct);
             return 0;
         });
-        return new Command("bench", "Benchmarks (commands, never timed tests).") { tiles };
+        var portalUrl = new Option<string>("--url") { Description = "The map portal.", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
+        var geoApiUrl = new Option<string>("--geoapi") { Description = "GeoApi (to choose the drill path).", DefaultValueFactory = _ => "http://127.0.0.1:8081" };
+        var runs = new Option<int>("--runs") { Description = "Fresh browser contexts to time.", DefaultValueFactory = _ => 5 };
+        var portal = new Command("portal", "First map paint and drill-step times of the portal in headless Chromium (/usr/bin/chromium).") { portalUrl, geoApiUrl, runs };
+        portal.SetAction(async (result, ct) =>
+        {
+            await new PortalBenchmark(result.GetValue(portalUrl)!.TrimEnd('/'), result.GetValue(geoApiUrl)!, result.GetValue(runs), Console.Out).RunAsync(ct);
+            return 0;
+        });
+        return new Command("bench", "Benchmarks (commands, never timed tests).") { tiles, portal };
     }
 }

@@ -95,6 +95,7 @@ export function createMap(element, positionElement, options, dotnet) {
   // Tests and benchmarks wait on these: frames fully drawn, and which unit the settled view shows.
   map.on("rendercomplete", () => {
     window.gridmap.renderCount++;
+    window.gridmap.firstRenderAt ??= performance.now();
     if (!map.getView().getAnimating()) window.gridmap.shown = state.shown;
   });
   map.on("singleclick", e => {
