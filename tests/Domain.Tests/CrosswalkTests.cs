@@ -55,7 +55,7 @@ public class CrosswalkTests
     [Fact]
     public void The_repository_crosswalk_covers_the_known_2013_changes()
     {
-        var path = Path.Combine(RepositoryRoot(), "data", "boundaries", "crosswalk-2023-to-2013.csv");
+        var path = Path.Combine(Testing.RepositoryRoot.Path, "data", "boundaries", "crosswalk-2023-to-2013.csv");
         var rules = DivisionCrosswalk.ParseCsv(File.ReadLines(path));
         string CountyOf(string code2023) => rules.Single(r => r.Code2023 == code2023).County2013;
         Assert.Equal("140421", CountyOf("140404")); // 上党区 ← 长治县
@@ -68,13 +68,5 @@ public class CrosswalkTests
         Assert.Equal("140602", CountyOf("140671"));
         Assert.Equal("140922", CountyOf("140971"));
         Assert.Equal("140371", CountyOf("140311400"));
-    }
-
-    internal static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "GridMap.slnx")))
-                return dir.FullName;
-        throw new DirectoryNotFoundException("GridMap.slnx not found above the test binaries.");
     }
 }

@@ -56,7 +56,7 @@ public class LoaderTests
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Repository.Root,
+            WorkingDirectory = RepositoryRoot.Path,
         };
         using var process = Process.Start(start)!;
         var output = new List<string>();

@@ -14,7 +14,7 @@ public class MigrationTests
         var first = Migrator.Migrate(db.ConnectionString);
         var second = Migrator.Migrate(db.ConnectionString);
 
-        Assert.Equal(Directory.GetFiles(Path.Combine(Repository.Root, "db", "migrations"), "*.sql").Length, first.Count);
+        Assert.Equal(Directory.GetFiles(Path.Combine(RepositoryRoot.Path, "db", "migrations"), "*.sql").Length, first.Count);
         Assert.Equal(first.Order(StringComparer.Ordinal), first);
         Assert.Empty(second);
         await using var connection = new NpgsqlConnection(db.ConnectionString);

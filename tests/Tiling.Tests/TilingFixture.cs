@@ -61,17 +61,7 @@ public sealed class TilingFixture : IAsyncLifetime
 
 internal static class Fixtures
 {
-    public static string Root { get; } = Find();
-
-    public static string Tiles => Path.Combine(Root, "tests", "fixtures", "tiles");
-
-    private static string Find()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "GridMap.slnx")))
-                return dir.FullName;
-        throw new DirectoryNotFoundException("GridMap.slnx not found above the test binaries.");
-    }
+    public static string Tiles => Path.Combine(RepositoryRoot.Path, "tests", "fixtures", "tiles");
 
     /// <summary>Compares text with a snapshot file; GRIDMAP_UPDATE_SNAPSHOTS=1 rewrites the file instead.</summary>
     public static void MatchSnapshot(string name, string actual)

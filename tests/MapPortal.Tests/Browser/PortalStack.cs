@@ -22,7 +22,7 @@ public sealed class PortalStack : IAsyncLifetime
     public string PortalUrl { get; private set; } = "";
     public HttpClient GeoApi { get; private set; } = null!;
 
-    public static string Screenshots { get; } = Path.Combine(FindRoot(), "artifacts", "screenshots");
+    public static string Screenshots { get; } = Path.Combine(RepositoryRoot.Path, "artifacts", "screenshots");
 
     public async Task InitializeAsync()
     {
@@ -90,14 +90,6 @@ public sealed class PortalStack : IAsyncLifetime
 
     public async Task<JsonElement> ChildrenAsync(string code) =>
         (await GeoApi.GetFromJsonAsync<JsonElement>($"/api/units/{code}/children")).GetProperty("children");
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "GridMap.slnx")))
-                return dir.FullName;
-        throw new DirectoryNotFoundException("GridMap.slnx not found above the test binaries.");
-    }
 }
 
 /// <summary>One browser page on the portal, with the waits the map needs (its render counter, never sleeps).</summary>

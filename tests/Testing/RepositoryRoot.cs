@@ -1,0 +1,15 @@
+namespace GridMap.Testing;
+
+/// <summary>The checkout the tests run from (the folder holding GridMap.slnx), for fixtures, data and artifacts.</summary>
+public static class RepositoryRoot
+{
+    public static string Path { get; } = Find();
+
+    private static string Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "GridMap.slnx")))
+                return dir.FullName;
+        throw new DirectoryNotFoundException("GridMap.slnx not found above the test binaries.");
+    }
+}
