@@ -111,6 +111,7 @@ public class DrillDownTests(PortalStack stack)
     public async Task The_map_canvas_is_drawn_from_our_own_tiles()
     {
         var portal = await stack.OpenAsync("/map/140428");
+        await portal.WaitForUnitAsync("140428", "长子县", 0);
         // Count pixels that differ from the plain background on the map's canvases.
         var drawn = await portal.Page.EvaluateAsync<int>("""
             () => {
