@@ -7,10 +7,13 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddGridMapStore(builder.Configuration, "gridmap-tiling");
 builder.Services.AddTiling(builder.Configuration);
 builder.Services.AddProblemDetails();
+builder.Services.AddCors();
 
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+// Tiles, TileJSON and the style are public and read by map clients on other origins (the portal), errors included.
+app.UseCors(cors => cors.AllowAnyOrigin().WithMethods("GET").WithExposedHeaders("ETag", "X-Cache"));
 app.MapDatabaseHealth("tiling");
 app.MapTilesApi();
 app.MapStyleApi();

@@ -28,6 +28,19 @@ public class TileJsonTests(TilingFixture tiling) : IClassFixture<TilingFixture>
         Assert.Contains(style.GetProperty("layers").EnumerateArray(), l => l.GetProperty("id").GetString() == "grids-fill");
     }
 
+    [Theory]
+    [InlineData("/tiles/grids/12/3332/1606.mvt", 200)]
+    [InlineData("/tiles/grids.json", 200)]
+    [InlineData("/tiles/grids/99/0/0.mvt", 400)]
+    public async Task Other_origins_may_read_tiles_and_their_errors(string path, int status)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Origin", "http://portal.example");
+        using var response = await tiling.Client.SendAsync(request);
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("*", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+    }
+
     [Fact]
     public async Task Health_answers_with_the_grid_count()
     {

@@ -14,7 +14,6 @@ public static class StyleApi
     {
         app.MapGet("/styles/default.json", (HttpContext http, IOptions<TilingOptions> options) =>
         {
-            http.Response.Headers.AccessControlAllowOrigin = "*";
             return TypedResults.Text(Build(TilesApi.BaseUrl(http, options.Value)).ToJsonString(), "application/json");
         });
         return app;

@@ -75,7 +75,6 @@ public static class TilesApi
     {
         if (TileLayers.Find(layer) is not { } definition)
             return TypedResults.Problem(title: "Unknown tile layer", detail: $"There is no tile layer '{layer}'.", statusCode: 404);
-        http.Response.Headers.AccessControlAllowOrigin = "*";
         return TypedResults.Json(TileJson.For(definition, BaseUrl(http, options.Value)), contentType: "application/json");
     }
 
@@ -113,7 +112,6 @@ public sealed class TileResult(CachedTile tile, bool hit, string contentType) : 
     {
         var options = http.RequestServices.GetRequiredService<IOptions<TilingOptions>>().Value;
         var headers = http.Response.Headers;
-        headers.AccessControlAllowOrigin = "*";
         headers.CacheControl = $"public, max-age={options.MaxAgeSeconds}";
         headers.ETag = tile.ETag;
         headers.Vary = "Accept-Encoding";
