@@ -31,8 +31,4 @@ public sealed class TilingOptions
 
     /// <summary>Allows POST /tiles/cache/clear (benchmarks only; leave off in production).</summary>
     public bool AllowCacheAdmin { get; set; }
-
-    /// <summary>Tiles above this zoom are never invalidated by enumeration of the tile grid but by scanning the cache.</summary>
-    [Range(0, 22)]
-    public int InvalidationEnumerationLimitZoom { get; set; } = 22;
 }

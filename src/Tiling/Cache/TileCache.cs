@@ -206,7 +206,7 @@ public sealed class TileCache : IAsyncDisposable
         {
             var grown = new Envelope(area3857.EnvelopeInternal);
             grown.ExpandBy(new TileCoordinate(z, 0, 0).SizeMetres * bufferPixels / extent);
-            IEnumerable<TileCoordinate> tiles = TileRangeCount(grown, z) <= 4096 && z <= options.InvalidationEnumerationLimitZoom
+            IEnumerable<TileCoordinate> tiles = TileRangeCount(grown, z) <= 4096
                 ? TileCoordinate.Covering(grown, z)
                 : CachedTiles(layer, z);
             foreach (var tile in tiles)
