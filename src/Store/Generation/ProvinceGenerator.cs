@@ -137,7 +137,9 @@ public sealed class ProvinceGenerator(DivisionSource source, GenerationTargets t
         var cells = VoronoiPartitioner.Partition(parent, children.Count, random, hotspot).ToList();
 
         var urbanCells = cells.OrderBy(c => c.Site.Distance(seat)).Take(urbanCount).ToList();
-        var ruralCells = cells.Except(urbanCells).ToList();
+        // By reference: a record's value equality would compare geometries vertex by vertex.
+        var urbanSet = urbanCells.ToHashSet(ReferenceEqualityComparer.Instance);
+        var ruralCells = cells.Where(c => !urbanSet.Contains(c)).ToList();
         var readingOrder = GridNumbering.Assign([.. ruralCells.Select(c => (Geometry)c.Geometry)]);
         ruralCells = [.. ruralCells.Select((c, i) => (c, i)).OrderBy(t => readingOrder[t.i]).Select(t => t.c)];
 
