@@ -4,6 +4,7 @@ using GridMap.Store.Search;
 using GridMap.Store.Units;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -37,6 +38,9 @@ public static class StoreServices
         services.AddSingleton<DatabaseHealth>();
         services.AddSingleton<Tiles.VectorTileStore>();
         services.AddSingleton<Features.FeatureStore>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<Audit.AuditLog>();
+        services.AddSingleton<Residents.ResidentStore>();
         return services;
     }
 

@@ -14,6 +14,8 @@ public static class CommandTree
         root.Subcommands.Add(StatsCommand.Build());
         root.Subcommands.Add(TilesCommands.Build());
         root.Subcommands.Add(BenchCommands.Build());
+        root.Subcommands.Add(AccountsCommands.Build());
+        root.Subcommands.Add(AuditCommands.Build());
         return root;
     }
 }

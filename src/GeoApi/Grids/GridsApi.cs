@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using GridMap.Domain.Codes;
 using GridMap.GeoApi.Infrastructure;
 using GridMap.Store.Grids;
+using GridMap.Store.Residents;
 using GridMap.Store.Units;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NetTopologySuite.Geometries;
@@ -47,9 +48,13 @@ public static class GridsApi
         int Households,
         IReadOnlyList<string> Neighbours,
         double[] LabelPoint,
-        bool Synthetic);
+        bool Synthetic)
+    {
+        /// <summary>Register counts (buildings, households, people living in the grid); aggregates, no personal data.</summary>
+        public GridPopulation? Population { get; init; }
+    }
 
-    public static async Task<Results<JsonHttpResult<GridFeature>, ProblemHttpResult>> GetGrid(string code, GridStore grids, CancellationToken ct)
+    public static async Task<Results<JsonHttpResult<GridFeature>, ProblemHttpResult>> GetGrid(string code, GridStore grids, ResidentStore residents, CancellationToken ct)
     {
         if (!CodeRoute.TryParse(code, out var parsed, out var problem))
             return problem!;
@@ -57,7 +62,9 @@ public static class GridsApi
             return ApiProblems.BadRequest($"{parsed} is a {parsed.Level.Slug()} code; a grid code has 15 digits (use /api/units/{parsed} for units).");
         if (await grids.GetAsync(parsed, ct) is not { } grid)
             return ApiProblems.NotFound($"No grid has the code {parsed}.");
-        return TypedResults.Json(ToFeature(grid), contentType: GeoJsonMediaType);
+        var feature = ToFeature(grid);
+        feature = feature with { Properties = feature.Properties with { Population = await residents.GetGridPopulationAsync(parsed, ct) } };
+        return TypedResults.Json(feature, contentType: GeoJsonMediaType);
     }
 
     public static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetVacant(string? within, GridStore grids, CancellationToken ct)

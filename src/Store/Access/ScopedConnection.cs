@@ -28,7 +28,13 @@ public sealed class ScopedConnection : IAsyncDisposable
             var transaction = await connection.BeginTransactionAsync(ct);
             await using var batch = new NpgsqlBatch(connection, transaction)
             {
-                BatchCommands = { new("SET LOCAL ROLE gridmap_scoped"), new("SELECT set_config('gridmap.scope', $1, true)") },
+                BatchCommands =
+                {
+                    new("SET LOCAL ROLE gridmap_scoped"),
+                    new("SELECT set_config('gridmap.scope', $1, true)"),
+                    // Scope prefixes and search patterns vary per call; a generic plan would give up the indexes.
+                    new("SET LOCAL plan_cache_mode = force_custom_plan"),
+                },
             };
             batch.BatchCommands[1].Parameters.Add(new NpgsqlParameter<string> { TypedValue = caller.Scope.Value });
             await batch.ExecuteNonQueryAsync(ct);

@@ -1,0 +1,76 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GridMap.Store.Accounts;
+
+/// <summary>
+/// "Authorization: Bearer &lt;token&gt;" checked against <c>auth_token</c>. A checked token is remembered for a few
+/// seconds so a map's burst of tile requests costs one lookup; revocation takes effect within that time.
+/// </summary>
+public sealed class TokenAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
+    AccountStore accounts, IMemoryCache cache)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "Bearer";
+    private static readonly TimeSpan Remember = TimeSpan.FromSeconds(15);
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return AuthenticateResult.NoResult();
+        var token = header["Bearer ".Length..].Trim();
+        if (token.Length is < 20 or > 100)
+            return AuthenticateResult.Fail("Malformed bearer token.");
+        var key = "token:" + token;
+        if (!cache.TryGetValue(key, out Account? account))
+        {
+            account = await accounts.FindByTokenAsync(token, Context.RequestAborted);
+            cache.Set(key, account, Remember);
+        }
+        if (account is null)
+            return AuthenticateResult.Fail("The token is unknown, expired or revoked.");
+        var identity = new ClaimsIdentity(CallerClaims.For(account), SchemeName, ClaimTypes.Name, ClaimTypes.Role);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        WriteProblem(StatusCodes.Status401Unauthorized, "Sign in first", "This needs an account: POST /api/auth/token with a username and password, then send Authorization: Bearer <token>.");
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        WriteProblem(StatusCodes.Status403Forbidden, "Forbidden", "Your role does not allow this.");
+
+    private async Task WriteProblem(int status, string title, string detail)
+    {
+        Response.StatusCode = status;
+        if (status == 401)
+            Response.Headers.WWWAuthenticate = "Bearer";
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Instance = Request.Path.Value };
+        if (Context.RequestServices.GetService<IProblemDetailsService>() is { } problems
+            && await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = Context, ProblemDetails = problem }))
+            return;
+        await Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", Context.RequestAborted);
+    }
+}
+
+public static class TokenAuthenticationSetup
+{
+    /// <summary>Bearer-token authentication for an API or tile host, with the account store it reads.</summary>
+    public static IServiceCollection AddGridMapTokenAuthentication(this IServiceCollection services)
+    {
+        services.AddMemoryCache();
+        services.AddSingleton<AccountStore>();
+        services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization();
+        return services;
+    }
+}
