@@ -1,3 +1,4 @@
+using GridMap.Domain.Access;
 using GridMap.GeoApi.Infrastructure;
 using GridMap.Store.Residents;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -31,7 +32,10 @@ public static class BuildingsApi
             return ApiProblems.BadRequest("The search text has control characters.");
         if (limit is < 1 or > ResidentStore.MaxSearchResults)
             return ApiProblems.BadRequest($"limit is between 1 and {ResidentStore.MaxSearchResults}.");
-        return TypedResults.Ok(await residents.SearchAsync(RequestCaller.Get(http), query, limit ?? 20, ct));
+        var caller = RequestCaller.Get(http);
+        if (!caller.Holds(DataCategory.Buildings))
+            return ApiProblems.Forbidden("Your role does not read the building register.");
+        return TypedResults.Ok(await residents.SearchAsync(caller, query, limit ?? 20, ct));
     }
 
     public static async Task<Results<Ok<BuildingCard>, ProblemHttpResult>> Get(
@@ -41,7 +45,10 @@ public static class BuildingsApi
             return ApiProblems.BadRequest($"'{CodeRoute.Truncate(code)}' is not a building code: 20 digits, the grid code and a 5-digit sequence.");
         if (!RequestCaller.TryPurpose(purpose, required: false, out var stated, out var problem))
             return problem!;
-        return await residents.GetBuildingAsync(RequestCaller.Get(http), code, stated, ct) is { } card
+        var caller = RequestCaller.Get(http);
+        if (!caller.Holds(DataCategory.Buildings))
+            return ApiProblems.Forbidden("Your role does not read the building register.");
+        return await residents.GetBuildingAsync(caller, code, stated, ct) is { } card
             ? TypedResults.Ok(card)
             : ApiProblems.NotFound($"No building {code} in your area.");
     }

@@ -1,4 +1,4 @@
-using GridMap.Domain.Codes;
+using GridMap.Domain.Access;
 using GridMap.GeoApi.Infrastructure;
 using GridMap.Store.Residents;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -28,6 +28,8 @@ public static class PeopleApi
         return app;
     }
 
+    private static bool ReadsPeople(Caller caller) => caller.Holds(DataCategory.Residents) || caller.ReadableGroups.Count > 0;
+
     public sealed record UnmaskRequest(string? Purpose);
 
     public sealed record VisitRequest(DateOnly? VisitedOn, string? Note);
@@ -36,7 +38,10 @@ public static class PeopleApi
     {
         if (!RequestCaller.TryPurpose(purpose, required: false, out var stated, out var problem))
             return problem!;
-        return await residents.GetPersonAsync(RequestCaller.Get(http), id, stated, ct) is { } card
+        var caller = RequestCaller.Get(http);
+        if (!ReadsPeople(caller))
+            return ApiProblems.Forbidden("Your role does not read personal data.");
+        return await residents.GetPersonAsync(caller, id, stated, ct) is { } card
             ? TypedResults.Ok(card)
             : ApiProblems.NotFound($"No person {id} in your area.");
     }
@@ -44,7 +49,7 @@ public static class PeopleApi
     public static async Task<Results<Ok<Unmasked>, ProblemHttpResult>> Unmask(long id, UnmaskRequest? body, HttpContext http, ResidentStore residents, CancellationToken ct)
     {
         var caller = RequestCaller.Get(http);
-        if (!caller.CanUnmask)
+        if (!ReadsPeople(caller) || !caller.CanUnmask)
             return ApiProblems.Forbidden("Your account may not unmask ID numbers or phones.");
         if (!RequestCaller.TryPurpose(body?.Purpose, required: true, out var stated, out var problem))
             return problem!;
@@ -57,6 +62,8 @@ public static class PeopleApi
         string? area, string? group, DateOnly? dueBefore, int? limit, string? purpose, HttpContext http, ResidentStore residents, CancellationToken ct)
     {
         var caller = RequestCaller.Get(http);
+        if (caller.ReadableGroups.Count == 0)
+            return ApiProblems.Forbidden("Your role reads no special-group records.");
         var unit = caller.Scope;
         if (area is not null && !CodeRoute.TryParse(area, out unit, out var codeProblem))
             return codeProblem!;
