@@ -1,4 +1,5 @@
 using GridMap.Store;
+using GridMap.Store.Accounts;
 using GridMap.Store.Database;
 using GridMap.Tiling;
 using GridMap.Tiling.Tiles;
@@ -8,12 +9,15 @@ builder.Services.AddGridMapStore(builder.Configuration, "gridmap-tiling");
 builder.Services.AddTiling(builder.Configuration);
 builder.Services.AddProblemDetails();
 builder.Services.AddCors();
+builder.Services.AddGridMapTokenAuthentication();
 
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 // Tiles, TileJSON and the style are public and read by map clients on other origins (the portal), errors included.
-app.UseCors(cors => cors.AllowAnyOrigin().WithMethods("GET").WithExposedHeaders("ETag", "X-Cache"));
+// Per-account layers (buildings) take a bearer token, so the Authorization header is allowed too.
+app.UseCors(cors => cors.AllowAnyOrigin().WithMethods("GET").WithHeaders("Authorization").WithExposedHeaders("ETag", "X-Cache"));
+app.UseAuthentication();
 app.MapDatabaseHealth("tiling");
 app.MapTilesApi();
 app.MapStyleApi();

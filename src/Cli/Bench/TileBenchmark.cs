@@ -86,7 +86,7 @@ internal sealed class TileBenchmark(NpgsqlDataSource dataSource, HttpClient tile
     {
         await ClearAsync(ct);
         var tileList = VectorTileStore.TilesOver(outline, 5, 9).ToList();
-        foreach (var layer in TileLayers.All)
+        foreach (var layer in TileLayers.Public)
         {
             var result = await LatencyRecorder.RunAsync(tileList, Workers, (t, token) => GetAsync($"tiles/{layer.Name}/{t.Z}/{t.X}/{t.Y}.mvt", token), ct);
             Say(string.Create(CultureInfo.InvariantCulture,

@@ -33,8 +33,8 @@ internal static class TilesCommands
         };
         command.SetAction(async (result, ct) =>
         {
-            if (TileLayers.Find(result.GetValue(layer)!) is not { } definition)
-                throw new ArgumentException($"Unknown layer '{result.GetValue(layer)}'; layers: {string.Join(", ", TileLayers.All.Select(l => l.Name))}.");
+            if (TileLayers.Find(result.GetValue(layer)!) is not { PerAccount: false } definition)
+                throw new ArgumentException($"Layer '{result.GetValue(layer)}' cannot be seeded; shared layers: {string.Join(", ", TileLayers.Public.Select(l => l.Name))}.");
             var (min, max) = (result.GetValue(minZoom), result.GetValue(maxZoom));
             if (min < 0 || max > 22 || min > max)
                 throw new ArgumentException("Zooms must satisfy 0 ≤ minzoom ≤ maxzoom ≤ 22.");

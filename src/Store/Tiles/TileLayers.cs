@@ -14,6 +14,12 @@ public sealed record VectorLayerInfo(string Id, string Description, int MinZoom,
 /// </summary>
 public sealed record TileLayerDefinition(string Name, string Description, int MinZoom, int MaxZoom, string SqlResource, IReadOnlyList<VectorLayerInfo> VectorLayers)
 {
+    /// <summary>
+    /// Tiles depend on who asks (their SQL takes @scope and @with_counts): served only to signed-in accounts, vector
+    /// only, never put in the shared cache.
+    /// </summary>
+    public bool PerAccount { get; init; }
+
     public string Sql => Database.SqlResource.Get(SqlResource);
 }
 
@@ -47,7 +53,24 @@ public static class TileLayers
             new VectorLayerInfo("grid_labels", "Grid label points from zoom 14", 14, 16, [new TileField("code", "String", "15-digit grid code")]),
         ]);
 
-    public static IReadOnlyList<TileLayerDefinition> All { get; } = [Admin, Grids];
+    public static readonly TileLayerDefinition Buildings = new(
+        "buildings", "Building footprints from zoom 15, only those in the requesting account's area", 15, 18, "Tiles/buildings.sql",
+        [
+            new VectorLayerInfo("buildings", "Building footprints (synthetic) of the account's area", 15, 18,
+            [
+                new TileField("code", "String", "20-digit building code (grid code + 5-digit sequence)"),
+                new TileField("grid", "String", "15-digit grid code"),
+                new TileField("use", "String", "residential, mixed, commercial, public or other"),
+                new TileField("floors", "Number", "Number of floors"),
+                new TileField("households", "Number", "Households living there; only for accounts that read residents"),
+            ]),
+        ])
+    { PerAccount = true };
+
+    public static IReadOnlyList<TileLayerDefinition> All { get; } = [Admin, Grids, Buildings];
+
+    /// <summary>The layers anyone may fetch, cache, seed and draw as PNG.</summary>
+    public static IReadOnlyList<TileLayerDefinition> Public { get; } = All.Where(l => !l.PerAccount).ToArray();
 
     /// <summary>Shanxi's extent in lon/lat (from the county polygons): tiles outside it are empty without asking PostGIS.</summary>
     public static readonly double[] DataBounds = [110.23, 34.58, 114.57, 40.74];

@@ -1,3 +1,4 @@
+using GridMap.Domain.Access;
 using GridMap.Domain.Tiles;
 using Npgsql;
 
@@ -8,10 +9,24 @@ public sealed class VectorTileStore(NpgsqlDataSource dataSource)
 {
     public async Task<byte[]> GetTileAsync(TileLayerDefinition layer, TileCoordinate tile, CancellationToken ct = default)
     {
+        if (layer.PerAccount)
+            throw new ArgumentException($"Layer {layer.Name} is drawn per account; pass the caller.", nameof(layer));
         await using var command = dataSource.CreateCommand(layer.Sql);
         command.Parameters.AddWithValue("z", tile.Z);
         command.Parameters.AddWithValue("x", tile.X);
         command.Parameters.AddWithValue("y", tile.Y);
+        return await command.ExecuteScalarAsync(ct) as byte[] ?? [];
+    }
+
+    /// <summary>A tile of a per-account layer: only what <paramref name="caller"/> may see.</summary>
+    public async Task<byte[]> GetTileAsync(TileLayerDefinition layer, TileCoordinate tile, Caller caller, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand(layer.Sql);
+        command.Parameters.AddWithValue("z", tile.Z);
+        command.Parameters.AddWithValue("x", tile.X);
+        command.Parameters.AddWithValue("y", tile.Y);
+        command.Parameters.AddWithValue("scope", caller.Scope.Value);
+        command.Parameters.AddWithValue("with_counts", caller.Holds(DataCategory.Residents));
         return await command.ExecuteScalarAsync(ct) as byte[] ?? [];
     }
 

@@ -1,4 +1,6 @@
 using GridMap.Domain;
+using GridMap.Domain.Access;
+using GridMap.Store.Accounts;
 using GridMap.Domain.Tiles;
 using GridMap.Store.Tiles;
 using GridMap.Tiling.Cache;
@@ -32,6 +34,8 @@ public static class TilesApi
             return TypedResults.Problem(title: "Tile service starting", detail: "The tile cache has not reached the database yet; retry shortly.", statusCode: 503);
 
         var definition = TileLayers.Find(key.Value.Layer)!;
+        if (definition.PerAccount)
+            return await GetAccountTileAsync(definition, key.Value, http, store, ct);
         if (key.Value.Format == TileFormat.Mvt && !MayHoldFeatures(definition, key.Value.Tile))
             return new TileResult(EmptyTile, true, MvtMediaType);
         var (tile, hit) = await cache.GetOrRenderAsync(key.Value, async token =>
@@ -46,6 +50,27 @@ public static class TilesApi
     }
 
     private static readonly CachedTile EmptyTile = new([]);
+
+    /// <summary>
+    /// A tile of a per-account layer: drawn for this caller's area and categories, never shared through the cache
+    /// (ETag/304 still spare the client the bytes).
+    /// </summary>
+    private static async Task<IResult> GetAccountTileAsync(TileLayerDefinition definition, TileKey key, HttpContext http, VectorTileStore store, CancellationToken ct)
+    {
+        if (key.Format != TileFormat.Mvt)
+            return TypedResults.Problem(title: "Invalid tile request", detail: $"Layer {definition.Name} is served as vector tiles (.mvt) only.", statusCode: 400);
+        if (http.User.ToCaller() is not { } caller)
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            return TypedResults.Problem(title: "Sign in first",
+                detail: $"Layer {definition.Name} shows only what your account may see: send Authorization: Bearer <token> (POST /api/auth/token on GeoApi).",
+                statusCode: 401);
+        }
+        if (!caller.Holds(DataCategory.Buildings))
+            return TypedResults.Problem(title: "Forbidden", detail: "Your role does not read the building register.", statusCode: 403);
+        var data = MayHoldFeatures(definition, key.Tile) ? await store.GetTileAsync(definition, key.Tile, caller, ct) : [];
+        return new TileResult(new CachedTile(data), false, MvtMediaType, perAccount: true);
+    }
 
     private static readonly NetTopologySuite.Geometries.Envelope DataExtent3857 = new(
         TileCoordinate.ToWebMercator(TileLayers.DataBounds[0], TileLayers.DataBounds[1]),
@@ -106,15 +131,15 @@ public static class TilesApi
 /// Writes a tile: 204 when empty, 304 when the client's ETag matches, otherwise the bytes (gzip when asked for
 /// vector tiles) with ETag, Cache-Control, CORS and whether the cache had it.
 /// </summary>
-public sealed class TileResult(CachedTile tile, bool hit, string contentType) : IResult
+public sealed class TileResult(CachedTile tile, bool hit, string contentType, bool perAccount = false) : IResult
 {
     public async Task ExecuteAsync(HttpContext http)
     {
         var options = http.RequestServices.GetRequiredService<IOptions<TilingOptions>>().Value;
         var headers = http.Response.Headers;
-        headers.CacheControl = $"public, max-age={options.MaxAgeSeconds}";
+        headers.CacheControl = perAccount ? "private, max-age=60" : $"public, max-age={options.MaxAgeSeconds}";
         headers.ETag = tile.ETag;
-        headers.Vary = "Accept-Encoding";
+        headers.Vary = perAccount ? "Accept-Encoding, Authorization" : "Accept-Encoding";
         headers["X-Cache"] = hit ? "HIT" : "MISS";
         if (http.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => t.Trim() == tile.ETag || t.Trim() == "*")))
         {
