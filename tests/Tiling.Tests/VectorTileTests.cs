@@ -137,7 +137,7 @@ public class VectorTileTests(TilingFixture tiling) : IClassFixture<TilingFixture
         var outline = await store.GetProvinceOutline3857Async();
         var largest = 0;
         foreach (var tile in VectorTileStore.TilesOver(outline, 5, 9))
-            foreach (var layer in TileLayers.All)
+            foreach (var layer in TileLayers.Public)
                 largest = Math.Max(largest, (await store.GetTileAsync(layer, tile)).Length);
         Assert.InRange(largest, 1, 500 * 1024);
     }
