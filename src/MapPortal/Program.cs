@@ -1,4 +1,5 @@
 using GridMap.MapPortal;
+using GridMap.MapPortal.Account;
 using GridMap.MapPortal.Components;
 using GridMap.MapPortal.GeoApi;
 
@@ -8,14 +9,18 @@ builder.WebHost.UseStaticWebAssets();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddGeoApiClient(builder.Configuration);
 builder.Services.AddPortalLocalization();
+builder.Services.AddPortalAuthentication();
 
 var app = builder.Build();
 if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/error", createScopeForErrors: true);
 app.UsePortalLocalization();
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapPortalHealth();
 app.MapCultureSwitch();
+app.MapAccountEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();

@@ -29,7 +29,7 @@ public sealed record LocateResultDto(double[] Point, LocateGridDto Grid, IReadOn
 public sealed record GridManagerDto(string Name, string PhoneMasked, DateOnly AppointedOn);
 
 public sealed record GridPropertiesDto(string Code, string Name, int Sequence, UnitRefDto Village, bool Vacant, GridManagerDto? Manager,
-    double AreaM2, int Households, IReadOnlyList<string> Neighbours);
+    double AreaM2, int Households, IReadOnlyList<string> Neighbours, GridPopulationDto? Population = null);
 
 public sealed record GridFeatureDto(string Id, GridPropertiesDto Properties);
 
@@ -82,6 +82,59 @@ public sealed class GeoApiClient(HttpClient http)
         catch (HttpRequestException e)
         {
             return new(null, $"GeoApi is unreachable ({e.Message}).");
+        }
+    }
+
+    public Task<ApiResult<TokenDto>> IssueTokenAsync(string username, string password, CancellationToken ct = default) =>
+        SendAsync<TokenDto>(HttpMethod.Post, "api/auth/token", null, new { username, password }, ct);
+
+    public Task<ApiResult<JsonElement>> LogoutAsync(string token, CancellationToken ct = default) =>
+        SendAsync<JsonElement>(HttpMethod.Post, "api/auth/logout", token, null, ct);
+
+    public Task<ApiResult<List<BuildingHitDto>>> SearchBuildingsAsync(string query, string token, CancellationToken ct = default) =>
+        SendAsync<List<BuildingHitDto>>(HttpMethod.Get, $"api/buildings/search?q={Uri.EscapeDataString(query)}", token, null, ct);
+
+    public Task<ApiResult<BuildingCardDto>> GetBuildingAsync(string code, string token, CancellationToken ct = default) =>
+        SendAsync<BuildingCardDto>(HttpMethod.Get, $"api/buildings/{Uri.EscapeDataString(code)}", token, null, ct);
+
+    public Task<ApiResult<UnmaskedDto>> UnmaskAsync(long personId, string purpose, string token, CancellationToken ct = default) =>
+        SendAsync<UnmaskedDto>(HttpMethod.Post, $"api/people/{personId}/unmask", token, new { purpose }, ct);
+
+    public Task<ApiResult<List<VisitDueDto>>> GetVisitsDueAsync(string token, int limit, CancellationToken ct = default) =>
+        SendAsync<List<VisitDueDto>>(HttpMethod.Get, $"api/special-groups?limit={limit}&purpose={Uri.EscapeDataString("visit list")}", token, null, ct);
+
+    public Task<ApiResult<AuditPageDto>> GetAuditAsync(string token, string? actor, long? before, CancellationToken ct = default) =>
+        SendAsync<AuditPageDto>(HttpMethod.Get,
+            $"api/audit?limit=50{(actor is { Length: > 0 } ? "&actor=" + Uri.EscapeDataString(actor) : "")}{(before is { } b ? $"&before={b}" : "")}", token, null, ct);
+
+    public Task<ApiResult<AuditVerificationDto>> VerifyAuditAsync(string token, CancellationToken ct = default) =>
+        SendAsync<AuditVerificationDto>(HttpMethod.Get, "api/audit/verify", token, null, ct);
+
+    /// <summary>A call on behalf of the signed-in person: their bearer token goes with it, GeoApi decides what they see.</summary>
+    private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, string? token, object? body, CancellationToken ct)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(method, path);
+            if (token is not null)
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            if (body is not null)
+                request.Content = JsonContent.Create(body);
+            using var response = await http.SendAsync(request, ct);
+            if (response.IsSuccessStatusCode)
+                return response.Content.Headers.ContentLength == 0
+                    ? new(default, null, (int)response.StatusCode)
+                    : new(await response.Content.ReadFromJsonAsync<T>(Json, ct), null, (int)response.StatusCode);
+            var problem = await TryReadProblem(response, ct);
+            return new(default, problem ?? $"GeoApi answered {(int)response.StatusCode} {response.ReasonPhrase}.", (int)response.StatusCode);
+        }
+        catch (HttpRequestException e)
+        {
+            return new(default, $"GeoApi is unreachable ({e.Message}).");
+        }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return new(default, "GeoApi did not answer in time.");
         }
     }
 

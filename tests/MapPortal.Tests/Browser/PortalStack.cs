@@ -10,7 +10,7 @@ namespace GridMap.MapPortal.Tests.Browser;
 /// The real thing for browser tests: GeoApi, the tiling service and the portal on Kestrel (ports chosen by the OS)
 /// over the generated province, and Debian's Chromium driven by Playwright.
 /// </summary>
-public sealed class PortalStack : IAsyncLifetime
+public class PortalStack : IAsyncLifetime
 {
     private HostFactory<GeoApiHost>? geoApi;
     private HostFactory<GridMap.Tiling.TilingHost>? tiling;
@@ -24,9 +24,12 @@ public sealed class PortalStack : IAsyncLifetime
 
     public static string Screenshots { get; } = Path.Combine(RepositoryRoot.Path, "artifacts", "screenshots");
 
+    /// <summary>The database the three hosts serve: the shared generated province unless a subclass brings its own.</summary>
+    protected virtual Task<string> DatabaseAsync() => TestDatabases.ProvinceAsync();
+
     public async Task InitializeAsync()
     {
-        var province = await TestDatabases.ProvinceAsync();
+        var province = await DatabaseAsync();
         geoApi = new HostFactory<GeoApiHost>(province);
         geoApi.UseKestrel(0);
         geoApi.StartServer();
@@ -57,7 +60,7 @@ public sealed class PortalStack : IAsyncLifetime
         Directory.CreateDirectory(Screenshots);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Browser is not null)
             await Browser.DisposeAsync();
@@ -70,7 +73,7 @@ public sealed class PortalStack : IAsyncLifetime
     }
 
     /// <summary>A fresh page that records console errors and failed requests.</summary>
-    public async Task<PortalPage> OpenAsync(string path = "/map", int width = 1280, int height = 800, Geolocation? position = null)
+    public async Task<PortalPage> OpenAsync(string path = "/map", int width = 1280, int height = 800, Geolocation? position = null, bool waitForMap = true)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -82,7 +85,10 @@ public sealed class PortalStack : IAsyncLifetime
         var wrapper = new PortalPage(page, this);
         page.Console += (_, message) => { if (message.Type == "error") wrapper.Errors.Add(message.Text); };
         page.PageError += (_, error) => wrapper.Errors.Add(error);
-        await wrapper.GotoAsync(path);
+        if (waitForMap)
+            await wrapper.GotoAsync(path);
+        else
+            await page.GotoAsync(PortalUrl + path);
         return wrapper;
     }
 

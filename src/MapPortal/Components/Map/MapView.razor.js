@@ -72,12 +72,26 @@ export function createMap(element, positionElement, options, dotnet) {
       stroke: new ol.style.Stroke({ color: "#ffffff", width: 1 }) }) }),
     visible: false, zIndex: 5,
   });
-  const layers = { admin, grids, png };
+  // Buildings come per account: each tile request carries the signed-in person's token.
+  const buildings = options.accessToken ? new ol.layer.VectorTile({
+    source: new ol.source.VectorTile({
+      format: new ol.format.MVT(), url: `${tiles}/tiles/buildings/{z}/{x}/{y}.mvt`, minZoom: 15, maxZoom: 18,
+      tileLoadFunction: (tile, url) => tile.setLoader((extent, resolution, projection) =>
+        fetch(url, { headers: { Authorization: `Bearer ${options.accessToken}` } })
+          .then(r => (r.status === 200 ? r.arrayBuffer() : null))
+          .then(data => tile.setFeatures(data ? tile.getFormat().readFeatures(data, { extent, featureProjection: projection }) : []))
+          .catch(() => tile.setState(3))),
+    }),
+    style: feature => fills(`b${state.prefix === feature.get("code")}`,
+      state.prefix === feature.get("code") ? "#f59e0b" : "#c9b18a", "#7a5c2e", 0.8),
+    minZoom: 14.5, zIndex: 3,
+  }) : null;
+  const layers = { admin, grids, png, buildings };
 
   const extent = ol.proj.transformExtent(options.extent, "EPSG:4326", "EPSG:3857");
   const map = new ol.Map({
     target: element,
-    layers: [png, grids, admin, highlight, vacantPoints],
+    layers: [png, grids, admin, ...(buildings ? [buildings] : []), highlight, vacantPoints],
     view: new ol.View({ center: ol.extent.getCenter(extent), zoom: 6, minZoom: 4, maxZoom: 19, extent: ol.extent.buffer(extent, 300000) }),
     controls: ol.control.defaults.defaults({ attributionOptions: { collapsible: true } }).extend([
       new ol.control.ScaleLine(),
@@ -116,6 +130,7 @@ export function createMap(element, positionElement, options, dotnet) {
       }
       admin.changed();
       grids.changed();
+      buildings?.changed();
       const target = ol.proj.transformExtent(bbox, "EPSG:4326", "EPSG:3857");
       map.getView().fit(target, { padding: [30, 30, 30, 30], duration: animate ? 500 : 0, maxZoom: 17 });
     },

@@ -1,0 +1,125 @@
+using System.Text.RegularExpressions;
+using GridMap.Store.Accounts;
+using GridMap.Testing;
+using Microsoft.Playwright;
+
+namespace GridMap.MapPortal.Tests.Browser;
+
+/// <summary>The portal over a database with the demo accounts and the known test population.</summary>
+public sealed class PeopleStack : PortalStack
+{
+    public PopulationFixture Population { get; } = new();
+
+    protected override async Task<string> DatabaseAsync()
+    {
+        await Population.InitializeAsync();
+        return Population.ConnectionString;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Population.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// Issue 5's "done when": a grid manager signs in on a phone-sized browser, finds a building of his grid by
+/// address, sees its households with masked ID numbers, cannot see the neighbouring grid's people, and the auditor
+/// sees the trail.
+/// </summary>
+public sealed partial class PeopleBrowserTests(PeopleStack stack) : IClassFixture<PeopleStack>
+{
+    private const int PhoneWidth = 390, PhoneHeight = 844;
+    private static readonly LocatorAssertionsToBeVisibleOptions Visible = new() { Timeout = 30_000 };
+
+    [GeneratedRegex(@"^\d{6}\*{8}\d{3}[\dX]$")]
+    private static partial Regex MaskedId();
+
+    private async Task<PortalPage> SignInAsync(string username, string path, int width = PhoneWidth, int height = PhoneHeight)
+    {
+        var page = await stack.OpenAsync(path, width, height, waitForMap: false);
+        await page.Page.WaitForURLAsync(new Regex("/login"), new PageWaitForURLOptions { Timeout = 30_000 });
+        await page.Page.GetByTestId("username").FillAsync(username);
+        await page.Page.GetByTestId("password").FillAsync(DemoAccounts.Password);
+        await page.Page.GetByTestId("sign-in").ClickAsync();
+        await page.Page.WaitForURLAsync(url => new Uri(url).PathAndQuery == path, new PageWaitForURLOptions { Timeout = 30_000 });
+        // The people pages hold a map: its first frame also means the circuit is interactive.
+        if (path.StartsWith("/people", StringComparison.Ordinal))
+            await page.WaitForMapAsync();
+        return page;
+    }
+
+    [Fact]
+    public async Task A_grid_manager_finds_a_building_by_address_and_sees_masked_households_on_a_phone()
+    {
+        var page = await SignInAsync("gridmanager", "/people");
+        var building = stack.Population.Buildings["A"];
+        await page.Page.GetByTestId("people-query").FillAsync("测试巷A九");
+        await page.Page.GetByTestId("people-search-button").ClickAsync();
+        var hit = page.Page.Locator($"[data-testid=hits] a[data-code='{building}']");
+        await Assertions.Expect(hit).ToBeVisibleAsync(Visible);
+        await hit.ClickAsync();
+
+        await Assertions.Expect(page.Page.GetByTestId("building-card")).ToHaveAttributeAsync("data-code", building, new() { Timeout = 30_000 });
+        var ids = page.Page.GetByTestId("id-number");
+        await Assertions.Expect(ids).ToHaveCountAsync(4, new() { Timeout = 30_000 });
+        Assert.All(await ids.AllInnerTextsAsync(), id => Assert.Matches(MaskedId(), id.Trim()));
+        await page.Page.WaitForFunctionAsync("code => window.gridmap && window.gridmap.shown === code", building, new() { Timeout = 30_000 });
+
+        var firstResident = page.Page.GetByTestId("resident").First;
+        var person = await firstResident.GetAttributeAsync("data-person");
+        await page.Page.GetByTestId("unmask").First.ClickAsync();
+        await page.Page.GetByTestId("unmask-purpose").FillAsync("入户核对 household check");
+        await page.Page.GetByTestId("unmask-confirm").ClickAsync();
+        await Assertions.Expect(firstResident.GetByTestId("id-number")).ToHaveTextAsync(new Regex(@"^\d{17}[\dX]$"), new() { Timeout = 30_000 });
+        await page.ScreenshotAsync("people-grid-manager-phone");
+        Assert.Empty(page.Errors);
+        Assert.Equal(1L, await stack.Population.ScalarAsync<long>(
+            "SELECT count(*) FROM audit_log WHERE actor = 'gridmanager' AND action = 'unmask' AND subject = $1 AND purpose = '入户核对 household check'", $"person:{person}"));
+    }
+
+    [Fact]
+    public async Task The_neighbouring_grids_building_and_people_stay_hidden()
+    {
+        var neighbour = stack.Population.Buildings["B"];
+        var page = await SignInAsync("gridmanager", $"/people/{neighbour}");
+        await Assertions.Expect(page.Page.GetByTestId("people-message")).ToBeVisibleAsync(Visible);
+        Assert.Equal(0, await page.Page.GetByTestId("building-card").CountAsync());
+        await page.Page.GetByTestId("people-query").FillAsync("测试巷B九");
+        await page.Page.GetByTestId("people-search-button").ClickAsync();
+        await Assertions.Expect(page.Page.GetByTestId("no-hits")).ToBeVisibleAsync(Visible);
+        await page.Page.GetByTestId("people-query").FillAsync("测试Bhead");
+        await page.Page.GetByTestId("people-search-button").ClickAsync();
+        await page.Page.WaitForURLAsync(url => Uri.UnescapeDataString(url).Contains("测试Bhead"), new() { Timeout = 30_000, WaitUntil = WaitUntilState.Commit });
+        await Assertions.Expect(page.Page.GetByTestId("no-hits")).ToBeVisibleAsync(Visible);
+    }
+
+    [Fact]
+    public async Task The_auditor_sees_the_trail_and_an_intact_chain()
+    {
+        var client = new HttpClient { BaseAddress = stack.GeoApi.BaseAddress };
+        var token = (await new AccountStore(stack.Population.DataSource).SignInAsync("village", DemoAccounts.Password))!.Token;
+        client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        using (var unmask = await client.PostAsync($"/api/people/{stack.Population.People["A-spouse"]}/unmask",
+                   System.Net.Http.Json.JsonContent.Create(new { purpose = "审计浏览器测试 audit trail test" })))
+            unmask.EnsureSuccessStatusCode();
+
+        var page = await SignInAsync("auditor", "/audit", 1280, 800);
+        await Assertions.Expect(page.Page.GetByTestId("audit-verification")).ToHaveClassAsync("ok", new() { Timeout = 30_000 });
+        var entry = page.Page.GetByTestId("audit-entry").Filter(new() { HasText = "审计浏览器测试 audit trail test" });
+        await Assertions.Expect(entry).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        await Assertions.Expect(entry).ToContainTextAsync("village");
+        await Assertions.Expect(entry).ToContainTextAsync("unmask");
+        await page.ScreenshotAsync("audit-trail");
+        Assert.Empty(page.Errors);
+    }
+
+    [Fact]
+    public async Task A_planner_is_sent_away_from_the_audit_page()
+    {
+        var page = await stack.OpenAsync("/audit", waitForMap: false);
+        await page.Page.WaitForURLAsync(new Regex("/login"), new() { Timeout = 30_000 });
+        Assert.Contains("returnUrl=%2Faudit", page.Page.Url);
+    }
+}
