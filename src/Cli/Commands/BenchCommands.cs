@@ -43,6 +43,18 @@ internal static class BenchCommands
             await new PortalBenchmark(result.GetValue(portalUrl)!.TrimEnd('/'), result.GetValue(geoApiUrl)!, result.GetValue(runs), Console.Out).RunAsync(ct);
             return 0;
         });
-        return new Command("bench", "Benchmarks (commands, never timed tests).") { tiles, portal };
+        var peopleApi = new Option<string>("--geoapi") { Description = "GeoApi.", DefaultValueFactory = _ => "http://127.0.0.1:8081" };
+        var county = new Option<string>("--county") { Description = "County whose population is searched.", DefaultValueFactory = _ => "140428" };
+        var queries = new Option<int>("--queries") { Description = "Searches to time (a quarter each: address, building code, name, ID number).", DefaultValueFactory = _ => 2000 };
+        var peopleDb = CommonOptions.Database();
+        var people = new Command("people", "Locate-search latency (address, building code, name, ID number) through GeoApi over a county.") { peopleDb, peopleApi, county, queries };
+        people.SetAction(async (result, ct) =>
+        {
+            await using var dataSource = GridMapDataSource.Create(CommonOptions.ConnectionString(result, peopleDb), "gridmap-bench");
+            using var http = new HttpClient { BaseAddress = new Uri(result.GetValue(peopleApi)!.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(1) };
+            await new PeopleBenchmark(dataSource, http, result.GetValue(county)!, result.GetValue(queries), Console.Out).RunAsync(ct);
+            return 0;
+        });
+        return new Command("bench", "Benchmarks (commands, never timed tests).") { tiles, portal, people };
     }
 }
