@@ -16,6 +16,7 @@ gm_build Release
 BIN=Release/net10.0
 dotnet "src/Cli/bin/$BIN/gridmap.dll" db migrate
 dotnet "src/Cli/bin/$BIN/gridmap.dll" generate --if-missing
+dotnet "src/Cli/bin/$BIN/gridmap.dll" accounts demo >/dev/null
 
 pids=()
 stop() {
@@ -45,7 +46,7 @@ done
 cat <<MSG
 
   GridMap is running (synthetic grids inside the real Shanxi county boundaries):
-    Map portal   http://127.0.0.1:$PORTAL_PORT/
+    Map portal   http://127.0.0.1:$PORTAL_PORT/   (sign in: gridmanager / gridmap-demo; every demo account in README.md)
     GeoApi       http://127.0.0.1:$API_PORT/api/units/14   (OpenAPI: /openapi/v1.json)
     Tiles        http://127.0.0.1:$TILES_PORT/health
     Database     $GRIDMAP_DB

@@ -21,6 +21,7 @@ builder.Services.AddOpenApi();
 
 var app = builder.Build();
 app.UseGridMapProblemDetails();
+app.UseBodyLimits();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapOpenApi();

@@ -208,3 +208,21 @@ public sealed partial class PopulationApiTests(PopulationApiFixture api) : IClas
         return page.GetProperty("entries").EnumerateArray().ToList();
     }
 }
+
+public sealed class OversizedBodyTests(PopulationApiFixture api) : IClassFixture<PopulationApiFixture>
+{
+    [Fact]
+    public async Task An_oversized_body_is_refused_with_413_and_changes_nothing()
+    {
+        var client = await api.ClientAsAsync("gridmanager");
+        var before = await api.Population.ScalarAsync<long>("SELECT count(*) FROM visit");
+        var note = new string('走', 100_000);
+        var (status, _) = await PopulationApiFixture.SendAsync(client, HttpMethod.Post,
+            $"/api/special-groups/{api.Population.Records["A-head/low_income"]}/visits", new { note });
+        Assert.Equal(413, status);
+        using var token = await api.Factory.CreateClient().PostAsync("/api/auth/token",
+            new StringContent("{\"username\":\"" + new string('a', 200_000) + "\"}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(413, (int)token.StatusCode);
+        Assert.Equal(before, await api.Population.ScalarAsync<long>("SELECT count(*) FROM visit"));
+    }
+}

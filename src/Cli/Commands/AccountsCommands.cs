@@ -2,12 +2,16 @@ using System.CommandLine;
 using GridMap.Domain.Access;
 using GridMap.Domain.Codes;
 using GridMap.Store.Accounts;
+using GridMap.Store.Audit;
 using GridMap.Store.Database;
 
 namespace GridMap.Cli.Commands;
 
 internal static class AccountsCommands
 {
+    /// <summary>Who changes accounts from the command line, as the audit log names them.</summary>
+    private static string CliActor => $"cli:{Environment.UserName}";
+
     public static Command Build()
     {
         var db = CommonOptions.Database();
@@ -16,6 +20,8 @@ internal static class AccountsCommands
         {
             await using var dataSource = GridMapDataSource.Create(CommonOptions.ConnectionString(result, db), "gridmap-accounts");
             await DemoAccounts.EnsureAsync(new AccountStore(dataSource), ct);
+            await new AuditLog(dataSource).AppendAsync(CliActor, "accounts_demo", "account:*", "local demo accounts",
+                System.Text.Json.JsonSerializer.Serialize(DemoAccounts.All.Select(a => new { a.Username, role = a.Role.Slug(), scope = a.Scope.Value })), ct);
             foreach (var a in DemoAccounts.All)
                 Console.WriteLine($"  {a.Username,-13} {a.Role.Slug(),-19} scope {a.Scope,-15} {a.Department}");
             Console.WriteLine($"{DemoAccounts.All.Count} demo accounts ready (password {DemoAccounts.Password})");
@@ -46,6 +52,8 @@ internal static class AccountsCommands
             {
                 var account = await new AccountStore(dataSource).CreateAsync(new NewAccount(result.GetValue(username)!,
                     result.GetValue(name) ?? result.GetValue(username)!, password, parsedRole, parsedScope, Department: result.GetValue(department)), ct);
+                await new AuditLog(dataSource).AppendAsync(CliActor, "account_saved", $"account:{account.Username}", "account administration",
+                    System.Text.Json.JsonSerializer.Serialize(new { role = account.Role.Slug(), scope = account.Scope.Value, categories = account.Categories.Select(c => c.Slug()), account.CanUnmask, account.Department }), ct);
                 Console.WriteLine($"account {account.Username} ({account.Role.Slug()}, scope {account.Scope}) saved");
                 return 0;
             }

@@ -9,7 +9,7 @@ public static class AuthApi
 {
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/auth/token", IssueToken).WithTags("Auth").AllowAnonymous().DisableAntiforgery()
+        app.MapPost("/api/auth/token", IssueToken).WithTags("Auth").AllowAnonymous().DisableAntiforgery().WithSmallBody()
             .WithSummary("Exchange a username and password (JSON, or an OAuth2 password-grant form) for a bearer token.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized);
         app.MapGet("/api/auth/me", Me).WithTags("Auth").RequireAuthorization()

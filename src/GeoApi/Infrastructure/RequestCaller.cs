@@ -4,6 +4,39 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GridMap.GeoApi.Infrastructure;
 
+/// <summary>Request bodies of the JSON endpoints are small; anything larger is refused with 413 before it is read.</summary>
+public static class BodyLimits
+{
+    public const long SmallJsonBytes = 64 * 1024;
+
+    public static TBuilder WithSmallBody<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(SmallJsonBytes));
+
+    /// <summary>
+    /// Answers 413 problem+json when a declared body exceeds the endpoint's limit, before anything binds it (Kestrel
+    /// enforces the same limit on bodies without a length).
+    /// </summary>
+    public static WebApplication UseBodyLimits(this WebApplication app)
+    {
+        app.Use(async (http, next) =>
+        {
+            var limit = http.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata>()?.MaxRequestBodySize;
+            if (limit is { } max && http.Request.ContentLength > max)
+            {
+                http.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = http,
+                    ProblemDetails = { Status = 413, Title = "Request body too large", Detail = $"This endpoint takes at most {max / 1024} KB." },
+                });
+                return;
+            }
+            await next();
+        });
+        return app;
+    }
+}
+
 /// <summary>The signed-in caller of a request, and the purpose a read states.</summary>
 public static class RequestCaller
 {

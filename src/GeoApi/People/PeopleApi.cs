@@ -10,7 +10,7 @@ public static class PeopleApi
 {
     public static IEndpointRouteBuilder MapPeopleApi(this IEndpointRouteBuilder app)
     {
-        var people = app.MapGroup("/api/people").WithTags("People").RequireAuthorization();
+        var people = app.MapGroup("/api/people").WithTags("People").RequireAuthorization().WithSmallBody();
         people.MapGet("/{id:long}", Get)
             .WithSummary("A person card: masked ID and phone, households over time, the special groups you may read (each read audited).")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -18,7 +18,7 @@ public static class PeopleApi
             .WithSummary("The full ID number and phone, for accounts allowed to unmask and with a stated purpose; audited.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
 
-        var groups = app.MapGroup("/api/special-groups").WithTags("People").RequireAuthorization();
+        var groups = app.MapGroup("/api/special-groups").WithTags("People").RequireAuthorization().WithSmallBody();
         groups.MapGet("/", List)
             .WithSummary("Special-group records in an area you cover (default: your whole area), soonest visit first; the read is audited.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
