@@ -18,6 +18,7 @@ public static class PortalAccount
     public const string ScopeClaim = "gm:scope";
     public const string DisplayNameClaim = "gm:display_name";
     public const string UnmaskClaim = "gm:unmask";
+    public const string DepartmentClaim = "gm:department";
 
     public static IServiceCollection AddPortalAuthentication(this IServiceCollection services)
     {
@@ -66,6 +67,8 @@ public static class PortalAccount
             new(UnmaskClaim, account.CanUnmask ? "true" : "false"),
             new(TokenClaim, token.AccessToken),
         };
+        if (account.Department is { } department)
+            claims.Add(new(DepartmentClaim, department));
         var identity = new ClaimsIdentity(claims, "portal", ClaimTypes.Name, ClaimTypes.Role);
         await http.SignInAsync(new ClaimsPrincipal(identity), new AuthenticationProperties
         {
@@ -103,8 +106,9 @@ public sealed class PortalUser(AuthenticationStateProvider authentication)
             return null;
         return new SignedIn(user.Identity.Name ?? "", user.FindFirst(PortalAccount.DisplayNameClaim)?.Value ?? "",
             user.FindFirst(ClaimTypes.Role)?.Value ?? "", user.FindFirst(PortalAccount.ScopeClaim)?.Value ?? "",
-            user.FindFirst(PortalAccount.UnmaskClaim)?.Value == "true", user.FindFirst(PortalAccount.TokenClaim)!.Value);
+            user.FindFirst(PortalAccount.UnmaskClaim)?.Value == "true", user.FindFirst(PortalAccount.TokenClaim)!.Value,
+            user.FindFirst(PortalAccount.DepartmentClaim)?.Value);
     }
 }
 
-public sealed record SignedIn(string Username, string DisplayName, string Role, string Scope, bool CanUnmask, string Token);
+public sealed record SignedIn(string Username, string DisplayName, string Role, string Scope, bool CanUnmask, string Token, string? Department);

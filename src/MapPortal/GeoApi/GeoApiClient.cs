@@ -43,6 +43,9 @@ public sealed record ApiResult<T>(T? Value, string? Error, int? Status = null)
 /// <summary>Typed client for the GeoApi endpoints the portal reads.</summary>
 public sealed class GeoApiClient(HttpClient http)
 {
+    // Uploads may take minutes; the shared client's 10-second timeout is for reads.
+    private static readonly HttpClient Uploads = new() { Timeout = TimeSpan.FromMinutes(15) };
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
@@ -109,6 +112,35 @@ public sealed class GeoApiClient(HttpClient http)
 
     public Task<ApiResult<AuditVerificationDto>> VerifyAuditAsync(string token, CancellationToken ct = default) =>
         SendAsync<AuditVerificationDto>(HttpMethod.Get, "api/audit/verify", token, null, ct);
+
+    /// <summary>Uploads a department list; 200 carries the finished report, 202 the running import's status.</summary>
+    public async Task<ApiResult<JsonElement>> UploadImportAsync(string department, string fileName, Stream csv, string token, CancellationToken ct = default)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post,
+                new Uri(http.BaseAddress!, $"api/imports/{Uri.EscapeDataString(department)}?fileName={Uri.EscapeDataString(fileName)}"))
+            {
+                Content = new StreamContent(csv),
+            };
+            request.Content.Headers.ContentType = new("text/csv") { CharSet = "utf-8" };
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            using var response = await Uploads.SendAsync(request, ct);
+            if (response.IsSuccessStatusCode)
+                return new(await response.Content.ReadFromJsonAsync<JsonElement>(Json, ct), null, (int)response.StatusCode);
+            return new(default, await TryReadProblem(response, ct) ?? $"GeoApi answered {(int)response.StatusCode}.", (int)response.StatusCode);
+        }
+        catch (HttpRequestException e)
+        {
+            return new(default, $"GeoApi is unreachable ({e.Message}).");
+        }
+    }
+
+    public Task<ApiResult<ImportStatusDto>> GetImportAsync(long id, string token, CancellationToken ct = default) =>
+        SendAsync<ImportStatusDto>(HttpMethod.Get, $"api/imports/{id}", token, null, ct);
+
+    public Task<ApiResult<List<ImportIssueDto>>> GetImportIssuesAsync(long id, string token, CancellationToken ct = default) =>
+        SendAsync<List<ImportIssueDto>>(HttpMethod.Get, $"api/imports/{id}/issues?limit=200", token, null, ct);
 
     /// <summary>A call on behalf of the signed-in person: their bearer token goes with it, GeoApi decides what they see.</summary>
     private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, string? token, object? body, CancellationToken ct)

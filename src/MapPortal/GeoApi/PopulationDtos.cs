@@ -32,3 +32,12 @@ public sealed record AuditBreakDto(long Seq, string Reason);
 public sealed record AuditVerificationDto(long Entries, AuditBreakDto? Break, bool Intact);
 
 public sealed record GridPopulationDto(int Buildings, int Households, int People);
+
+public sealed record ImportIssueDto(int Line, string Kind, string? IdMasked, string Reason);
+
+public sealed record ImportReportDto(long ImportId, int Total, int Inserted, int Updated, int Unchanged, int Unmatched, int Conflicting, int Invalid,
+    double Seconds, IReadOnlyList<ImportIssueDto> Issues);
+
+public sealed record ImportStatusDto(long Id, string Department, string FileName, string FileSha256, string Account, string Status, int TotalRows,
+    int ProcessedRows, int Inserted, int Updated, int Unchanged, int Unmatched, int Conflicting, int Invalid, string? Error,
+    DateTimeOffset StartedAt, DateTimeOffset? FinishedAt);
