@@ -1,4 +1,5 @@
 using GridMap.GeoApi.Grids;
+using GridMap.GeoApi.Imports;
 using GridMap.GeoApi.Infrastructure;
 using GridMap.GeoApi.Locate;
 using GridMap.GeoApi.Ogc;
@@ -18,6 +19,7 @@ builder.Services.AddGridMapTokenAuthentication();
 builder.Services.AddGridMapProblemDetails();
 builder.Services.AddGridMapJson();
 builder.Services.AddOpenApi();
+builder.Services.AddSingleton<ImportJobs>();
 
 var app = builder.Build();
 app.UseGridMapProblemDetails();
@@ -35,4 +37,5 @@ app.MapAuthApi();
 app.MapBuildingsApi();
 app.MapPeopleApi();
 app.MapAuditApi();
+app.MapImportsApi();
 app.Run();

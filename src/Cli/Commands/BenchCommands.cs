@@ -1,10 +1,11 @@
 using System.CommandLine;
 using GridMap.Cli.Bench;
+using GridMap.Domain.People;
 using GridMap.Store.Database;
 
 namespace GridMap.Cli.Commands;
 
-/// <summary><c>gridmap bench tiles</c>: performance figures with their yardsticks (see ./bench.sh, which starts them).</summary>
+/// <summary><c>gridmap bench tiles|portal|import</c>: performance figures with their yardsticks (see ./bench.sh, which starts them).</summary>
 internal static class BenchCommands
 {
     public static Command Build()
@@ -55,6 +56,19 @@ internal static class BenchCommands
             await new PeopleBenchmark(dataSource, http, result.GetValue(county)!, result.GetValue(queries), Console.Out).RunAsync(ct);
             return 0;
         });
-        return new Command("bench", "Benchmarks (commands, never timed tests).") { tiles, portal, people };
+        var importDb = CommonOptions.Database();
+        var rows = new Option<int>("--rows") { Description = "Rows of the synthetic department list.", DefaultValueFactory = _ => 1_000_000 };
+        var department = new Option<string>("--department") { Description = "The department whose list is imported.", DefaultValueFactory = _ => Departments.CivilAffairs };
+        department.AcceptOnlyFromAmong([.. Departments.All]);
+        var import = new Command("import", "Department import of a synthetic list matched against the database's people, run twice (the second must change nothing).")
+        {
+            importDb, rows, department,
+        };
+        import.SetAction(async (result, ct) =>
+        {
+            await using var dataSource = GridMapDataSource.Create(CommonOptions.ConnectionString(result, importDb), "gridmap-bench");
+            return await new ImportBenchmark(dataSource, Console.Out).RunAsync(result.GetValue(rows), result.GetValue(department)!, ct);
+        });
+        return new Command("bench", "Benchmarks (commands, never timed tests).") { tiles, portal, people, import };
     }
 }

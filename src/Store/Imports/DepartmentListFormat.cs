@@ -1,0 +1,41 @@
+using GridMap.Domain.People;
+
+namespace GridMap.Store.Imports;
+
+/// <summary>A column of a department list, by its English and Chinese header names.</summary>
+public sealed record ListColumn(string Name, string NameZh, bool Required);
+
+/// <summary>
+/// The file a department sends: CSV in UTF-8 (with or without BOM), a header row, one row per person and group.
+/// Each department lists only its own groups; public security also sends the household register (group
+/// <c>household_register</c> with a <c>register_type</c>), which sets the person's register type.
+/// </summary>
+public static class DepartmentListFormat
+{
+    public const string HouseholdRegister = "household_register";
+    public const string HouseholdRegisterNameZh = "户籍登记";
+    public const int MaxNameLength = 50;
+    public const int MaxNoteLength = 500;
+
+    public static readonly ListColumn IdNumber = new("id_number", "身份证号", true);
+    public static readonly ListColumn Name = new("name", "姓名", true);
+    public static readonly ListColumn Group = new("group", "类别", true);
+    public static readonly ListColumn RiskLevel = new("risk_level", "风险等级", true);
+    public static readonly ListColumn RegisteredOn = new("registered_on", "登记日期", true);
+    public static readonly ListColumn Note = new("note", "备注", false);
+    public static readonly ListColumn RegisterType = new("register_type", "户籍类型", false);
+
+    public static IReadOnlyList<ListColumn> Columns { get; } = [IdNumber, Name, Group, RiskLevel, RegisteredOn, Note, RegisterType];
+
+    /// <summary>The list codes a department may send: its special groups, and the household register for public security.</summary>
+    public static IReadOnlyList<string> ListsOf(string department) =>
+        [.. Departments.GroupsOf(department).Select(g => g.Code), .. department == Departments.PublicSecurity ? [HouseholdRegister] : Array.Empty<string>()];
+
+    /// <summary>The English header, with <c>register_type</c> for public security.</summary>
+    public static string Header(string department) =>
+        string.Join(',', Columns.Where(c => c != RegisterType || department == Departments.PublicSecurity).Select(c => c.Name));
+
+    /// <summary>RFC 4180: a field holding a comma, quote or line break is quoted, its quotes doubled.</summary>
+    public static string Quote(string value) =>
+        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+}
