@@ -116,6 +116,31 @@ public sealed partial class PeopleBrowserTests(PeopleStack stack) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_department_officer_uploads_a_list_and_reads_the_report()
+    {
+        var person = stack.Population.People["A-grandparent"];
+        var id = await stack.Population.ScalarAsync<string>("SELECT id_number FROM person WHERE id = $1", person);
+        var name = await stack.Population.ScalarAsync<string>("SELECT name FROM person WHERE id = $1", person);
+        var csv = "\uFEFF身份证号,姓名,类别,风险等级,登记日期,备注\n" +
+                  $"{id},{name},low_income,2,2026-02-01,浏览器导入\n" +
+                  "110105194912310021,某人,low_income,1,2026-02-01,校验位错\n";
+        var page = await SignInAsync("civil", "/imports", 1280, 800);
+        await Assertions.Expect(page.Page.GetByTestId("imports-page")).ToHaveAttributeAsync("data-interactive", "true", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Page.GetByTestId("import-department")).ToBeDisabledAsync(new() { Timeout = 30_000 });
+        await page.Page.GetByTestId("import-file").SetInputFilesAsync(new FilePayload
+        {
+            Name = "民政低保.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes(csv),
+        });
+        await Assertions.Expect(page.Page.GetByTestId("import-report")).ToBeVisibleAsync(Visible);
+        await Assertions.Expect(page.Page.GetByTestId("import-total")).ToHaveTextAsync("2");
+        await Assertions.Expect(page.Page.GetByTestId("import-invalid")).ToHaveTextAsync("1");
+        await Assertions.Expect(page.Page.GetByTestId("import-issues")).ToContainTextAsync("110105********0021");
+        await page.ScreenshotAsync("imports-report");
+        Assert.Equal(2, await stack.Population.ScalarAsync<short>(
+            "SELECT risk_level FROM special_group WHERE person_id = $1 AND group_code = 'low_income'", person));
+    }
+
+    [Fact]
     public async Task A_planner_is_sent_away_from_the_audit_page()
     {
         var page = await stack.OpenAsync("/audit", waitForMap: false);
