@@ -2,15 +2,18 @@
 # Benchmarks with their yardsticks, in one run:
 #   ./bench.sh tiles  [--seed] [--only mvt|lowzoom|cached|png|seed] [--duration S]
 #   ./bench.sh portal [--runs N]
+#   ./bench.sh people [--queries N]
 # tiles: installs nginx, wrk, MapServer 8 (cgi-mapserver) and spawn-fcgi from Debian, starts the private PostGIS
 # cluster (loading the province if needed), a tiling service with its own empty cache, MapServer over FastCGI and
 # nginx, then runs `gridmap bench tiles`. portal: starts GeoApi, tiles and the portal and times them in headless
-# Chromium with `gridmap bench portal`. Either way it stops what it started.
+# Chromium with `gridmap bench portal`. people: regenerates 长子县's population (timed), imports a million-row
+# department list twice (`gridmap bench import`), starts GeoApi and times locate searches (`gridmap bench people`).
+# Whatever the mode, it stops what it started.
 set -euo pipefail
 source "$(dirname "$0")/scripts/common.sh"
 cd "$GM_ROOT"
 mode="${1:-}"
-case "$mode" in tiles|portal) shift ;; *) gm_die "usage: ./bench.sh tiles|portal [options of gridmap bench]" ;; esac
+case "$mode" in tiles|portal|people) shift ;; *) gm_die "usage: ./bench.sh tiles|portal|people [options of gridmap bench]" ;; esac
 
 gm_install_deps
 if [ "$mode" = tiles ]; then gm_install_packages nginx wrk cgi-mapserver spawn-fcgi; else gm_install_packages chromium; fi
@@ -38,6 +41,17 @@ TILES_PORT=18082; WEB_PORT=18083; FCGI_PORT=18090; API_PORT=18081; PORTAL_PORT=1
 
 wait_for() { for _ in $(seq 1 120); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.5; done; gm_die "$1 did not come up"; }
 
+if [ "$mode" = people ]; then
+  gm_say "generating 长子县's population (timed)"
+  $CLI generate people --county 140428
+  gm_say "importing a 1,000,000-row department list twice"
+  $CLI bench import --rows 1000000
+  ( cd src/GeoApi && exec dotnet bin/Release/net10.0/GridMap.GeoApi.dll --urls "http://127.0.0.1:$API_PORT" ) >"$work/geoapi.log" 2>&1 &
+  pids+=($!)
+  wait_for "http://127.0.0.1:$API_PORT/health"
+  $CLI bench people --geoapi "http://127.0.0.1:$API_PORT" "$@"
+  exit 0
+fi
 if [ "$mode" = portal ]; then
   ( cd src/GeoApi && exec dotnet bin/Release/net10.0/GridMap.GeoApi.dll --urls "http://127.0.0.1:$API_PORT" ) >"$work/geoapi.log" 2>&1 &
   pids+=($!)
