@@ -17,6 +17,9 @@ public sealed class PopulationLoader(NpgsqlDataSource dataSource)
 {
     private const int ProgressEvery = 50_000;
 
+    // A load is a batch job that may take minutes on a busy server; it ends by finishing or by cancellation, not a timer.
+    private const int NoTimeout = 0;
+
     /// <summary>When this county was loaded with this seed and generator version, if it was.</summary>
     public async Task<DateTimeOffset?> FindLoadAsync(string countyCode, int seed, string generatorVersion, CancellationToken ct = default)
     {
@@ -129,7 +132,7 @@ public sealed class PopulationLoader(NpgsqlDataSource dataSource)
                 writer.Write(PopulationGenerator.Source, NpgsqlDbType.Text);
             });
 
-        await using (var record = new NpgsqlCommand(SqlResource.Get("Population/RecordLoad.sql"), connection))
+        await using (var record = new NpgsqlCommand(SqlResource.Get("Population/RecordLoad.sql"), connection) { CommandTimeout = NoTimeout })
         {
             record.Parameters.Add(new() { Value = population.CountyCode });
             record.Parameters.Add(new() { Value = population.Seed });
@@ -140,7 +143,7 @@ public sealed class PopulationLoader(NpgsqlDataSource dataSource)
             await record.ExecuteNonQueryAsync(ct);
         }
         await using (var invalidate = new NpgsqlCommand(
-            "SELECT record_tile_invalidation('buildings', geom, $2) FROM admin_unit WHERE code = $1", connection))
+            "SELECT record_tile_invalidation('buildings', geom, $2) FROM admin_unit WHERE code = $1", connection) { CommandTimeout = NoTimeout })
         {
             invalidate.Parameters.Add(new() { Value = population.CountyCode });
             invalidate.Parameters.Add(new() { Value = $"population of {population.CountyCode} loaded" });
@@ -158,7 +161,7 @@ public sealed class PopulationLoader(NpgsqlDataSource dataSource)
     /// <summary>Removes the county's previous population, with TRUNCATE when nothing else is in the tables.</summary>
     private static async Task ClearCountyAsync(NpgsqlConnection connection, string countyCode, CancellationToken ct)
     {
-        await using (var only = new NpgsqlCommand(SqlResource.Get("Population/HoldsOnlyCounty.sql"), connection))
+        await using (var only = new NpgsqlCommand(SqlResource.Get("Population/HoldsOnlyCounty.sql"), connection) { CommandTimeout = NoTimeout })
         {
             only.Parameters.Add(new() { Value = countyCode });
             if ((bool)(await only.ExecuteScalarAsync(ct))!)
@@ -167,7 +170,7 @@ public sealed class PopulationLoader(NpgsqlDataSource dataSource)
                 return;
             }
         }
-        await using var delete = new NpgsqlCommand(SqlResource.Get("Population/DeleteCounty.sql"), connection);
+        await using var delete = new NpgsqlCommand(SqlResource.Get("Population/DeleteCounty.sql"), connection) { CommandTimeout = NoTimeout };
         delete.Parameters.AddWithValue("county", countyCode);
         await delete.ExecuteNonQueryAsync(ct);
     }
@@ -178,7 +181,7 @@ public sealed class PopulationLoader(NpgsqlDataSource dataSource)
         var taken = new HashSet<string>(StringComparer.Ordinal);
         if (!await Scalar<bool>(connection, "SELECT EXISTS (SELECT 1 FROM person)", ct))
             return taken;
-        await using var command = new NpgsqlCommand(SqlResource.Get("Population/TakenIdNumbers.sql"), connection);
+        await using var command = new NpgsqlCommand(SqlResource.Get("Population/TakenIdNumbers.sql"), connection) { CommandTimeout = NoTimeout };
         command.Parameters.Add(new() { Value = population.People.Select(p => p.IdNumber).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -195,7 +198,7 @@ public sealed class PopulationLoader(NpgsqlDataSource dataSource)
         if (count == 0)
             return 0;
         await using var command = new NpgsqlCommand(
-            "SELECT setval(s, nextval(s) + $2 - 1) - $2 + 1 FROM pg_get_serial_sequence($1, 'id') AS s", connection);
+            "SELECT setval(s, nextval(s) + $2 - 1) - $2 + 1 FROM pg_get_serial_sequence($1, 'id') AS s", connection) { CommandTimeout = NoTimeout };
         command.Parameters.Add(new() { Value = table });
         command.Parameters.Add(new() { Value = (long)count });
         return (long)(await command.ExecuteScalarAsync(ct))!;
@@ -207,6 +210,7 @@ public sealed class PopulationLoader(NpgsqlDataSource dataSource)
     {
         await using (var writer = await connection.BeginBinaryImportAsync(copySql, ct))
         {
+            writer.Timeout = TimeSpan.Zero; // the end of a COPY waits for its foreign-key checks: seconds, more on a busy server
             // Rows are written synchronously into the importer's buffer (a flush blocks briefly): a million awaits cost
             // more than the blocking does.
             for (var i = 0; i < rows.Count; i++)
@@ -225,13 +229,13 @@ public sealed class PopulationLoader(NpgsqlDataSource dataSource)
 
     private static async Task<T> Scalar<T>(NpgsqlConnection connection, string sql, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = NoTimeout };
         return (T)(await command.ExecuteScalarAsync(ct))!;
     }
 
     private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = NoTimeout };
         await command.ExecuteNonQueryAsync(ct);
     }
 }

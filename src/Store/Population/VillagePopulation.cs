@@ -235,7 +235,7 @@ internal sealed class VillagePopulation(PopulationSource source, int seed, DateO
         short risk = u < (severe ? 0.65 : 0.85) ? (short)1 : u < (severe ? 0.92 : 0.97) ? (short)2 : (short)3;
         var registeredOn = group == SpecialGroup.Birth
             ? Earlier(birth.AddDays(random.Next(0, 31)), reference)
-            : Later(reference.AddDays(-random.Next(30, 8 * 365)), birth.AddDays(1));
+            : Earlier(Later(reference.AddDays(-random.Next(30, 8 * 365)), birth.AddDays(1)), reference);
         var cadence = group.VisitCadenceDays;
         var due = random.NextDouble() < 0.1
             ? reference.AddDays(-random.Next(1, Math.Min(cadence, 60) + 1))
