@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs GridMap: installs what is missing, starts the private PostGIS cluster, migrates, loads the province
-# (first run only), starts GeoApi, Tiling and MapPortal, prints the URLs, and stops everything on Ctrl-C.
+# Runs GridMap: installs what is missing, starts the private PostGIS cluster, migrates, loads the province and
+# 长子县's synthetic population (first run only), starts GeoApi, Tiling and MapPortal, prints the URLs, and stops
+# everything on Ctrl-C.
 set -euo pipefail
 source "$(dirname "$0")/scripts/common.sh"
 cd "$GM_ROOT"
@@ -16,6 +17,7 @@ gm_build Release
 BIN=Release/net10.0
 dotnet "src/Cli/bin/$BIN/gridmap.dll" db migrate
 dotnet "src/Cli/bin/$BIN/gridmap.dll" generate --if-missing
+dotnet "src/Cli/bin/$BIN/gridmap.dll" generate people --county 140428 --if-missing
 dotnet "src/Cli/bin/$BIN/gridmap.dll" accounts demo >/dev/null
 
 pids=()

@@ -1,6 +1,7 @@
 using GridMap.Store.Boundaries;
 using GridMap.Store.Database;
 using GridMap.Store.Generation;
+using GridMap.Store.Population;
 using Npgsql;
 
 namespace GridMap.Testing;
@@ -8,7 +9,8 @@ namespace GridMap.Testing;
 /// <summary>
 /// The real PostGIS server the tests use, named by one environment variable, <c>GRIDMAP_TEST_DB</c> (an Npgsql
 /// connection string for a role that may create databases; ./test.sh starts a private cluster and sets it).
-/// Read-only tests share <c>gridmap_province</c>, a copy of the generated province; tests that write get their own
+/// Read-only tests share <c>gridmap_province</c>, a copy of the generated province with the population of 长子县
+/// (<see cref="PopulationCounty"/>); tests that write get their own
 /// database, created empty or from the province template, and dropped afterwards.
 /// </summary>
 public static class TestDatabases
@@ -16,6 +18,9 @@ public static class TestDatabases
     public const string EnvironmentVariable = "GRIDMAP_TEST_DB";
     public const string TemplateName = "gridmap_template";
     public const string ProvinceName = "gridmap_province";
+
+    /// <summary>The county whose synthetic population the template holds (长子县).</summary>
+    public const string PopulationCounty = "140428";
 
     // Creating the template takes the whole province generation; test assemblies run in parallel, so they take
     // turns through a server-wide advisory lock.
@@ -105,6 +110,8 @@ public static class TestDatabases
         var province = new ProvinceGenerator(DivisionSource.Load(BoundaryFiles.Locate()), new GenerationTargets()).Generate();
         await using var dataSource = GridMapDataSource.Create(connectionString);
         await new ProvinceLoader(dataSource).LoadAsync(province);
+        var population = new PopulationGenerator(await PopulationSource.LoadAsync(dataSource, PopulationCounty)).Generate();
+        await new PopulationLoader(dataSource).LoadAsync(population);
         NpgsqlConnection.ClearAllPools();
     }
 
@@ -117,7 +124,8 @@ public static class TestDatabases
         try
         {
             var loadedAt = await new ProvinceLoader(dataSource).FindLoadAsync(new GenerationTargets().Seed, ProvinceGenerator.Version);
-            return loadedAt is not null;
+            var populatedAt = await new PopulationLoader(dataSource).FindLoadAsync(PopulationCounty, PopulationGenerator.DefaultSeed, PopulationGenerator.Version);
+            return loadedAt is not null && populatedAt is not null;
         }
         catch (PostgresException)
         {
