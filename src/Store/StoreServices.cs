@@ -37,6 +37,7 @@ public static class StoreServices
         services.AddSingleton<DatabaseHealth>();
         services.AddSingleton<Tiles.VectorTileStore>();
         services.AddSingleton<Features.FeatureStore>();
+        services.AddSingleton<Imports.DepartmentImporter>();
         return services;
     }
 

@@ -102,6 +102,8 @@ public sealed class DepartmentImporter(NpgsqlDataSource dataSource, TimeProvider
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        // A million-row list sorts and hashes in memory rather than in temporary files; for this transaction only.
+        await ExecuteAsync(connection, "SET LOCAL work_mem = '128MB'", ct);
         await ExecuteAsync(connection, SqlResource.Get("Imports/StageRows.sql"), ct);
         var (total, invalid) = await StageAsync(connection, run, records, fields, validator, ct);
         await run.StoreProgressAsync(total, total, ct);
