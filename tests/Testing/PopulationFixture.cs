@@ -12,7 +12,7 @@ namespace GridMap.Testing;
 /// A that grid, B the neighbouring grid, V another village of the township, T another township, D another county
 /// of the city, E another city. Each building has a household whose head is a low-income (低保) case; building A
 /// also has a spouse with a severe mental disorder, a child in community correction and a grandparent in no group.
-/// Codes use building sequence 90001 and birth years around 1930, clear of the generated population.
+/// Codes use building sequence 90001 and birth dates in 1901, clear of the generated population.
 /// </summary>
 public sealed class PopulationFixture : IAsyncLifetime
 {
@@ -76,7 +76,7 @@ public sealed class PopulationFixture : IAsyncLifetime
             {
                 sequence++;
                 var female = relation is "spouse" or "grandparent";
-                var id = IdNumber.Create("140428", new DateOnly(1930, 1, 1).AddDays(sequence), female ? sequence * 2 % 1000 : (sequence * 2 + 1) % 1000);
+                var id = IdNumber.Create("140428", new DateOnly(1901, 1, 1).AddDays(sequence), female ? sequence * 2 % 1000 : (sequence * 2 + 1) % 1000);
                 var personId = await ScalarAsync<long>("""
                     INSERT INTO person (id_number, name, sex, birth_date, phone, register_type, grid_code, synthetic)
                     VALUES ($1, $2, $3, $4, $5, 'registered', $6, true) RETURNING id

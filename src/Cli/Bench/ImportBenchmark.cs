@@ -62,7 +62,7 @@ internal sealed class ImportBenchmark(NpgsqlDataSource dataSource, TextWriter ou
     private static async Task<ImportReport> ImportAsync(DepartmentImporter importer, string department, string path, CancellationToken ct)
     {
         await using var stream = File.OpenRead(path);
-        return await importer.ImportAsync(department, stream, Path.GetFileName(path), "bench", new BarPrinter(new ProgressPrinter()), ct);
+        return await importer.ImportAsync(department, stream, Path.GetFileName(path), "bench", new ImportCommands.ImportProgressBar(), ct);
     }
 
     /// <summary>
@@ -89,9 +89,4 @@ internal sealed class ImportBenchmark(NpgsqlDataSource dataSource, TextWriter ou
     }
 
     private void Say(string line) => output.WriteLine(line);
-
-    private sealed class BarPrinter(ProgressPrinter printer) : IProgress<ImportProgress>
-    {
-        public void Report(ImportProgress value) => printer.Report((value.Stage.ToString().ToLowerInvariant(), value.Done, value.Total));
-    }
 }

@@ -40,7 +40,7 @@ internal static class ImportCommands
             {
                 await using var stream = path.OpenRead();
                 outcome = await importer.ImportAsync(result.GetValue(department)!, stream, path.Name, result.GetValue(actor)!,
-                    new ImportProgressPrinter(new ProgressPrinter()), ct);
+                    new ImportProgressBar(), ct);
             }
             catch (ImportRejectedException e)
             {
@@ -86,8 +86,10 @@ internal static class ImportCommands
     }
 
     /// <summary>Shows import progress on the shared progress bar, synchronously (Progress&lt;T&gt; would post it late).</summary>
-    private sealed class ImportProgressPrinter(ProgressPrinter printer) : IProgress<ImportProgress>
+    internal sealed class ImportProgressBar : IProgress<ImportProgress>
     {
+        private readonly ProgressPrinter printer = new();
+
         public void Report(ImportProgress value) =>
             printer.Report((value.Stage.ToString().ToLowerInvariant(), value.Done, value.Total));
     }

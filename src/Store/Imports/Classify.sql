@@ -6,7 +6,7 @@ SELECT r.line, r.id_masked, r.name, r.group_code, r.risk_level, r.registered_on,
        r.invalid_reason, p.id AS person_id, p.name AS register_name,
        CASE WHEN r.invalid_reason IS NOT NULL THEN 'invalid'
             WHEN p.id IS NULL THEN 'unmatched'
-            WHEN btrim(p.name, E' \t\u3000') <> r.name THEN 'conflicting'
+            WHEN btrim(p.name, E' \t\r\n\u00a0\u3000') <> r.name THEN 'conflicting'
             ELSE 'merge'
        END AS outcome
 FROM import_row r

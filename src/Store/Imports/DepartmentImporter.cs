@@ -102,6 +102,8 @@ public sealed class DepartmentImporter(NpgsqlDataSource dataSource, TimeProvider
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        // A million-row list sorts and hashes in memory rather than in temporary files; for this transaction only.
+        await ExecuteAsync(connection, "SET LOCAL work_mem = '128MB'", ct);
         await ExecuteAsync(connection, SqlResource.Get("Imports/StageRows.sql"), ct);
         var (total, invalid) = await StageAsync(connection, run, records, fields, validator, ct);
         await run.StoreProgressAsync(total, total, ct);
@@ -111,7 +113,7 @@ public sealed class DepartmentImporter(NpgsqlDataSource dataSource, TimeProvider
         // Planner statistics for the staging table (autovacuum never sees temporary tables).
         await ExecuteAsync(connection, "ANALYZE import_row", ct);
         // Lists of one department merge one at a time; their groups are the department's own, so others run alongside.
-        await using (var lockDepartment = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('dept_import:' || $1))", connection))
+        await using (var lockDepartment = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('dept_import:' || $1))", connection) { CommandTimeout = 0 })
         {
             lockDepartment.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.Department });
             await lockDepartment.ExecuteNonQueryAsync(ct);
