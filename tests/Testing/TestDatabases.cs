@@ -62,6 +62,9 @@ public static class TestDatabases
                     // A template generated before a new migration gains it; its old copy is replaced.
                     await DropAsync(server, ProvinceName);
                 }
+                // A copy made from an older template (./test.sh may have just added the population to it) is replaced too.
+                if (await ExistsAsync(server, ProvinceName) && !await IsCurrentProvinceAsync(ProvinceName))
+                    await DropAsync(server, ProvinceName);
                 if (!await ExistsAsync(server, ProvinceName))
                     await Execute(server, $"CREATE DATABASE {ProvinceName} TEMPLATE {TemplateName}");
             }

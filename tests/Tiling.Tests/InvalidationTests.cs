@@ -126,6 +126,7 @@ public class InvalidationTests
         await connection.OpenAsync();
         const string tile = "/tiles/grids/14/13329/6426.mvt";
         await CacheStatus(host.Client, tile);
+        var before = await Scalar(connection, "SELECT count(*) FROM tile_invalidation");
 
         await using (var transaction = await connection.BeginTransactionAsync())
         {
@@ -133,7 +134,7 @@ public class InvalidationTests
             await update.ExecuteNonQueryAsync();
             await transaction.RollbackAsync();
         }
-        Assert.Equal(0, await Scalar(connection, "SELECT count(*) FROM tile_invalidation"));
+        Assert.Equal(before, await Scalar(connection, "SELECT count(*) FROM tile_invalidation"));
         Assert.Equal("HIT", await CacheStatus(host.Client, tile));
     }
 }
