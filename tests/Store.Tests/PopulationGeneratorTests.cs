@@ -57,6 +57,10 @@ public class PopulationGeneratorTests(ProvinceFixture province) : IClassFixture<
             JOIN grid g ON g.code = b.grid_code JOIN admin_unit v ON v.code = g.village_code JOIN admin_unit t ON t.code = v.parent_code
             WHERE NOT starts_with(b.address, '山西省长治市长子县' || t.name || left(v.name, 2)) OR right(b.address, length(b.road || b.house_number)) <> b.road || b.house_number
             """));
+        // Every building, and every dwelling in it, has an address of its own.
+        Assert.Equal(0L, await province.ScalarAsync<long>("SELECT count(*) - count(DISTINCT address) FROM building"));
+        Assert.Equal(0L, await province.ScalarAsync<long>(
+            "SELECT count(*) - count(DISTINCT (b.address, h.unit_no, h.room)) FROM house h JOIN building b ON b.id = h.building_id"));
         Assert.Equal(0L, await province.ScalarAsync<long>(
             "SELECT count(*) FROM household WHERE NOT starts_with(register_number, grid_code)"));
         // Apartment flats are numbered floor + position (101 … 702) in units; a courtyard is one house.

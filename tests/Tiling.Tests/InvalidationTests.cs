@@ -126,6 +126,7 @@ public class InvalidationTests
         await connection.OpenAsync();
         const string tile = "/tiles/grids/14/13329/6426.mvt";
         await CacheStatus(host.Client, tile);
+        // The template's population load recorded its own invalidation; this edit must add none.
         var before = await Scalar(connection, "SELECT count(*) FROM tile_invalidation");
 
         await using (var transaction = await connection.BeginTransactionAsync())

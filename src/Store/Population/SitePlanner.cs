@@ -1,6 +1,8 @@
 using GridMap.Store.Boundaries;
 using GridMap.Store.Generation;
 using NetTopologySuite.Algorithm.Construct;
+using NetTopologySuite.Algorithm.Locate;
+using NetTopologySuite.Operation.Distance;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Prepared;
 using NetTopologySuite.Geometries.Utilities;
@@ -178,13 +180,14 @@ internal static class SitePlanner
     }
 
     /// <summary>
-    /// The grid on a local plane in metres: origin at the centre of its largest inscribed circle, u along the street
-    /// angle, v across it.
+    /// The grid on a local plane in metres: origin at its centroid (or deepest point), u along the street angle, v across it.
     /// </summary>
     internal sealed class Frame
     {
         private readonly AffineTransformation toDegrees;
         private readonly IPreparedGeometry prepared;
+        private readonly IndexedPointInAreaLocator interior;
+        private readonly IndexedFacetDistance boundary;
         private readonly int salt;
 
         private Frame(Geometry area, AffineTransformation toDegrees, int salt)
@@ -193,6 +196,8 @@ internal static class SitePlanner
             this.toDegrees = toDegrees;
             this.salt = salt;
             prepared = PreparedGeometryFactory.Prepare(area);
+            interior = new IndexedPointInAreaLocator(area);
+            boundary = new IndexedFacetDistance(area.Boundary);
         }
 
         public Geometry Area { get; }
@@ -206,7 +211,11 @@ internal static class SitePlanner
             var metresPerDegreeLon = 111412.84 * Math.Cos(phi) - 93.5 * Math.Cos(3 * phi);
             var toMetres = new AffineTransformation().Translate(-anchor.X, -anchor.Y).Scale(metresPerDegreeLon, metresPerDegreeLat);
             var metric = toMetres.Transform(grid);
-            var centre = new MaximumInscribedCircle(metric, 1.0).GetCenter().Coordinate;
+            // The centroid of a (convex) Voronoi grid; the centre of the largest inscribed circle where the county border bends
+            // a grid so far that its centroid falls outside (a fiftieth of the grid's size is precision enough).
+            var centre = metric.Centroid.Coordinate;
+            if (!metric.Contains(metric.Centroid))
+                centre = new MaximumInscribedCircle(metric, Math.Max(1.0, Math.Sqrt(metric.Area) / 50)).GetCenter().Coordinate;
             // Streets run roughly east–west (courtyards face south), turned by a few degrees from grid to grid.
             var angle = Math.Clamp(random.Gaussian() * 0.12, -0.35, 0.35);
             var toFrame = new AffineTransformation(toMetres).Translate(-centre.X, -centre.Y).Rotate(-angle);
@@ -280,11 +289,20 @@ internal static class SitePlanner
             }
         }
 
-        private bool Covered(Cell cell) =>
-            prepared.Covers(Geo.Factory.CreatePolygon([
+        private bool Covered(Cell cell)
+        {
+            // Most cells lie well inside or well outside: the centre's location and its distance from the boundary
+            // settle those; only cells near the boundary need the exact test.
+            var centre = new Coordinate((cell.U0 + cell.U1) / 2, (cell.V0 + cell.V1) / 2);
+            if (interior.Locate(centre) != Location.Interior)
+                return false;
+            if (!boundary.IsWithinDistance(Geo.Factory.CreatePoint(centre), Math.Sqrt(cell.Width * cell.Width + cell.Height * cell.Height) / 2))
+                return true;
+            return prepared.Covers(Geo.Factory.CreatePolygon([
                 new Coordinate(cell.U0, cell.V0), new Coordinate(cell.U1, cell.V0), new Coordinate(cell.U1, cell.V1),
                 new Coordinate(cell.U0, cell.V1), new Coordinate(cell.U0, cell.V0),
             ]));
+        }
 
         private double Noise(int row, int column)
         {

@@ -287,8 +287,9 @@ internal sealed class VillagePopulation(PopulationSource source, int seed, DateO
         var pick = random.NextDouble() * MigrantOriginsTotal;
         foreach (var (region, weight) in MigrantOrigins)
         {
+            // Migrants come from elsewhere: a draw of the county itself takes the list's first other region.
             if (pick < weight)
-                return region == countyCode ? "140402" : region;
+                return region != countyCode ? region : MigrantOrigins.First(o => o.Region != countyCode).Region;
             pick -= weight;
         }
         return MigrantOrigins[^1].Region;
