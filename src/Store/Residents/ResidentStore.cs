@@ -26,13 +26,35 @@ public sealed class ResidentStore(NpgsqlDataSource dataSource, AuditLog audit, T
         if (!caller.Holds(DataCategory.Buildings))
             return [];
         var q = query.Trim();
-        await using var scoped = await ScopedConnection.OpenAsync(dataSource, caller, ct);
-        await using var command = scoped.CreateCommand(SqlResource.Get("Residents/SearchBuildings.sql"));
+        var limited = Math.Clamp(limit, 1, MaxSearchResults);
+        var residentBuildings = new List<long>();
+        var residentMatches = new List<string>();
+        if (caller.Holds(DataCategory.Residents))
+        {
+            await using var scoped = await ScopedConnection.OpenAsync(dataSource, caller, ct);
+            await using var residents = scoped.CreateCommand(SqlResource.Get("Residents/SearchResidents.sql"));
+            residents.Parameters.AddWithValue("q", q);
+            residents.Parameters.AddWithValue("scope", caller.Scope.Value);
+            residents.Parameters.AddWithValue("limit", limited);
+            await using var found = await residents.ExecuteReaderAsync(ct);
+            while (await found.ReadAsync(ct))
+            {
+                residentBuildings.Add(found.GetInt64(0));
+                residentMatches.Add(found.GetString(1));
+            }
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        // The LIKE pattern differs every time: plan each search with its value so the trigram index is used.
+        await using (var custom = new NpgsqlCommand("SET LOCAL plan_cache_mode = force_custom_plan", connection, transaction))
+            await custom.ExecuteNonQueryAsync(ct);
+        await using var command = new NpgsqlCommand(SqlResource.Get("Residents/SearchBuildings.sql"), connection, transaction);
         command.Parameters.AddWithValue("q", q);
         command.Parameters.AddWithValue("pattern", EscapeLike(q));
         command.Parameters.AddWithValue("scope", caller.Scope.Value);
-        command.Parameters.AddWithValue("with_people", caller.Holds(DataCategory.Residents));
-        command.Parameters.AddWithValue("limit", Math.Clamp(limit, 1, MaxSearchResults));
+        command.Parameters.AddWithValue("resident_buildings", residentBuildings.ToArray());
+        command.Parameters.AddWithValue("resident_matches", residentMatches.ToArray());
+        command.Parameters.AddWithValue("limit", limited);
         var hits = new List<BuildingHit>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
