@@ -55,7 +55,7 @@ public sealed partial class PopulationApiTests(PopulationApiFixture api) : IClas
     {
         var client = await api.ClientAsAsync("gridmanager");
         var unmasked = await UnmaskAsync(client, api.Population.People["A-spouse"], "核对身份 check identity");
-        foreach (var (q, matched) in new[] { ("测试巷A九", "address"), (BuildingA, "building_code"), ("测试Aspouse", "name"), (unmasked.GetProperty("idNumber").GetString()!, "id_number") })
+        foreach (var (q, matched) in new[] { ("测试巷A九", "address"), ("巷A", "address"), (BuildingA, "building_code"), ("测试Aspouse", "name"), (unmasked.GetProperty("idNumber").GetString()!, "id_number") })
         {
             var (status, hits) = await PopulationApiFixture.SendAsync(client, HttpMethod.Get, $"/api/buildings/search?q={Uri.EscapeDataString(q)}");
             Assert.Equal(200, status);

@@ -27,19 +27,20 @@ public sealed class ResidentStore(NpgsqlDataSource dataSource, AuditLog audit, T
             return [];
         var q = query.Trim();
         var limited = Math.Clamp(limit, 1, MaxSearchResults);
-        var residentBuildings = new List<long>();
+        var residentPeople = new List<long>();
         var residentMatches = new List<string>();
         if (caller.Holds(DataCategory.Residents))
         {
             await using var scoped = await ScopedConnection.OpenAsync(dataSource, caller, ct);
             await using var residents = scoped.CreateCommand(SqlResource.Get("Residents/SearchResidents.sql"));
-            residents.Parameters.AddWithValue("q", q);
+            var id = IdNumber.TryParse(q, DateOnly.MaxValue, out var parsed, out _) ? parsed.Value : null;
+            residents.Parameters.Add(new NpgsqlParameter<string?>("id", id) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            residents.Parameters.AddWithValue("name", q);
             residents.Parameters.AddWithValue("scope", caller.Scope.Value);
-            residents.Parameters.AddWithValue("limit", limited);
             await using var found = await residents.ExecuteReaderAsync(ct);
             while (await found.ReadAsync(ct))
             {
-                residentBuildings.Add(found.GetInt64(0));
+                residentPeople.Add(found.GetInt64(0));
                 residentMatches.Add(found.GetString(1));
             }
         }
@@ -51,8 +52,9 @@ public sealed class ResidentStore(NpgsqlDataSource dataSource, AuditLog audit, T
         await using var command = new NpgsqlCommand(SqlResource.Get("Residents/SearchBuildings.sql"), connection, transaction);
         command.Parameters.AddWithValue("q", q);
         command.Parameters.AddWithValue("pattern", EscapeLike(q));
+        command.Parameters.AddWithValue("short", q.Length < 3);
         command.Parameters.AddWithValue("scope", caller.Scope.Value);
-        command.Parameters.AddWithValue("resident_buildings", residentBuildings.ToArray());
+        command.Parameters.AddWithValue("residents", residentPeople.ToArray());
         command.Parameters.AddWithValue("resident_matches", residentMatches.ToArray());
         command.Parameters.AddWithValue("limit", limited);
         var hits = new List<BuildingHit>();

@@ -1,8 +1,6 @@
--- The buildings where residents with this exact ID number or name live, inside the caller's area (behind the wall).
-SELECT DISTINCT h.building_id, CASE WHEN p.id_number = @q THEN 'id_number' ELSE 'name' END
+-- Residents with this exact ID number (@id, null unless the query is a valid one) or name, inside the caller's area
+-- (behind the wall). The ID number is compared as char(18) so its unique index serves it.
+SELECT p.id, CASE WHEN p.name = @name THEN 'name' ELSE 'id_number' END
 FROM person p
-JOIN household_member m ON m.person_id = p.id AND m.moved_out IS NULL
-JOIN household hh ON hh.id = m.household_id
-JOIN house h ON h.id = hh.house_id
-WHERE (p.id_number = @q OR p.name = @q) AND starts_with(p.grid_code, @scope)
-LIMIT @limit;
+WHERE (p.id_number = @id::char(18) OR p.name = @name) AND starts_with(p.grid_code, @scope)
+LIMIT 500;
