@@ -183,25 +183,7 @@ public sealed class GeoApiClient(HttpClient http)
         }
     }
 
-    private async Task<ApiResult<T>> GetAsync<T>(string path, CancellationToken ct)
-    {
-        try
-        {
-            using var response = await http.GetAsync(path, ct);
-            if (response.IsSuccessStatusCode)
-                return new(await response.Content.ReadFromJsonAsync<T>(Json, ct), null);
-            var problem = await TryReadProblem(response, ct);
-            return new(default, problem ?? $"GeoApi answered {(int)response.StatusCode} {response.ReasonPhrase}.", (int)response.StatusCode);
-        }
-        catch (HttpRequestException e)
-        {
-            return new(default, $"GeoApi is unreachable ({e.Message}).");
-        }
-        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
-        {
-            return new(default, "GeoApi did not answer in time.");
-        }
-    }
+    private Task<ApiResult<T>> GetAsync<T>(string path, CancellationToken ct) => SendAsync<T>(HttpMethod.Get, path, null, null, ct);
 
     private static async Task<string?> TryReadProblem(HttpResponseMessage response, CancellationToken ct)
     {

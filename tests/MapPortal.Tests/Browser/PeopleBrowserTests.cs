@@ -86,13 +86,29 @@ public sealed partial class PeopleBrowserTests(PeopleStack stack) : IClassFixtur
         var page = await SignInAsync("gridmanager", $"/people/{neighbour}");
         await Assertions.Expect(page.Page.GetByTestId("people-message")).ToBeVisibleAsync(Visible);
         Assert.Equal(0, await page.Page.GetByTestId("building-card").CountAsync());
-        await page.Page.GetByTestId("people-query").FillAsync("测试巷B九");
-        await page.Page.GetByTestId("people-search-button").ClickAsync();
-        await Assertions.Expect(page.Page.GetByTestId("no-hits")).ToBeVisibleAsync(Visible);
-        await page.Page.GetByTestId("people-query").FillAsync("测试Bhead");
-        await page.Page.GetByTestId("people-search-button").ClickAsync();
-        await page.Page.WaitForURLAsync(url => Uri.UnescapeDataString(url).Contains("测试Bhead"), new() { Timeout = 30_000, WaitUntil = WaitUntilState.Commit });
-        await Assertions.Expect(page.Page.GetByTestId("no-hits")).ToBeVisibleAsync(Visible);
+        // Neither its address nor its resident's name finds anything (links with ?q= run the same search as the form).
+        foreach (var query in new[] { "测试巷B九", "测试Bhead" })
+        {
+            await page.Page.GotoAsync($"{stack.PortalUrl}/people?q={Uri.EscapeDataString(query)}");
+            await page.WaitForMapAsync();
+            await Assertions.Expect(page.Page.GetByTestId("no-hits")).ToBeVisibleAsync(Visible);
+            Assert.Equal(0, await page.Page.Locator($"[data-code='{neighbour}']").CountAsync());
+        }
+    }
+
+    [Fact]
+    public async Task A_second_search_from_the_form_replaces_the_first()
+    {
+        var page = await SignInAsync("gridmanager", "/people");
+        var building = stack.Population.Buildings["A"];
+        foreach (var query in new[] { "测试巷A九", "测试Aspouse" })
+        {
+            await page.Page.GetByTestId("people-query").FillAsync(query);
+            await page.Page.GetByTestId("people-search-button").ClickAsync();
+            await Assertions.Expect(page.Page.Locator($"[data-testid=hits] a[data-code='{building}'] .matched"))
+                .ToHaveTextAsync(query.Contains('巷') ? "地址" : "居民姓名", new() { Timeout = 30_000 });
+            Assert.EndsWith(query, Uri.UnescapeDataString(page.Page.Url), StringComparison.Ordinal);
+        }
     }
 
     [Fact]
