@@ -68,8 +68,7 @@ public static class EventPermissions
 
     private static bool IsOwner(Caller caller, StepOwner owner) => owner.Department is { } department
         ? caller.Role == Role.DepartmentOfficer && caller.Department == department && caller.Covers(owner.Unit.Value)
-        : caller.Scope == owner.Unit && caller.Role == (owner.Level == AdminLevel.Grid ? Role.GridManager : caller.Role) &&
-          (IsCentre(caller) || caller.Role == Role.GridManager);
+        : caller.Scope == owner.Unit && (owner.Level == AdminLevel.Grid ? caller.Role == Role.GridManager : IsCentre(caller));
 
     private static string Who(Caller caller) => $"{caller.Role.Slug()} for {caller.Scope.Value}" + (caller.Department is { } d ? $" ({d})" : "");
 }
