@@ -89,7 +89,7 @@ public static class EventWorkflow
     private static string? Precondition(EventCase c, EventCommand command) => command switch
     {
         EventCommand.Escalate when c.Owner.Level <= AdminLevel.County =>
-            "The county is the top of the event chain; a county-owned event cannot be escalated further.",
+            "The county is the top of the event chain; an event owned at county level cannot be escalated further.",
         EventCommand.Suspend s when string.IsNullOrWhiteSpace(s.Reason) => "Suspending an event needs a reason.",
         EventCommand.RequestVoid v when string.IsNullOrWhiteSpace(v.Reason) => "Voiding an event needs a reason.",
         EventCommand.RequestExtension e when string.IsNullOrWhiteSpace(e.Reason) => "An extension request needs a reason.",

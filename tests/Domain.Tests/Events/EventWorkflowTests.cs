@@ -119,7 +119,7 @@ public sealed class EventWorkflowTests
         Assert.Equal(AdminLevel.Township, c.Owner.Level);
         c = c.Do(new EventCommand.Escalate("needs the county"), Township);
         Assert.Equal(new StepOwner(AdminCode.Parse("140428")), c.Owner);
-        Assert.Equal("The county is the top of the event chain; a county-owned event cannot be escalated further.",
+        Assert.Equal("The county is the top of the event chain; an event owned at county level cannot be escalated further.",
             c.Refused(new EventCommand.Escalate("higher"), County).Message);
     }
 
@@ -213,6 +213,35 @@ public sealed class EventWorkflowTests
         Assert.Equal("entered twice", voided.History[^1].Reason);
         Assert.False(EventWorkflow.Overdue(voided, Monday.AddYears(1)));
     }
+
+    public static readonly TheoryData<EventState, EventCommand, string, string> Preconditions = new()
+    {
+        { EventState.Registered, new EventCommand.Dispatch(new DispatchTarget(null, null)), "township", "A dispatch needs a level or a department." },
+        { EventState.Registered, new EventCommand.Dispatch(DispatchTarget.ToLevel(AdminLevel.City)), "township", "Events are dispatched within the county: to the grid, village, township or county." },
+        { EventState.Handling, new EventCommand.RequestExtension(TimeLimit.WorkingDays(1), ""), "village", "An extension request needs a reason." },
+        { EventState.Handling, new EventCommand.RequestExtension(TimeLimit.WorkingDays(0), "more time"), "village", "An extension must add some time." },
+        { EventState.Handling, new EventCommand.HoldToAccount("", "late"), "county", "Holding someone to account needs the person and a reason." },
+        { EventState.Registered, new EventCommand.Dispatch(DispatchTarget.ToDepartment("emergency")), "gm", "Only village, township or county centre staff whose area holds grid 140428108211006 may do this; gm is grid_manager for 140428108211006." },
+    };
+
+    [Theory]
+    [MemberData(nameof(Preconditions))]
+    public void Refuses_with_a_reason_a_person_can_act_on(EventState state, EventCommand command, string actor, string message) =>
+        Assert.Equal(message, Reach(state).Refused(command, ByName[actor]).Message);
+
+    [Fact]
+    public void A_second_request_waits_for_the_first()
+    {
+        var c = Reach(EventState.Handling).Do(new EventCommand.RequestVoid("twice"), Township).Do(Sample(EventAction.RequestExtension), Village);
+        Assert.Equal("A void request is already waiting for approval.", c.Refused(new EventCommand.RequestVoid("again"), Township).Message);
+        Assert.Equal("An extension request is already waiting for approval.", c.Refused(Sample(EventAction.RequestExtension), Village).Message);
+    }
+
+    [Fact]
+    public void A_department_cannot_escalate_past_the_county() =>
+        Assert.Equal(RefusalKind.Precondition, Reach(EventState.Registered, EventCategories.Hazard)
+            .Do(new EventCommand.Dispatch(DispatchTarget.ToDepartment("emergency")), Township)
+            .Refused(new EventCommand.Escalate("too big"), Emergency).Kind);
 
     [Fact]
     public void A_rejection_records_why() =>
