@@ -1,0 +1,207 @@
+using System.Collections.Immutable;
+using GridMap.Domain.Access;
+using GridMap.Domain.Codes;
+using static GridMap.Domain.Events.EventAction;
+using static GridMap.Domain.Events.EventState;
+
+namespace GridMap.Domain.Events;
+
+/// <summary>
+/// The closed loop as a pure function: report (上报) → accept (受理) → register (立案) → dispatch (派遣) → handle (处置)
+/// → feedback → verify (核查) → close (结案), with the side paths escalate (上报上级), send back (回退), extension (延期),
+/// suspend (挂账), void (作废), resolve on the spot (自处理), supervise (督办) and hold to account (问责).
+/// </summary>
+public static class EventWorkflow
+{
+    private static readonly EventState[] Open = [Accepted, Registered, Dispatched, Handling, FeedbackGiven, Verifying, Rework];
+    private static readonly EventState[] WithHandler = [Dispatched, Handling, Rework];
+
+    /// <summary>
+    /// Which actions each state admits. Escalate, extension, suspend, void and supervision keep or restore the state;
+    /// the target of the others is fixed in <see cref="Apply"/>.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<EventAction, IReadOnlySet<EventState>> AllowedFrom = new Dictionary<EventAction, IReadOnlySet<EventState>>
+    {
+        [Accept] = Set(Reported),
+        [Reject] = Set(Reported),
+        [Register] = Set(Accepted),
+        [Dispatch] = Set(Registered),
+        [StartHandling] = Set(Dispatched, Rework),
+        [Feedback] = Set(Handling),
+        [Verify] = Set(FeedbackGiven),
+        [Close] = Set(Verifying),
+        [Escalate] = Set(WithHandler),
+        [SendBack] = Set(Dispatched, Handling),
+        [RequestExtension] = Set(WithHandler),
+        [ApproveExtension] = Set(WithHandler),
+        [Suspend] = Set(Registered, Dispatched, Handling, Rework),
+        [Resume] = Set(Suspended),
+        [RequestVoid] = Set(Accepted, Registered, Dispatched, Handling, Rework, Suspended),
+        [ApproveVoid] = Set(Accepted, Registered, Dispatched, Handling, Rework, Suspended),
+        [ResolveOnTheSpot] = Set(Reported),
+        [Supervise] = Set([Reported, .. Open, Suspended]),
+        [HoldToAccount] = Set(Enum.GetValues<EventState>()),
+    };
+
+    /// <summary>States whose step escalates one level up on its own when overdue (data; intake and verification only alert).</summary>
+    public static readonly IReadOnlySet<EventState> AutoEscalating = Set(WithHandler);
+
+    public const string SystemActor = "system";
+
+    /// <summary>A new event as a grid manager (or clerk) reports it; the intake clock starts now, owned by the grid's township centre.</summary>
+    public static EventCase Report(string id, EventCategory category, AdminCode grid, bool urban, string reporter, DateTimeOffset now, WorkingCalendar calendar, TimeLimitTable? limits = null)
+    {
+        if (grid.Level != AdminLevel.Grid)
+            throw new ArgumentException($"An event is reported in a grid, not a {grid.Level.Slug()}.", nameof(grid));
+        var limit = (limits ?? TimeLimitTable.Taiyuan).For(EventStep.Intake, category, urban);
+        return new EventCase(id, category, grid, urban, Reported, new StepOwner(UnitAt(grid, AdminLevel.Township)), limit, calendar.Due(now, limit), [])
+        {
+            ReportedAt = now,
+            Reporter = reporter,
+        };
+    }
+
+    public static bool Admits(EventState state, EventAction action) => AllowedFrom[action].Contains(state);
+
+    /// <summary>Whether the current step is past its deadline (never while suspended or finished).</summary>
+    public static bool Overdue(EventCase c, DateTimeOffset now) => !c.IsFinished && c.State != Suspended && c.Due is { } due && now > due;
+
+    public static EventResult Apply(EventCase c, EventCommand command, Caller actor, DateTimeOffset now, WorkingCalendar calendar, TimeLimitTable? limits = null)
+    {
+        var table = limits ?? TimeLimitTable.Taiyuan;
+        if (!Admits(c.State, command.Action))
+            return EventResult.Refused(RefusalKind.NotInThisState, $"An event that is {Describe(c.State)} cannot be {Describe(command.Action)}.");
+        if (Precondition(c, command) is { } missing)
+            return EventResult.Refused(RefusalKind.Precondition, missing);
+        if (!EventPermissions.May(actor, c, command.Action))
+            return EventResult.Refused(RefusalKind.NotAuthorised, EventPermissions.Explain(actor, c, command.Action));
+        return Transition(c, command, actor.Username, now, calendar, table);
+    }
+
+    /// <summary>Escalates an overdue step whose state escalates automatically; null when the rule does not fire.</summary>
+    public static EventResult? AutoEscalate(EventCase c, DateTimeOffset now, WorkingCalendar calendar, TimeLimitTable? limits = null)
+    {
+        if (!Overdue(c, now) || !AutoEscalating.Contains(c.State) || c.Owner.Level <= AdminLevel.County)
+            return null;
+        return Transition(c, new EventCommand.Escalate("overdue"), SystemActor, now, calendar, limits ?? TimeLimitTable.Taiyuan);
+    }
+
+    private static string? Precondition(EventCase c, EventCommand command) => command switch
+    {
+        EventCommand.Escalate when c.Owner.Level <= AdminLevel.County =>
+            "The county is the top of the event chain; an event owned at county level cannot be escalated further.",
+        EventCommand.Suspend s when string.IsNullOrWhiteSpace(s.Reason) => "Suspending an event needs a reason.",
+        EventCommand.RequestVoid v when string.IsNullOrWhiteSpace(v.Reason) => "Voiding an event needs a reason.",
+        EventCommand.RequestExtension e when string.IsNullOrWhiteSpace(e.Reason) => "An extension request needs a reason.",
+        EventCommand.RequestExtension e when e.Extra.Amount <= 0 => "An extension must add some time.",
+        EventCommand.RequestExtension when c.PendingExtension is not null => "An extension request is already waiting for approval.",
+        EventCommand.ApproveExtension when c.PendingExtension is null => "There is no extension request to approve.",
+        EventCommand.RequestVoid when c.PendingVoidReason is not null => "A void request is already waiting for approval.",
+        EventCommand.ApproveVoid when c.PendingVoidReason is null => "There is no void request to approve.",
+        EventCommand.ResolveOnTheSpot when !c.Category.MinorOnTheSpot => $"A {c.Category.Name} event cannot be resolved on the spot.",
+        EventCommand.HoldToAccount h when string.IsNullOrWhiteSpace(h.Person) || string.IsNullOrWhiteSpace(h.Reason) =>
+            "Holding someone to account needs the person and a reason.",
+        EventCommand.Dispatch { Target: { Level: null, Department: null } } => "A dispatch needs a level or a department.",
+        EventCommand.Dispatch { Target.Level: { } level } when level < AdminLevel.County =>
+            "Events are dispatched within the county: to the grid, village, township or county.",
+        _ => null,
+    };
+
+    private static EventResult Transition(EventCase c, EventCommand command, string actor, DateTimeOffset now, WorkingCalendar calendar, TimeLimitTable limits)
+    {
+        EventCase StartStep(EventCase next, EventStep step, StepOwner? owner = null)
+        {
+            var limit = limits.For(step, c.Category, c.Urban);
+            return next with { Owner = owner ?? next.Owner, StepLimit = limit, Due = calendar.Due(now, limit), PendingExtension = null };
+        }
+
+        EventCase Handle(EventCase next, StepOwner handler) => StartStep(next with { State = Dispatched, Handler = handler }, EventStep.Handle, handler);
+
+        var verifier = new StepOwner(c.Grid);
+        var centre = new StepOwner(UnitAt(c.Grid, AdminLevel.Township));
+        var (next, reason) = command switch
+        {
+            EventCommand.Accept => (c with { State = Accepted }, null),
+            EventCommand.Reject r => (Finish(c, Rejected), r.Reason.ToString()),
+            EventCommand.Register => (c with { State = Registered }, null),
+            EventCommand.Dispatch d => (Handle(c, OwnerFor(c.Grid, d.Target)), null),
+            EventCommand.StartHandling when c.State == Rework => (StartStep(c with { State = Handling }, EventStep.Handle), null),
+            EventCommand.StartHandling => (c with { State = Handling }, null),
+            EventCommand.Feedback f => (StartStep(c with { State = FeedbackGiven }, EventStep.Verify, verifier), f.Note),
+            EventCommand.Verify { Passed: true } v => (StartStep(c with { State = Verifying }, EventStep.Close, centre), v.Note),
+            EventCommand.Verify v => (StartStep(c with { State = Rework }, EventStep.Handle, c.Handler ?? centre), v.Note ?? "verification failed"),
+            EventCommand.Close => (Finish(c, Closed), null),
+            EventCommand.Escalate e => (Handle(c, new StepOwner(c.Owner.Unit.Parent!.Value)), e.Reason),
+            EventCommand.SendBack s => (StartStep(c with { State = Registered, Handler = null }, EventStep.Intake, centre), s.Reason),
+            EventCommand.RequestExtension e => (c with { PendingExtension = e.Extra }, $"{e.Reason} (+{e.Extra.Amount} {e.Extra.Kind})"),
+            EventCommand.ApproveExtension => (c with { Due = calendar.Due(c.Due ?? now, c.PendingExtension!), PendingExtension = null }, null),
+            EventCommand.Suspend s => (Pause(c, now, calendar), s.Reason),
+            EventCommand.Resume => (Unpause(c, now, calendar), null),
+            EventCommand.RequestVoid v => (c with { PendingVoidReason = v.Reason }, v.Reason),
+            EventCommand.ApproveVoid => (Finish(c, Voided), c.PendingVoidReason),
+            EventCommand.ResolveOnTheSpot r => (Finish(c with { Owner = verifier }, Closed), r.Note),
+            EventCommand.Supervise s => (c with { Supervisions = c.Supervisions + 1 }, s.Note),
+            EventCommand.HoldToAccount h => (c with { Accountabilities = c.Accountabilities.Add(new Accountability(now, actor, h.Person, h.Reason)) }, $"{h.Person}: {h.Reason}"),
+            _ => throw new ArgumentOutOfRangeException(nameof(command), command, null),
+        };
+        var entry = new HistoryEntry(c.History.Count + 1, now, actor, command.Action, c.State, next.State, reason);
+        return new EventResult(next with { History = c.History.Add(entry) }, entry, null);
+    }
+
+    private static EventCase Finish(EventCase c, EventState state) =>
+        c with { State = state, Due = null, PausedRemaining = null, SuspendedFrom = null, PendingExtension = null, PendingVoidReason = null };
+
+    private static EventCase Pause(EventCase c, DateTimeOffset now, WorkingCalendar calendar)
+    {
+        var due = c.Due ?? now;
+        var remaining = c.StepLimit.CountsWorkingTime ? calendar.WorkingTimeBetween(now, due) : (due > now ? due - now : TimeSpan.Zero);
+        return c with { State = Suspended, SuspendedFrom = c.State, Due = null, PausedRemaining = remaining };
+    }
+
+    private static EventCase Unpause(EventCase c, DateTimeOffset now, WorkingCalendar calendar)
+    {
+        var remaining = c.PausedRemaining ?? TimeSpan.Zero;
+        var due = c.StepLimit.CountsWorkingTime ? calendar.AddWorkingTime(now, remaining) : now + remaining;
+        return c with { State = c.SuspendedFrom ?? Registered, SuspendedFrom = null, PausedRemaining = null, Due = due };
+    }
+
+    private static StepOwner OwnerFor(AdminCode grid, DispatchTarget target) => target.Department is { } department
+        ? new StepOwner(UnitAt(grid, AdminLevel.County), department)
+        : new StepOwner(UnitAt(grid, target.Level!.Value));
+
+    private static AdminCode UnitAt(AdminCode grid, AdminLevel level) => grid.Chain.Single(u => u.Level == level);
+
+    private static ImmutableHashSet<EventState> Set(params EventState[] states) => [.. states];
+
+    private static string Describe(EventState state) => state switch
+    {
+        FeedbackGiven => "waiting for verification",
+        Verifying => "verified and waiting to be closed",
+        Rework => "sent back for rework",
+        _ => state.ToString().ToLowerInvariant(),
+    };
+
+    private static string Describe(EventAction action) => action switch
+    {
+        Accept => "accepted",
+        Reject => "rejected",
+        Register => "registered",
+        Dispatch => "dispatched",
+        StartHandling => "taken up for handling",
+        Feedback => "given feedback",
+        Verify => "verified",
+        Close => "closed",
+        Escalate => "escalated",
+        SendBack => "sent back",
+        RequestExtension => "given an extension request",
+        ApproveExtension => "given an approved extension",
+        Suspend => "suspended",
+        Resume => "resumed",
+        RequestVoid => "put up for voiding",
+        ApproveVoid => "voided",
+        ResolveOnTheSpot => "resolved on the spot",
+        Supervise => "supervised",
+        HoldToAccount => "the subject of accountability",
+        _ => action.ToString(),
+    };
+}
