@@ -38,7 +38,6 @@ public sealed class PopulationFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         database = await TestDatabases.CreateAsync("population", withProvince: true);
-        Migrator.Migrate(database.ConnectionString);
         DataSource = GridMapDataSource.Create(database.ConnectionString, "gridmap-tests");
         await DemoAccounts.EnsureAsync(new AccountStore(DataSource));
 

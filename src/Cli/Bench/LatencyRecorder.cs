@@ -9,14 +9,14 @@ internal static class LatencyRecorder
     public sealed record Result(int Count, double Seconds, double[] LatenciesMs, long Bytes, long MaxBytes)
     {
         public double PerSecond => Count / Seconds;
-        public double Percentile(double p)
-        {
-            if (LatenciesMs.Length == 0)
-                return 0;
-            var sorted = LatenciesMs.Order().ToArray();
-            return sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
-        }
+        private double[]? sorted;
+
+        public double Percentile(double p) => NearestRank(sorted ??= LatenciesMs.Order().ToArray(), p);
     }
+
+    /// <summary>The nearest-rank percentile of sorted values (0 when there are none).</summary>
+    public static double NearestRank(double[] sorted, double p) =>
+        sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     public static async Task<Result> RunAsync<T>(IReadOnlyList<T> items, int workers, Func<T, CancellationToken, Task<int>> job, CancellationToken ct)
     {

@@ -260,14 +260,17 @@ public sealed class ResidentStore(NpgsqlDataSource dataSource, AuditLog audit, T
         }
         await AuditLog.AppendAsync(connection, transaction, caller.Username, "record_visit", $"special_group:{recordId}", "visit",
             JsonSerializer.Serialize(new { visited_on = visitedOn, next_visit_due = visitedOn.AddDays(cadence) }), ct);
+        // The record was found in the caller's area and category above; read it back as committed, in the same transaction.
+        SpecialGroupRecord? updated;
+        await using (var command = new NpgsqlCommand(SqlResource.Get("Residents/GetSpecialGroup.sql"), connection, transaction))
+        {
+            command.Parameters.AddWithValue("id", recordId);
+            command.Parameters.AddWithValue("groups", new[] { group });
+            await using var read = await command.ExecuteReaderAsync(ct);
+            updated = await read.ReadAsync(ct) ? ReadGroup(read) : null;
+        }
         await transaction.CommitAsync(ct);
-
-        await using var scoped = await ScopedConnection.OpenAsync(dataSource, caller, ct);
-        await using var command = scoped.CreateCommand(SqlResource.Get("Residents/GetSpecialGroup.sql"));
-        command.Parameters.AddWithValue("id", recordId);
-        command.Parameters.AddWithValue("groups", new[] { group });
-        await using var read = await command.ExecuteReaderAsync(ct);
-        return await read.ReadAsync(ct) ? ReadGroup(read) : null;
+        return updated;
     }
 
     /// <summary>Register counts of a grid; aggregate, so not scoped.</summary>
