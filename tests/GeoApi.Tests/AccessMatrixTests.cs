@@ -22,6 +22,7 @@ public sealed class AccessMatrixTests(PopulationApiFixture api) : IClassFixture<
         health         A   D   | 200      hit    404    404    200    404   403   | 404      none   404    404    404    404   -
         justice        A   D   | 200      hit    404    404    200    404   403   | 404      none   404    404    404    404   -
         police         A   D   | 200      hit    404    404    200    404   403   | 404      none   404    404    404    404   -
+        urban          A   D   | 200      hit    403    403    403    403   403   | 404      none   403    403    403    403   -
         planner        A   D   | 200      hit    403    403    403    403   403   | 404      none   403    403    403    403   -
         auditor        A   D   | 403      403    403    403    403    403   200   | 403      403    403    403    403    403   -
         admin          A   D   | 403      403    403    403    403    403   403   | 403      403    403    403    403    403   -

@@ -13,6 +13,8 @@ public enum EventParty
     CentreOfTheArea,
     /// <summary>Whoever owns the current step: centre staff of exactly that unit, the grid's manager, or an officer of that department.</summary>
     StepOwner,
+    /// <summary>Centre staff of exactly the unit that owns the step (a re-dispatch, 转派, of an event they were sent).</summary>
+    CentreOwningTheStep,
     /// <summary>Centre staff one level or more above the step's owner (for a department, its own county centre), covering it.</summary>
     LevelAbove,
 }
@@ -45,21 +47,27 @@ public static class EventPermissions
 
     private static readonly Role[] CentreRoles = [Role.VillageStaff, Role.TownshipStaff, Role.CountyStaff];
 
-    public static bool May(Caller caller, EventCase c, EventAction action) => Table[action] switch
+    /// <summary>The party an action needs on this event: the table's, except that re-dispatching an already dispatched event is for its owner.</summary>
+    public static EventParty PartyFor(EventCase c, EventAction action) =>
+        action == Dispatch && c.State == EventState.Dispatched ? EventParty.CentreOwningTheStep : Table[action];
+
+    public static bool May(Caller caller, EventCase c, EventAction action) => PartyFor(c, action) switch
     {
         EventParty.GridManagerOfTheGrid => caller.Role == Role.GridManager && caller.Scope == c.Grid,
         EventParty.CentreOfTheArea => IsCentre(caller) && caller.Covers(c.Grid.Value),
         EventParty.StepOwner => IsOwner(caller, c.Owner),
+        EventParty.CentreOwningTheStep => c.Owner.Department is null && IsCentre(caller) && caller.Scope == c.Owner.Unit,
         EventParty.LevelAbove => IsCentre(caller) && caller.Covers(c.Owner.Unit.Value) &&
             (c.Owner.Department is not null ? caller.Scope.Level <= c.Owner.Level : caller.Scope.Level < c.Owner.Level),
         _ => false,
     };
 
-    public static string Explain(Caller caller, EventCase c, EventAction action) => Table[action] switch
+    public static string Explain(Caller caller, EventCase c, EventAction action) => PartyFor(c, action) switch
     {
         EventParty.GridManagerOfTheGrid => $"Only the grid manager of grid {c.Grid.Value} may do this; {caller.Username} is {Who(caller)}.",
         EventParty.CentreOfTheArea => $"Only village, township or county centre staff whose area holds grid {c.Grid.Value} may do this; {caller.Username} is {Who(caller)}.",
         EventParty.StepOwner => $"Only the current owner of this step ({c.Owner}) may do this; {caller.Username} is {Who(caller)}.",
+        EventParty.CentreOwningTheStep => $"Only the centre that was sent this event ({c.Owner}) may dispatch it on; {caller.Username} is {Who(caller)}.",
         EventParty.LevelAbove => $"This needs approval from a centre above the step's owner ({c.Owner}); {caller.Username} is {Who(caller)}.",
         _ => "Not allowed.",
     };

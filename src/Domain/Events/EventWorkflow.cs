@@ -25,7 +25,7 @@ public static class EventWorkflow
         [Accept] = Set(Reported),
         [Reject] = Set(Reported),
         [Register] = Set(Accepted),
-        [Dispatch] = Set(Registered),
+        [Dispatch] = Set(Registered, Dispatched),
         [StartHandling] = Set(Dispatched, Rework),
         [Feedback] = Set(Handling),
         [Verify] = Set(FeedbackGiven),

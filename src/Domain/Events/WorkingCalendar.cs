@@ -50,7 +50,24 @@ public sealed class WorkingCalendar
         .. Holiday("国庆节", new DateOnly(2026, 10, 1), 7), Worked("国庆节", new DateOnly(2026, 9, 20)), Worked("国庆节", new DateOnly(2026, 10, 10)),
     ];
 
-    public static readonly WorkingCalendar Default = new(DefaultPeriods, China2026);
+    /// <summary>
+    /// The 2013 arrangement (for the Jinzhong 2013 history): 元旦 Jan 1–3 (Sat Jan 5, Sun Jan 6 worked), 春节 Feb 9–15
+    /// (Sat Feb 16, Sun Feb 17 worked), 清明 Apr 4–6 (Sun Apr 7 worked), 劳动节 Apr 29–May 1 (Sat Apr 27, Sun Apr 28
+    /// worked), 端午 Jun 10–12 (Sat Jun 8, Sun Jun 9 worked), 中秋 Sep 19–21 (Sun Sep 22 worked), 国庆 Oct 1–7
+    /// (Sun Sep 29, Sat Oct 12 worked). As recalled from the published notice; data, so a correction is one line.
+    /// </summary>
+    public static readonly IReadOnlyList<CalendarException> China2013 =
+    [
+        .. Holiday("元旦", new DateOnly(2013, 1, 1), 3), Worked("元旦", new DateOnly(2013, 1, 5)), Worked("元旦", new DateOnly(2013, 1, 6)),
+        .. Holiday("春节", new DateOnly(2013, 2, 9), 7), Worked("春节", new DateOnly(2013, 2, 16)), Worked("春节", new DateOnly(2013, 2, 17)),
+        .. Holiday("清明节", new DateOnly(2013, 4, 4), 3), Worked("清明节", new DateOnly(2013, 4, 7)),
+        .. Holiday("劳动节", new DateOnly(2013, 4, 29), 3), Worked("劳动节", new DateOnly(2013, 4, 27)), Worked("劳动节", new DateOnly(2013, 4, 28)),
+        .. Holiday("端午节", new DateOnly(2013, 6, 10), 3), Worked("端午节", new DateOnly(2013, 6, 8)), Worked("端午节", new DateOnly(2013, 6, 9)),
+        .. Holiday("中秋节", new DateOnly(2013, 9, 19), 3), Worked("中秋节", new DateOnly(2013, 9, 22)),
+        .. Holiday("国庆节", new DateOnly(2013, 10, 1), 7), Worked("国庆节", new DateOnly(2013, 9, 29)), Worked("国庆节", new DateOnly(2013, 10, 12)),
+    ];
+
+    public static readonly WorkingCalendar Default = new(DefaultPeriods, [.. China2013, .. China2026]);
 
     private readonly IReadOnlyList<(TimeOnly Start, TimeOnly End)> periods;
     private readonly Dictionary<DateOnly, bool> exceptions;

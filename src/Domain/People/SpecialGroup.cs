@@ -33,5 +33,19 @@ public static class Departments
 
     public static IReadOnlyList<string> All { get; } = [CivilAffairs, SocialSecurity, Health, PublicSecurity, Justice];
 
+    public const string UrbanManagement = "urban-management";
+    public const string Emergency = "emergency";
+
+    /// <summary>
+    /// Every county department an officer account may belong to: the five that keep population registers above, and
+    /// the others that events are dispatched to (the devolved-function catalogue in db/migrations/0009 uses the same slugs).
+    /// </summary>
+    public static IReadOnlyList<string> Government { get; } =
+    [
+        .. All, UrbanManagement, Emergency, "natural-resources", "housing", "market-regulation", "ecology", "agriculture",
+        "education", "medical-insurance", "veterans", "disabled", "water", "transport", "culture", "forestry", "statistics",
+        "tax", "women", "youth", "petition", "ethnic-religion",
+    ];
+
     public static IEnumerable<SpecialGroup> GroupsOf(string department) => SpecialGroup.All.Where(g => g.Department == department);
 }

@@ -27,6 +27,7 @@ public static class DemoAccounts
         Account("health", "县卫健局 演示", Role.DepartmentOfficer, "140428", Departments.Health),
         Account("justice", "县司法局 演示", Role.DepartmentOfficer, "140428", Departments.Justice),
         Account("police", "县公安局 演示", Role.DepartmentOfficer, "140428", Departments.PublicSecurity),
+        Account("urban", "县城管局 演示", Role.DepartmentOfficer, "140428", Departments.UrbanManagement),
         Account("planner", "规划员 演示", Role.Planner, "140428"),
         Account("auditor", "审计员 演示", Role.Auditor, "14"),
         Account("admin", "系统管理员 演示", Role.Admin, "14"),

@@ -25,6 +25,7 @@ public sealed class EventTransitionTests
         { EventState.Registered, EventAction.Supervise, EventState.Registered, "county" },
         { EventState.Registered, EventAction.HoldToAccount, EventState.Registered, "county" },
         { EventState.Dispatched, EventAction.StartHandling, EventState.Handling, "village" },
+        { EventState.Dispatched, EventAction.Dispatch, EventState.Dispatched, "village" },
         { EventState.Dispatched, EventAction.Escalate, EventState.Dispatched, "village" },
         { EventState.Dispatched, EventAction.SendBack, EventState.Registered, "village" },
         { EventState.Dispatched, EventAction.RequestExtension, EventState.Dispatched, "village" },
