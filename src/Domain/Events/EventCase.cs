@@ -24,6 +24,16 @@ public enum EventState
     Closed,
 }
 
+/// <summary>Where the current step stands against its deadline.</summary>
+public enum DeadlineState
+{
+    OnTime,
+    DueSoon,
+    Overdue,
+    Paused,
+    Finished,
+}
+
 public enum EventAction
 {
     Accept,

@@ -48,13 +48,19 @@ public static class EventWorkflow
 
     public const string SystemActor = "system";
 
-    /// <summary>A new event as a grid manager (or clerk) reports it; the intake clock starts now, owned by the grid's township centre.</summary>
-    public static EventCase Report(string id, EventCategory category, AdminCode grid, bool urban, string reporter, DateTimeOffset now, WorkingCalendar calendar, TimeLimitTable? limits = null)
+    /// <summary>
+    /// A new event as a grid manager (or clerk) reports it; the intake clock starts now, owned by the grid's centre at
+    /// <paramref name="intakeAt"/> (the township unless routing names the village as competent; never the grid itself).
+    /// </summary>
+    public static EventCase Report(string id, EventCategory category, AdminCode grid, bool urban, string reporter, DateTimeOffset now, WorkingCalendar calendar,
+        TimeLimitTable? limits = null, AdminLevel intakeAt = AdminLevel.Township)
     {
         if (grid.Level != AdminLevel.Grid)
             throw new ArgumentException($"An event is reported in a grid, not a {grid.Level.Slug()}.", nameof(grid));
+        if (intakeAt is < AdminLevel.County or > AdminLevel.Village)
+            throw new ArgumentOutOfRangeException(nameof(intakeAt), intakeAt, "Intake is at the village, township or county centre.");
         var limit = (limits ?? TimeLimitTable.Taiyuan).For(EventStep.Intake, category, urban);
-        return new EventCase(id, category, grid, urban, Reported, new StepOwner(UnitAt(grid, AdminLevel.Township)), limit, calendar.Due(now, limit), [])
+        return new EventCase(id, category, grid, urban, Reported, new StepOwner(UnitAt(grid, intakeAt)), limit, calendar.Due(now, limit), [])
         {
             ReportedAt = now,
             Reporter = reporter,
@@ -62,6 +68,23 @@ public static class EventWorkflow
     }
 
     public static bool Admits(EventState state, EventAction action) => AllowedFrom[action].Contains(state);
+
+    /// <summary>The actions this caller may take on the event now (state admits them and the caller is the right party).</summary>
+    public static IReadOnlyList<EventAction> ActionsFor(EventCase c, Caller caller) =>
+        [.. Enum.GetValues<EventAction>().Where(a => Admits(c.State, a) && EventPermissions.May(caller, c, a))];
+
+    /// <summary>How the current step stands against its deadline, for colouring maps and lists.</summary>
+    public static DeadlineState Deadline(EventCase c, DateTimeOffset now) => Deadline(c.IsFinished, c.State == Suspended, c.Due, now);
+
+    public static DeadlineState Deadline(bool finished, bool suspended, DateTimeOffset? due, DateTimeOffset now) =>
+        finished ? DeadlineState.Finished
+        : suspended || due is null ? DeadlineState.Paused
+        : now > due ? DeadlineState.Overdue
+        : due - now <= DueSoonWindow ? DeadlineState.DueSoon
+        : DeadlineState.OnTime;
+
+    /// <summary>A step due within this wall-clock time shows as due soon.</summary>
+    public static readonly TimeSpan DueSoonWindow = TimeSpan.FromHours(2);
 
     /// <summary>Whether the current step is past its deadline (never while suspended or finished).</summary>
     public static bool Overdue(EventCase c, DateTimeOffset now) => !c.IsFinished && c.State != Suspended && c.Due is { } due && now > due;

@@ -1,0 +1,528 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using GridMap.Domain.Access;
+using GridMap.Domain.Codes;
+using GridMap.Domain.Events;
+using GridMap.Domain.Privacy;
+using GridMap.Store.Database;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace GridMap.Store.Events;
+
+/// <summary>
+/// Events in PostgreSQL, moved only by <see cref="EventWorkflow"/>: intake (idempotent by the client's key, routed by
+/// point and category, duplicates flagged), transitions (one row lock, optimistic version check, a hash-chained history
+/// line, a notice on channel <c>gridmap_events</c> for live maps), lists, the public tracker and the overdue sweep.
+/// </summary>
+public sealed class EventStore(NpgsqlDataSource dataSource, TimeProvider clock)
+{
+    public const string NotifyChannel = "gridmap_events";
+
+    /// <summary>Reports of the same category within this distance and time window are flagged as likely duplicates.</summary>
+    public const double DuplicateRadiusMetres = 50;
+
+    public static readonly TimeSpan DuplicateWindow = TimeSpan.FromHours(24);
+
+    public WorkingCalendar Calendar { get; init; } = WorkingCalendar.Default;
+
+    public TimeLimitTable Limits { get; init; } = TimeLimitTable.Taiyuan;
+
+    public async Task<IReadOnlyList<EventCategoryInfo>> CategoriesAsync(CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand(SqlResource.Get("Events/Categories.sql"));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var list = new List<EventCategoryInfo>();
+        while (await reader.ReadAsync(ct))
+            list.Add(new EventCategoryInfo(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetBoolean(4),
+                reader.GetInt32(5), reader.GetBoolean(6), reader.IsDBNull(7) ? null : reader.GetString(7), reader.GetInt16(8)));
+        return list;
+    }
+
+    /// <summary>
+    /// Takes a report. <paramref name="caller"/> is the signed-in reporter (grid manager, or centre staff for the
+    /// hotline), null for the public web form and Open311 whose <paramref name="reporter"/> names the channel.
+    /// </summary>
+    public async Task<IntakeResult> ReportAsync(Caller? caller, string reporter, NewReport report, CancellationToken ct = default)
+    {
+        if (caller is not null && caller.Role is not (Role.GridManager or Role.VillageStaff or Role.TownshipStaff or Role.CountyStaff
+                or Role.CityStaff or Role.ProvinceStaff))
+            return IntakeResult.Refused(IntakeProblem.NotAReporter, $"A {caller.Role.Slug()} account does not report events; grid managers and centre staff do.");
+        if (report.IdempotencyKey is { } key && await FindByKeyAsync(key, ct) is { } earlier)
+            return new IntakeResult(await CardAsync(caller, earlier, ct), false, null, null);
+
+        var (lon, lat) = (report.Lon, report.Lat);
+        if (report.BuildingCode is { } buildingCode)
+        {
+            var building = await BuildingPointAsync(buildingCode, ct);
+            if (building is null || (caller is not null && !caller.Covers(building.Value.Grid)))
+                return IntakeResult.Refused(IntakeProblem.UnknownBuilding, $"No building {buildingCode} in your area.");
+            (lon, lat) = (lon ?? building.Value.Lon, lat ?? building.Value.Lat);
+        }
+        if (lon is null || lat is null)
+            return IntakeResult.Refused(IntakeProblem.OutsideGrids, "A report needs a point (lon, lat) or a building.");
+
+        var now = clock.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        Intake intake;
+        await using (var command = new NpgsqlCommand(SqlResource.Get("Events/Intake.sql"), connection))
+        {
+            command.Parameters.AddWithValue("lon", lon.Value);
+            command.Parameters.AddWithValue("lat", lat.Value);
+            command.Parameters.AddWithValue("category", report.Category);
+            command.Parameters.AddWithValue("now", now);
+            command.Parameters.AddWithValue("window", DuplicateWindow);
+            command.Parameters.AddWithValue("radius", DuplicateRadiusMetres);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            intake = new Intake(
+                reader.IsDBNull(0) ? null : reader.GetString(0), !reader.IsDBNull(1) && reader.GetBoolean(1),
+                reader.IsDBNull(2) ? null : new EventCategory(report.Category, reader.GetString(2), reader.GetBoolean(3), reader.GetInt32(4), reader.GetBoolean(5),
+                    reader.IsDBNull(6) ? null : reader.GetString(6)),
+                reader.IsDBNull(7) ? 0 : reader.GetInt16(7),
+                reader.IsDBNull(8) ? null : reader.GetInt64(8), reader.GetInt64(9));
+        }
+        if (intake.Category is null)
+            return IntakeResult.Refused(IntakeProblem.UnknownCategory, $"Unknown event category '{Truncate(report.Category)}'; GET /api/events/categories lists them.");
+        if (intake.Grid is null)
+            return IntakeResult.Refused(IntakeProblem.OutsideGrids, $"The point {lon:0.######}, {lat:0.######} is not inside any grid of Shanxi.");
+        if (caller is not null && !MayReportIn(caller, intake.Grid))
+            return IntakeResult.Refused(IntakeProblem.OutsideArea, $"The point lies in grid {intake.Grid}, outside the area you report for ({caller.Scope.Value}).");
+
+        var grid = AdminCode.Parse(intake.Grid);
+        var intakeAt = (AdminLevel)Math.Clamp(intake.CompetentLevel, (int)AdminLevel.County, (int)AdminLevel.Village);
+        var reported = EventWorkflow.Report(intake.Id.ToString(), intake.Category, grid, intake.Urban, reporter, now, Calendar, Limits, intakeAt);
+        var actorUnit = caller?.Scope.Value;
+        var hash = EventHistoryChain.Hash(intake.Id, 1, now, reporter, "Report", "Reported", "Reported", report.Channel, reported.Owner.Unit.Value, null,
+            EventHistoryChain.GenesisHash);
+
+        await using var insert = new NpgsqlCommand(SqlResource.Get("Events/InsertReport.sql"), connection);
+        var p = insert.Parameters;
+        p.AddWithValue("id", intake.Id);
+        p.AddWithValue("tracking_no", NewTrackingNumber());
+        p.Add(Text("idempotency_key", report.IdempotencyKey));
+        p.AddWithValue("channel", report.Channel);
+        p.AddWithValue("category", report.Category);
+        p.AddWithValue("grid", intake.Grid);
+        p.AddWithValue("urban", intake.Urban);
+        p.AddWithValue("lon", lon.Value);
+        p.AddWithValue("lat", lat.Value);
+        p.Add(Text("building", report.BuildingCode));
+        p.Add(Text("address", report.Address));
+        p.AddWithValue("description", report.Description);
+        p.AddWithValue("reporter", reporter);
+        p.Add(Text("contact_name", report.ContactName));
+        p.Add(Text("contact_phone", report.ContactPhone));
+        p.Add(new NpgsqlParameter<long?>("duplicate_of", intake.DuplicateOf) { NpgsqlDbType = NpgsqlDbType.Bigint });
+        p.AddWithValue("owner_unit", reported.Owner.Unit.Value);
+        p.AddWithValue("limit_kind", reported.StepLimit.Kind.ToString());
+        p.AddWithValue("limit_amount", reported.StepLimit.Amount);
+        p.Add(new NpgsqlParameter<DateTimeOffset?>("due", reported.Due) { NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        p.AddWithValue("at", now);
+        p.Add(Text("actor_unit", actorUnit));
+        p.AddWithValue("prev_hash", EventHistoryChain.GenesisHash);
+        p.AddWithValue("hash", hash);
+        var inserted = await insert.ExecuteScalarAsync(ct);
+        if (inserted is null && report.IdempotencyKey is { } raced && await FindByKeyAsync(raced, ct) is { } first)
+            return new IntakeResult(await CardAsync(caller, first, ct), false, null, null);
+        return new IntakeResult(await CardAsync(caller, intake.Id, ct), true, null, null);
+    }
+
+    /// <summary>The event card, or null when there is no such event in the caller's area.</summary>
+    public async Task<EventCard?> GetAsync(Caller caller, long id, CancellationToken ct = default)
+    {
+        var card = await CardAsync(caller, id, ct);
+        return card is not null && caller.Covers(card.Grid) ? card : null;
+    }
+
+    /// <summary>Applies one workflow command as <paramref name="caller"/>; <paramref name="expectedVersion"/>, when given, must still be current.</summary>
+    public async Task<ApplyOutcome> ApplyAsync(Caller caller, long id, EventCommand command, int? expectedVersion, CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var row = await LoadAsync(connection, transaction, id, lockRow: true, skipLocked: false, ct);
+        if (row is null || !caller.Covers(row.Case.Grid.Value))
+            return ApplyOutcome.Missing;
+        if (expectedVersion is { } expected && expected != row.Version)
+            return new ApplyOutcome(null, false, row.Version, null);
+        var now = clock.GetUtcNow();
+        var result = EventWorkflow.Apply(row.Case, command, caller, now, Calendar, Limits);
+        if (!result.Ok)
+            return new ApplyOutcome(null, false, null, result.Refusal);
+        await WriteAsync(connection, transaction, row, result.Case!, command, caller.Username, caller.Scope.Value, caller.Department, result.Entry!.Reason, now, ct);
+        await transaction.CommitAsync(ct);
+        return new ApplyOutcome(await CardAsync(caller, id, ct), false, null, null);
+    }
+
+    /// <summary>
+    /// Escalates overdue steps whose rule says so and records an overdue alert on the others; returns how many events
+    /// it touched. Safe to run from several processes at once.
+    /// </summary>
+    public async Task<int> SweepOverdueAsync(int limit = 500, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        var ids = new List<long>();
+        await using (var command = dataSource.CreateCommand(SqlResource.Get("Events/OverdueEvents.sql")))
+        {
+            command.Parameters.AddWithValue("now", now);
+            command.Parameters.AddWithValue("limit", limit);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                ids.Add(reader.GetInt64(0));
+        }
+        var touched = 0;
+        foreach (var id in ids)
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            var row = await LoadAsync(connection, transaction, id, lockRow: true, skipLocked: true, ct);
+            if (row is null || !EventWorkflow.Overdue(row.Case, now) || (row.OverdueAlertedAt is { } alerted && alerted >= row.Case.Due))
+                continue;
+            if (EventWorkflow.AutoEscalate(row.Case, now, Calendar, Limits) is { Ok: true } escalated)
+                await WriteAsync(connection, transaction, row, escalated.Case!, new EventCommand.Escalate("overdue"), EventWorkflow.SystemActor, null, null,
+                    escalated.Entry!.Reason, now, ct);
+            else
+                await WriteAsync(connection, transaction, row, row.Case, null, EventWorkflow.SystemActor, null, null,
+                    $"overdue since {row.Case.Due!.Value.ToOffset(WorkingCalendar.ChinaStandardTime):yyyy-MM-dd HH:mm}", now, ct);
+            await transaction.CommitAsync(ct);
+            touched++;
+        }
+        return touched;
+    }
+
+    public async Task<IReadOnlyList<EventSummary>> ListAsync(Caller caller, AdminCode area, EventFilter filter, CancellationToken ct = default)
+    {
+        if (!caller.Covers(area.Value))
+            return [];
+        var now = clock.GetUtcNow();
+        await using var command = dataSource.CreateCommand(SqlResource.Get("Events/ListEvents.sql"));
+        var p = command.Parameters;
+        p.AddWithValue("area", area.Value);
+        p.Add(Text("category", filter.Category));
+        p.Add(new NpgsqlParameter<string[]?>("state", filter.States?.ToArray()) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        p.AddWithValue("open_only", filter.OpenOnly);
+        p.Add(new NpgsqlParameter<int?>("owner_level", filter.OwnerLevel) { NpgsqlDbType = NpgsqlDbType.Integer });
+        p.Add(new NpgsqlParameter<DateTimeOffset?>("since", filter.Since) { NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        p.Add(new NpgsqlParameter<DateTimeOffset?>("updated_since", filter.UpdatedSince) { NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        p.Add(new NpgsqlParameter("bbox", filter.Bbox is { } b
+            ? new NetTopologySuite.Geometries.GeometryFactory(new NetTopologySuite.Geometries.PrecisionModel(), 4490).ToGeometry(new NetTopologySuite.Geometries.Envelope(b[0], b[2], b[1], b[3]))
+            : DBNull.Value) { DataTypeName = "geometry" });
+        p.AddWithValue("limit", Math.Clamp(filter.Limit, 1, 5000));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var list = new List<EventSummary>();
+        while (await reader.ReadAsync(ct))
+        {
+            var state = reader.GetString(6);
+            DateTimeOffset? due = reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10);
+            var finished = state is "Closed" or "Voided" or "Rejected";
+            list.Add(new EventSummary(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.GetString(5), state, reader.GetString(7), [Math.Round(reader.GetDouble(8), 7), Math.Round(reader.GetDouble(9), 7)], due,
+                Slug(EventWorkflow.Deadline(finished, state == "Suspended", due, now)), reader.GetFieldValue<DateTimeOffset>(11),
+                reader.GetFieldValue<DateTimeOffset>(12), reader.GetString(13), reader.IsDBNull(14) ? null : reader.GetString(14), reader.GetInt32(15),
+                reader.GetString(16), reader.GetBoolean(17)));
+        }
+        return list;
+    }
+
+    /// <summary>The public view of an event by its tracking number, or null.</summary>
+    public async Task<TrackingView?> TrackAsync(string trackingNo, CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        long id;
+        TrackingView view;
+        await using (var command = new NpgsqlCommand(SqlResource.Get("Events/Track.sql"), connection))
+        {
+            command.Parameters.AddWithValue("tracking_no", trackingNo);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct))
+                return null;
+            id = reader.GetInt64(0);
+            view = new TrackingView(reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.IsDBNull(7) ? "" : reader.GetString(7), reader.IsDBNull(8) ? "" : reader.GetString(8),
+                reader.GetFieldValue<DateTimeOffset>(5), reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
+                reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9), []);
+        }
+        var history = await HistoryAsync(connection, id, ct);
+        var names = await UnitNamesAsync(connection, history.Select(h => h.ActorUnit ?? h.OwnerUnit), ct);
+        var steps = history.Select(h => new TrackingStep(h.At, h.Action, h.To, PublicActor(h, names))).ToList();
+        return view with { Steps = steps };
+    }
+
+    /// <summary>Recomputes every hash of one event's history; null when intact, else the first broken step.</summary>
+    public async Task<Domain.Audit.AuditBreak?> VerifyChainAsync(long id, CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var history = await HistoryAsync(connection, id, ct);
+        return EventHistoryChain.Verify(history.Select(h => ToChained(id, h)));
+    }
+
+    public async Task<long?> AddPhotoAsync(Caller caller, long id, string contentType, byte[] bytes, CancellationToken ct = default)
+    {
+        if (await GetAsync(caller, id, ct) is null)
+            return null;
+        await using var command = dataSource.CreateCommand("INSERT INTO event_photo (event_id, content_type, bytes) VALUES (@id, @type, @bytes) RETURNING id");
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("type", contentType);
+        command.Parameters.AddWithValue("bytes", bytes);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    public async Task<(string ContentType, byte[] Bytes)?> GetPhotoAsync(Caller caller, long id, long photoId, CancellationToken ct = default)
+    {
+        if (await GetAsync(caller, id, ct) is null)
+            return null;
+        await using var command = dataSource.CreateCommand("SELECT content_type, bytes FROM event_photo WHERE id = @photo AND event_id = @id");
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("photo", photoId);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? (reader.GetString(0), reader.GetFieldValue<byte[]>(1)) : null;
+    }
+
+    public async Task<IReadOnlyList<long>> PhotoIdsAsync(long id, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT id FROM event_photo WHERE event_id = @id ORDER BY id");
+        command.Parameters.AddWithValue("id", id);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var ids = new List<long>();
+        while (await reader.ReadAsync(ct))
+            ids.Add(reader.GetInt64(0));
+        return ids;
+    }
+
+    private static bool MayReportIn(Caller caller, string grid) => caller.Role == Role.GridManager
+        ? grid.StartsWith(caller.Scope.Value[..Math.Min(caller.Scope.Value.Length, 12)], StringComparison.Ordinal)
+        : caller.Covers(grid);
+
+    private async Task<long?> FindByKeyAsync(string key, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand("SELECT id FROM event WHERE idempotency_key = @key");
+        command.Parameters.AddWithValue("key", key);
+        return await command.ExecuteScalarAsync(ct) as long?;
+    }
+
+    private async Task<(string Grid, double Lon, double Lat)?> BuildingPointAsync(string code, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT grid_code, ST_X(p), ST_Y(p) FROM (SELECT grid_code, ST_PointOnSurface(geom) AS p FROM building WHERE code = @code) b");
+        command.Parameters.AddWithValue("code", code);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? (reader.GetString(0), reader.GetDouble(1), reader.GetDouble(2)) : null;
+    }
+
+    private async Task<EventCard?> CardAsync(Caller? caller, long id, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var row = await LoadAsync(connection, null, id, lockRow: false, skipLocked: false, ct);
+        if (row is null)
+            return null;
+        var history = await HistoryAsync(connection, id, ct);
+        var c = row.Case;
+        var routing = await RoutingAsync(connection, c, ct);
+        var names = await UnitNamesAsync(connection, [c.Owner.Unit.Value, c.Handler?.Unit.Value ?? c.Owner.Unit.Value, routing.Unit], ct);
+        var now = clock.GetUtcNow();
+        StepOwnerView View(StepOwner o) => new(o.Unit.Value, names.GetValueOrDefault(o.Unit.Value, o.Unit.Value), (int)o.Level, o.Department);
+        var chain = c.Grid.Chain;
+        return new EventCard(row.Id, row.TrackingNo, row.Channel, c.Category.Code, c.Category.Name, row.MajorName, c.Category.Urgent, c.Grid.Value,
+            chain.Single(u => u.Level == AdminLevel.Village).Value, chain.Single(u => u.Level == AdminLevel.Township).Value,
+            chain.Single(u => u.Level == AdminLevel.County).Value, [Math.Round(row.Lon, 7), Math.Round(row.Lat, 7)], row.BuildingCode, row.Address,
+            row.Description, c.Reporter, row.ContactName is { } n ? MaskName(n) : null, row.ContactPhone is { } ph ? Masking.Phone(ph) : null,
+            row.DuplicateOf, c.State.ToString(), View(c.Owner), c.Handler is { } h ? View(h) : null, c.Due, Slug(EventWorkflow.Deadline(c, now)),
+            c.ReportedAt, row.CloseDue, row.FinishedAt, row.ResolutionLevel, row.Version, c.Supervisions,
+            c.PendingExtension is { } ext ? $"{ext.Amount} {ext.Kind}" : null, c.PendingVoidReason,
+            new RoutingView(routing.Level, routing.Unit, c.Category.Department, routing.Functions),
+            caller is null ? [] : [.. EventWorkflow.ActionsFor(c, caller).Select(a => a.ToString())],
+            history, EventHistoryChain.Verify(history.Select(x => ToChained(id, x))) is null);
+    }
+
+    private async Task<(int Level, string Unit, IReadOnlyList<string> Functions)> RoutingAsync(NpgsqlConnection connection, EventCase c, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT greatest(c.default_level, coalesce(max(f.level), 0))::int, coalesce(array_agg(f.name ORDER BY f.level DESC, f.id) FILTER (WHERE f.id IS NOT NULL), '{}')
+            FROM event_category c LEFT JOIN devolved_function f ON f.category_code = c.code
+            WHERE c.code = @code GROUP BY c.default_level
+            """, connection);
+        command.Parameters.AddWithValue("code", c.Category.Code);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var level = Math.Clamp(reader.GetInt32(0), (int)AdminLevel.County, (int)AdminLevel.Grid);
+        return (level, c.Grid.Chain.Single(u => (int)u.Level == level).Value, reader.GetFieldValue<string[]>(1));
+    }
+
+    private static async Task<Dictionary<string, string>> UnitNamesAsync(NpgsqlConnection connection, IEnumerable<string> codes, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(SqlResource.Get("Events/UnitNames.sql"), connection);
+        command.Parameters.AddWithValue("codes", codes.Distinct().ToArray());
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var names = new Dictionary<string, string>();
+        while (await reader.ReadAsync(ct))
+            names[reader.GetString(0)] = reader.GetString(1);
+        return names;
+    }
+
+    private static async Task<List<HistoryLine>> HistoryAsync(NpgsqlConnection connection, long id, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(SqlResource.Get("Events/History.sql"), connection);
+        command.Parameters.AddWithValue("id", id);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var lines = new List<HistoryLine>();
+        while (await reader.ReadAsync(ct))
+            lines.Add(new HistoryLine(reader.GetInt32(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetString(3), NullableString(reader, 4),
+                NullableString(reader, 5), reader.GetString(6), reader.GetString(7), reader.GetString(8), NullableString(reader, 9), reader.GetString(10),
+                NullableString(reader, 11), reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12), reader.GetString(14))
+            {
+                PrevHash = reader.GetString(13),
+            });
+        return lines;
+    }
+
+    private static ChainedHistoryEntry ToChained(long id, HistoryLine h) =>
+        new(id, h.Seq, h.At, h.Actor, h.Action, h.From, h.To, h.Reason, h.OwnerUnit, h.OwnerDepartment, h.PrevHash, h.Hash);
+
+    private async Task<EventRow?> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long id, bool lockRow, bool skipLocked, CancellationToken ct)
+    {
+        var sql = SqlResource.Get("Events/SelectEvent.sql") + " WHERE e.id = @id" + (lockRow ? " FOR UPDATE OF e" + (skipLocked ? " SKIP LOCKED" : "") : "");
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        command.Parameters.AddWithValue("id", id);
+        await using var r = await command.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct))
+            return null;
+        var category = new EventCategory(r.GetString(3), r.GetString(4), r.GetBoolean(6), r.GetInt32(7), r.GetBoolean(8), NullableString(r, 9));
+        var owner = new StepOwner(AdminCode.Parse(r.GetString(22)), NullableString(r, 23));
+        StepOwner? handler = r.IsDBNull(24) ? null : new StepOwner(AdminCode.Parse(r.GetString(24)), NullableString(r, 25));
+        var c = new EventCase(id.ToString(), category, AdminCode.Parse(r.GetString(10)), r.GetBoolean(11), Enum.Parse<EventState>(r.GetString(21)), owner,
+            new TimeLimit(Enum.Parse<TimeLimitKind>(r.GetString(26)), r.GetInt32(27)), NullableTime(r, 28), [])
+        {
+            ReportedAt = r.GetFieldValue<DateTimeOffset>(36),
+            Reporter = r.GetString(17),
+            Handler = handler,
+            PausedRemaining = r.IsDBNull(29) ? null : r.GetFieldValue<TimeSpan>(29),
+            SuspendedFrom = r.IsDBNull(30) ? null : Enum.Parse<EventState>(r.GetString(30)),
+            PendingExtension = r.IsDBNull(32) ? null : new TimeLimit(Enum.Parse<TimeLimitKind>(r.GetString(32)), r.GetInt32(33)),
+            PendingVoidReason = NullableString(r, 34),
+            Supervisions = r.GetInt32(35),
+        };
+        return new EventRow(id, r.GetString(1), r.GetString(2), c, r.GetDouble(12), r.GetDouble(13), NullableString(r, 14), NullableString(r, 15),
+            r.GetString(16), NullableString(r, 18), NullableString(r, 19), r.IsDBNull(20) ? null : r.GetInt64(20), NullableTime(r, 31),
+            r.GetInt32(37), r.GetString(38), NullableTime(r, 39), NullableTime(r, 40), r.IsDBNull(41) ? null : r.GetInt16(41), NullableTime(r, 48),
+            r.GetString(49));
+    }
+
+    /// <summary>Writes one transition (or, with a null command, an overdue alert that changes no state) and its history line.</summary>
+    private async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, EventRow row, EventCase next, EventCommand? command,
+        string actor, string? actorUnit, string? actorDepartment, string? reason, DateTimeOffset now, CancellationToken ct)
+    {
+        var old = row.Case;
+        var action = command?.Action.ToString() ?? "OverdueAlert";
+        var onTheSpot = command is EventCommand.ResolveOnTheSpot;
+        var closeDue = command switch
+        {
+            _ when onTheSpot => now,
+            EventCommand.Dispatch when row.CloseDue is null => next.Due,
+            EventCommand.ApproveExtension when row.CloseDue is { } due && old.Due is { } before && next.Due is { } after => due + (after - before),
+            EventCommand.Resume when row.CloseDue is { } due && row.SuspendedAt is { } since => due + (now - since),
+            _ => row.CloseDue,
+        };
+        var resolution = command switch
+        {
+            _ when onTheSpot => (short)AdminLevel.Grid,
+            EventCommand.Close => (short)(old.Handler is null ? old.Owner.Level : old.Handler.Department is null ? old.Handler.Level : AdminLevel.County),
+            _ => row.ResolutionLevel,
+        };
+        var seq = row.Version + 1;
+        var hash = EventHistoryChain.Hash(row.Id, seq, now, actor, action, old.State.ToString(), next.State.ToString(), reason, next.Owner.Unit.Value,
+            next.Owner.Department, row.HistoryHash);
+
+        await using var update = new NpgsqlCommand(SqlResource.Get("Events/UpdateEvent.sql"), connection, transaction);
+        var p = update.Parameters;
+        p.AddWithValue("id", row.Id);
+        p.AddWithValue("version", row.Version);
+        p.AddWithValue("seq", seq);
+        p.AddWithValue("state", next.State.ToString());
+        p.AddWithValue("from_state", old.State.ToString());
+        p.AddWithValue("owner_unit", next.Owner.Unit.Value);
+        p.Add(Text("owner_department", next.Owner.Department));
+        p.Add(Text("handler_unit", next.Handler?.Unit.Value));
+        p.Add(Text("handler_department", next.Handler?.Department));
+        p.AddWithValue("limit_kind", next.StepLimit.Kind.ToString());
+        p.AddWithValue("limit_amount", next.StepLimit.Amount);
+        p.Add(Time("due", next.Due));
+        p.Add(new NpgsqlParameter<TimeSpan?>("paused_remaining", next.PausedRemaining) { NpgsqlDbType = NpgsqlDbType.Interval });
+        p.Add(Text("suspended_from", next.SuspendedFrom?.ToString()));
+        p.Add(Time("suspended_at", next.State == EventState.Suspended ? (old.State == EventState.Suspended ? row.SuspendedAt : now) : null));
+        p.Add(Text("pending_extension_kind", next.PendingExtension?.Kind.ToString()));
+        p.Add(new NpgsqlParameter<int?>("pending_extension_amount", next.PendingExtension?.Amount) { NpgsqlDbType = NpgsqlDbType.Integer });
+        p.Add(Text("pending_void_reason", next.PendingVoidReason));
+        p.AddWithValue("supervisions", next.Supervisions);
+        p.Add(Time("accepted_at", command is EventCommand.Accept || onTheSpot ? now : null));
+        p.Add(Time("registered_at", command is EventCommand.Register || onTheSpot ? now : null));
+        p.Add(new NpgsqlParameter<bool?>("registered_on_time", command is EventCommand.Register ? old.Due is null || now <= old.Due : onTheSpot ? true : null)
+            { NpgsqlDbType = NpgsqlDbType.Boolean });
+        p.Add(Time("dispatched_at", command is EventCommand.Dispatch || onTheSpot ? now : null));
+        p.Add(Time("handled_at", command is EventCommand.Feedback || onTheSpot ? now : null));
+        p.Add(Time("close_due", closeDue));
+        p.Add(Time("finished_at", next.IsFinished ? now : null));
+        p.Add(new NpgsqlParameter<bool?>("closed_on_time", next.State == EventState.Closed ? closeDue is null || now <= closeDue : null)
+            { NpgsqlDbType = NpgsqlDbType.Boolean });
+        p.AddWithValue("rework", command is EventCommand.Verify { Passed: false } ? 1 : 0);
+        p.AddWithValue("extension", command is EventCommand.ApproveExtension ? 1 : 0);
+        p.AddWithValue("escalation", command is EventCommand.Escalate ? 1 : 0);
+        p.Add(new NpgsqlParameter<short?>("resolution_level", resolution) { NpgsqlDbType = NpgsqlDbType.Smallint });
+        p.Add(Time("overdue_alerted_at", command is null ? now : next.Due == old.Due ? row.OverdueAlertedAt : null));
+        p.AddWithValue("hash", hash);
+        p.AddWithValue("prev_hash", row.HistoryHash);
+        p.AddWithValue("at", now);
+        p.AddWithValue("actor", actor);
+        p.Add(Text("actor_unit", actorUnit));
+        p.Add(Text("actor_department", actorDepartment));
+        p.AddWithValue("action", action);
+        p.Add(Text("reason", reason));
+        if (await update.ExecuteScalarAsync(ct) is null)
+            throw new InvalidOperationException($"Event {row.Id} changed under a row lock; this is a bug.");
+    }
+
+    private static string PublicActor(HistoryLine h, Dictionary<string, string> names) => h.Actor == EventWorkflow.SystemActor
+        ? "系统"
+        : h.Action == "Report" && h.ActorUnit is null
+            ? "群众"
+            : h.ActorDepartment is { } department
+                ? department
+                : h.ActorUnit is { } unit ? names.GetValueOrDefault(unit, unit) : names.GetValueOrDefault(h.OwnerUnit, h.OwnerUnit);
+
+    private static string MaskName(string name) => name.Length <= 1 ? "*" : name[..1] + new string('*', name.Length - 1);
+
+    private static string NewTrackingNumber()
+    {
+        const string alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+        Span<char> chars = stackalloc char[8];
+        for (var i = 0; i < chars.Length; i++)
+            chars[i] = alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)];
+        return $"GM-{chars[..4]}-{chars[4..]}";
+    }
+
+    internal static string Slug(DeadlineState state) => state switch
+    {
+        DeadlineState.OnTime => "on_time",
+        DeadlineState.DueSoon => "due_soon",
+        DeadlineState.Overdue => "overdue",
+        DeadlineState.Paused => "paused",
+        _ => "finished",
+    };
+
+    private static string Truncate(string s) => s.Length <= 20 ? s : s[..20] + "…";
+
+    private static NpgsqlParameter Text(string name, string? value) => new NpgsqlParameter<string?>(name, value) { NpgsqlDbType = NpgsqlDbType.Text };
+
+    private static NpgsqlParameter Time(string name, DateTimeOffset? value) => new NpgsqlParameter<DateTimeOffset?>(name, value) { NpgsqlDbType = NpgsqlDbType.TimestampTz };
+
+    private static string? NullableString(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    private static DateTimeOffset? NullableTime(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetFieldValue<DateTimeOffset>(i);
+
+    private sealed record Intake(string? Grid, bool Urban, EventCategory? Category, int CompetentLevel, long? DuplicateOf, long Id);
+
+    private sealed record EventRow(long Id, string TrackingNo, string Channel, EventCase Case, double Lon, double Lat, string? BuildingCode, string? Address,
+        string Description, string? ContactName, string? ContactPhone, long? DuplicateOf, DateTimeOffset? SuspendedAt, int Version, string HistoryHash,
+        DateTimeOffset? CloseDue, DateTimeOffset? FinishedAt, short? ResolutionLevel, DateTimeOffset? OverdueAlertedAt, string MajorName)
+;
+}

@@ -1,0 +1,139 @@
+namespace GridMap.Store.Events;
+
+/// <summary>An event type as the report forms and routing see it; <see cref="CompetentLevel"/> is an AdminLevel number.</summary>
+public sealed record EventCategoryInfo(string Code, string MajorName, string Name, string NameEn, bool Urgent, int HandleWorkingDays,
+    bool MinorOnTheSpot, string? Department, int CompetentLevel);
+
+/// <summary>Where an event came in: the grid manager's phone, the public web form, a hotline clerk, Open311, or a referral.</summary>
+public static class EventChannels
+{
+    public const string Grid = "grid";
+    public const string Web = "web";
+    public const string Hotline = "hotline";
+    public const string Open311 = "open311";
+    public const string Referral = "referral";
+
+    public static IReadOnlyList<string> All { get; } = [Grid, Web, Hotline, Open311, Referral];
+}
+
+/// <summary>A report as it arrives; a point (longitude, latitude in CGCS2000) or a building from the register places it.</summary>
+public sealed record NewReport(
+    string Category,
+    string Description,
+    double? Lon,
+    double? Lat,
+    string Channel,
+    string? IdempotencyKey = null,
+    string? BuildingCode = null,
+    string? Address = null,
+    string? ContactName = null,
+    string? ContactPhone = null);
+
+public enum IntakeProblem
+{
+    UnknownCategory,
+    OutsideGrids,
+    OutsideArea,
+    UnknownBuilding,
+    NotAReporter,
+}
+
+/// <summary>The intake outcome: the event (new, or the first one with the same idempotency key), or why not.</summary>
+public sealed record IntakeResult(EventCard? Event, bool Created, IntakeProblem? Problem, string? Message)
+{
+    public static IntakeResult Refused(IntakeProblem problem, string message) => new(null, false, problem, message);
+}
+
+public sealed record StepOwnerView(string Unit, string UnitName, int Level, string? Department);
+
+/// <summary>Which level and department the catalogue makes competent for the event's category, and the functions behind it.</summary>
+public sealed record RoutingView(int CompetentLevel, string CompetentUnit, string? Department, IReadOnlyList<string> Functions);
+
+public sealed record HistoryLine(int Seq, DateTimeOffset At, string Actor, string? ActorUnit, string? ActorDepartment, string Action, string From,
+    string To, string? Reason, string OwnerUnit, string? OwnerDepartment, DateTimeOffset? Due, string Hash)
+{
+    public string PrevHash { get; init; } = "";
+}
+
+/// <summary>The full event card for staff: masked contact, owner, deadline, the actions the caller may take, and the history.</summary>
+public sealed record EventCard(
+    long Id,
+    string TrackingNo,
+    string Channel,
+    string Category,
+    string CategoryName,
+    string MajorName,
+    bool Urgent,
+    string Grid,
+    string Village,
+    string Township,
+    string County,
+    double[] Point,
+    string? BuildingCode,
+    string? Address,
+    string Description,
+    string Reporter,
+    string? ContactName,
+    string? ContactPhone,
+    long? DuplicateOf,
+    string State,
+    StepOwnerView Owner,
+    StepOwnerView? Handler,
+    DateTimeOffset? Due,
+    string Deadline,
+    DateTimeOffset ReportedAt,
+    DateTimeOffset? CloseDue,
+    DateTimeOffset? FinishedAt,
+    int? ResolutionLevel,
+    int Version,
+    int Supervisions,
+    string? PendingExtension,
+    string? PendingVoidReason,
+    RoutingView Routing,
+    IReadOnlyList<string> Actions,
+    IReadOnlyList<HistoryLine> History,
+    bool ChainIntact);
+
+/// <summary>One event on a list or the live map.</summary>
+public sealed record EventSummary(
+    long Id,
+    string TrackingNo,
+    string Category,
+    string CategoryName,
+    string Major,
+    string MajorName,
+    string State,
+    string Grid,
+    double[] Point,
+    DateTimeOffset? Due,
+    string Deadline,
+    DateTimeOffset ReportedAt,
+    DateTimeOffset UpdatedAt,
+    string OwnerUnit,
+    string? OwnerDepartment,
+    int Version,
+    string Summary,
+    bool Urgent);
+
+/// <summary>Filters of the event list; null means any.</summary>
+public sealed record EventFilter(
+    string? Category = null,
+    IReadOnlyList<string>? States = null,
+    bool OpenOnly = false,
+    int? OwnerLevel = null,
+    DateTimeOffset? Since = null,
+    DateTimeOffset? UpdatedSince = null,
+    double[]? Bbox = null,
+    int Limit = 500);
+
+/// <summary>A transition's outcome for the API: the new card, or not found, a stale version, or the workflow's refusal.</summary>
+public sealed record ApplyOutcome(EventCard? Card, bool NotFound, int? CurrentVersion, Domain.Events.Refusal? Refusal)
+{
+    public static ApplyOutcome Missing { get; } = new(null, true, null, null);
+}
+
+/// <summary>What the public sees: no names, no description, no exact point; steps by the unit that took them.</summary>
+public sealed record TrackingView(string TrackingNo, string Category, string CategoryEn, string State, string Village, string Township,
+    DateTimeOffset ReportedAt, DateTimeOffset? FinishedAt, DateTimeOffset? Due, IReadOnlyList<TrackingStep> Steps);
+
+public sealed record TrackingStep(DateTimeOffset At, string Action, string State, string By);

@@ -1,0 +1,8 @@
+-- Open steps past their deadline that have not been escalated or alerted since the deadline passed; several
+-- API instances may sweep at once, so each takes rows the others have not locked.
+SELECT id
+FROM event
+WHERE finished_at IS NULL AND due IS NOT NULL AND due < @now AND state <> 'Suspended'
+  AND (overdue_alerted_at IS NULL OR overdue_alerted_at < due)
+ORDER BY due
+LIMIT @limit;

@@ -1,0 +1,31 @@
+-- Writes a transition: the new workflow state and indicators, the history line, and a notice for live maps.
+WITH updated AS (
+    UPDATE event SET
+        state = @state, owner_unit = @owner_unit, owner_department = @owner_department,
+        handler_unit = @handler_unit, handler_department = @handler_department,
+        step_limit_kind = @limit_kind, step_limit_amount = @limit_amount, due = @due,
+        paused_remaining = @paused_remaining, suspended_from = @suspended_from, suspended_at = @suspended_at,
+        pending_extension_kind = @pending_extension_kind, pending_extension_amount = @pending_extension_amount,
+        pending_void_reason = @pending_void_reason, supervisions = @supervisions,
+        accepted_at = coalesce(accepted_at, @accepted_at),
+        registered_at = coalesce(registered_at, @registered_at),
+        registered_on_time = coalesce(registered_on_time, @registered_on_time),
+        dispatched_at = coalesce(dispatched_at, @dispatched_at),
+        handled_at = coalesce(handled_at, @handled_at),
+        close_due = @close_due, finished_at = @finished_at, closed_on_time = @closed_on_time,
+        rework_count = rework_count + @rework, extension_count = extension_count + @extension,
+        escalation_count = escalation_count + @escalation, resolution_level = @resolution_level,
+        overdue_alerted_at = @overdue_alerted_at,
+        version = version + 1, history_hash = @hash, updated_at = @at
+    WHERE id = @id AND version = @version
+    RETURNING id, county_code, version
+), history AS (
+    INSERT INTO event_history (event_id, seq, at, actor, actor_unit, actor_department, action, from_state, to_state, reason,
+                               owner_unit, owner_department, due, prev_hash, hash)
+    SELECT id, @seq, @at, @actor, @actor_unit, @actor_department, @action, @from_state, @state, @reason,
+           @owner_unit, @owner_department, @due, @prev_hash, @hash
+    FROM updated
+    RETURNING event_id
+)
+SELECT u.version, pg_notify('gridmap_events', u.id || ' ' || u.county_code || ' ' || u.version)
+FROM updated u JOIN history h ON h.event_id = u.id;
