@@ -248,6 +248,63 @@ public sealed class EventStore(NpgsqlDataSource dataSource, TimeProvider clock)
         return view with { Steps = steps };
     }
 
+    /// <summary>The steps taken on one day (China Standard Time) in an area the caller covers, oldest first.</summary>
+    public async Task<IReadOnlyList<ReplayStep>> ReplayAsync(Caller caller, AdminCode area, DateOnly day, int limit = 20000, CancellationToken ct = default)
+    {
+        if (!caller.Covers(area.Value))
+            return [];
+        var from = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), WorkingCalendar.ChinaStandardTime);
+        await using var command = dataSource.CreateCommand(SqlResource.Get("Events/Replay.sql"));
+        command.Parameters.AddWithValue("area", area.Value);
+        command.Parameters.AddWithValue("from", from);
+        command.Parameters.AddWithValue("to", from.AddDays(1));
+        command.Parameters.AddWithValue("limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var steps = new List<ReplayStep>();
+        while (await reader.ReadAsync(ct))
+            steps.Add(new ReplayStep(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetString(4),
+                reader.GetString(5), reader.GetString(6), [Math.Round(reader.GetDouble(7), 7), Math.Round(reader.GetDouble(8), 7)]));
+        return steps;
+    }
+
+    public async Task<IReadOnlyList<DevolvedFunction>> CatalogueAsync(CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT id, level, department, name, category_code, proxy, synthetic FROM devolved_function ORDER BY level, department, id");
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var list = new List<DevolvedFunction>();
+        while (await reader.ReadAsync(ct))
+            list.Add(new DevolvedFunction(reader.GetInt32(0), reader.GetInt16(1), reader.GetString(2), reader.GetString(3), NullableString(reader, 4),
+                reader.GetBoolean(5), reader.GetBoolean(6)));
+        return list;
+    }
+
+    /// <summary>Adds a function to the catalogue; null when the category does not exist or the function is already listed.</summary>
+    public async Task<DevolvedFunction?> AddFunctionAsync(int level, string department, string name, string? category, bool proxy, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            INSERT INTO devolved_function (level, department, name, category_code, proxy, synthetic)
+            SELECT @level, @department, @name, @category, @proxy, false
+            WHERE @category::text IS NULL OR EXISTS (SELECT 1 FROM event_category WHERE code = @category)
+            ON CONFLICT (level, department, name) DO NOTHING
+            RETURNING id
+            """);
+        command.Parameters.AddWithValue("level", (short)level);
+        command.Parameters.AddWithValue("department", department);
+        command.Parameters.AddWithValue("name", name);
+        command.Parameters.Add(Text("category", category));
+        command.Parameters.AddWithValue("proxy", proxy);
+        return await command.ExecuteScalarAsync(ct) is int id ? new DevolvedFunction(id, level, department, name, category, proxy, false) : null;
+    }
+
+    public async Task<bool> RemoveFunctionAsync(int id, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand("DELETE FROM devolved_function WHERE id = @id");
+        command.Parameters.AddWithValue("id", id);
+        return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
+
     /// <summary>Recomputes every hash of one event's history; null when intact, else the first broken step.</summary>
     public async Task<Domain.Audit.AuditBreak?> VerifyChainAsync(long id, CancellationToken ct = default)
     {

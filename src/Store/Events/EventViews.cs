@@ -137,3 +137,9 @@ public sealed record TrackingView(string TrackingNo, string Category, string Cat
     DateTimeOffset ReportedAt, DateTimeOffset? FinishedAt, DateTimeOffset? Due, IReadOnlyList<TrackingStep> Steps);
 
 public sealed record TrackingStep(DateTimeOffset At, string Action, string State, string By);
+
+/// <summary>One step of the day replay.</summary>
+public sealed record ReplayStep(long EventId, string TrackingNo, int Seq, DateTimeOffset At, string Action, string State, string Category, double[] Point);
+
+/// <summary>One entry of the devolved-function catalogue; <see cref="Level"/> is 4 (township) or 5 (village).</summary>
+public sealed record DevolvedFunction(int Id, int Level, string Department, string Name, string? Category, bool Proxy, bool Synthetic);
