@@ -117,6 +117,22 @@ public sealed class EventsApiTests(PopulationApiFixture api) : IClassFixture<Pop
         Assert.Equal(3, await api.Population.ScalarAsync<int>("SELECT count(*)::int FROM event_history WHERE event_id = $1", id));
     }
 
+    [Fact]
+    public async Task Two_centres_acting_on_the_same_version_at_once_one_wins_and_the_other_gets_409()
+    {
+        var card = await ReportAsync("gridmanager", "0202", salt: 14);
+        var id = card.GetProperty("id").GetInt64();
+        var township = await api.ClientAsAsync("township");
+        var village = await api.ClientAsAsync("village");
+        var results = await Task.WhenAll(
+            PopulationApiFixture.SendAsync(township, HttpMethod.Post, $"/api/events/{id}/actions/accept", new { version = 1 }),
+            PopulationApiFixture.SendAsync(village, HttpMethod.Post, $"/api/events/{id}/actions/reject", new { version = 1, reason = "invalid" }));
+        Assert.Equal([200, 409], results.Select(r => r.Status).Order());
+        var loser = results.Single(r => r.Status == 409).Body;
+        Assert.Equal(2, loser.GetProperty("currentVersion").GetInt32());
+        Assert.Equal(2, await api.Population.ScalarAsync<int>("SELECT count(*)::int FROM event_history WHERE event_id = $1", id));
+    }
+
     [Theory]
     [InlineData("{\"category\":\"0101\",\"description\":\"x\"}", 400)]                                                // no place
     [InlineData("{\"category\":\"01\",\"description\":\"x\",\"lon\":113,\"lat\":36}", 400)]                         // category shape
