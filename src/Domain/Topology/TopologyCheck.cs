@@ -90,7 +90,9 @@ internal static class TopologyCheck
 
         foreach (var building in layout.Buildings)
         {
-            var at = building.Location;
+            var where = building.Location.Coordinate.Copy();
+            GridLayout.Precision.MakePrecise(where);
+            var at = factory.CreatePoint(where);
             var search = at.EnvelopeInternal.Copy();
             search.ExpandBy(rules.VertexTolerance);
             var holders = index.Query(search).Order()
