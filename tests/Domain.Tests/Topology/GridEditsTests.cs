@@ -30,6 +30,19 @@ public class GridEditsTests
         Assert.Equal("Split 004 -> 008 009 010",
             Describe(Accepted(GridEdits.Split(FourSquares, Code(4), Line("LINESTRING(120 -10, 120 110, 170 110, 170 -10)"))).Lineage!));
 
+    [Fact]
+    public void Splitting_a_grid_around_an_enclave_leaves_the_enclave_alone()
+    {
+        var result = Accepted(GridEdits.Split(Fixtures.Enclave, Code(1), Line("LINESTRING(50 -10, 50 110)")));
+        Shape("POLYGON((0 0, 50 0, 50 30, 30 30, 30 70, 50 70, 50 100, 0 100, 0 0))", result.Layout!.Grids[Code(4)]);
+        Shape("POLYGON((30 30, 70 30, 70 70, 30 70, 30 30))", result.Layout.Grids[Code(3)]);
+        Assert.Equal("Split 001 -> 004 005", Describe(result.Lineage!));
+    }
+
+    [Fact]
+    public void An_edit_of_a_grid_the_village_does_not_have_is_refused() =>
+        Assert.Contains("not a current grid", Refused(GridEdits.Split(FourSquares, Code(5), Line("LINESTRING(150 -10, 150 110)"))));
+
     [Theory]
     [InlineData("LINESTRING(150 -10, 150 50)", "ends inside")]
     [InlineData("LINESTRING(50 -10, 50 90)", "does not cut")]
