@@ -72,11 +72,18 @@ internal static class TopologyCheck
         foreach (var gap in Planar.Polygons(Planar.Difference(layout.Boundary, covered)).Where(g => g.Area > rules.AreaTolerance))
         {
             var inside = gap.InteriorPoint;
-            var around = usable.Where(u => Shells(u.Shape).Any(s => s.Covers(inside))).Select(u => u.Code).ToList();
-            if (around.Count > 0)
+            // The innermost grid around the gap has the hole: an enclave's own hole lies inside its host's shell too.
+            var holders = usable
+                .Select(u => (u.Code, Shell: Shells(u.Shape).FirstOrDefault(s => s.Covers(inside))))
+                .Where(u => u.Shell is not null)
+                .OrderBy(u => u.Shell!.Area)
+                .Select(u => u.Code)
+                .Take(1)
+                .ToList();
+            if (holders.Count == 1)
             {
-                violations.Add(new(TopologyRule.Hole, around, gap,
-                    $"{Name(around[0])} has a hole of {gap.Area:F1} m² that no other grid fills."));
+                violations.Add(new(TopologyRule.Hole, holders, gap,
+                    $"{Name(holders[0])} has a hole of {gap.Area:F1} m² that no other grid fills."));
                 continue;
             }
             var edge = gap.EnvelopeInternal.Copy();

@@ -46,6 +46,11 @@ internal static class Fixtures
     public static readonly GridLayout Enclave = Layout(Strip,
         "POLYGON((0 0, 100 0, 100 100, 0 100, 0 0), (30 30, 70 30, 70 70, 30 70, 30 30))", East, "POLYGON((30 30, 70 30, 70 70, 30 70, 30 30))");
 
+    /// <summary>The enclave of <see cref="Enclave"/> with a 10 m square hole of its own: the hole is the enclave's, not its host's.</summary>
+    public static readonly GridLayout HoleInEnclave = Layout(Strip,
+        "POLYGON((0 0, 100 0, 100 100, 0 100, 0 0), (30 30, 70 30, 70 70, 30 70, 30 30))", East,
+        "POLYGON((30 30, 70 30, 70 70, 30 70, 30 30), (45 45, 55 45, 55 55, 45 55, 45 45))");
+
     /// <summary>The first grid is the two ends of the village, the second the middle.</summary>
     public static readonly GridLayout Multipart = Layout(Strip,
         "MULTIPOLYGON(((0 0, 50 0, 50 100, 0 100, 0 0)), ((150 0, 200 0, 200 100, 150 100, 150 0)))", "POLYGON((50 0, 150 0, 150 100, 50 100, 50 0))");
