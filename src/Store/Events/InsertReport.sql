@@ -1,5 +1,5 @@
 -- The event and its first history line in one statement; a second report with the same idempotency key inserts
--- nothing (and returns no row).
+-- nothing (and returns no row): the caller then reads the first one with Intake.sql's key lookup.
 WITH inserted AS (
     INSERT INTO event (id, tracking_no, idempotency_key, channel, category_code, grid_code, urban, geom, building_code, address,
                        description, reporter, contact_name, contact_phone, duplicate_of, state, owner_unit, step_limit_kind,
