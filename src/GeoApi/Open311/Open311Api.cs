@@ -104,10 +104,13 @@ public static class Open311Api
             return Error(StatusCodes.Status400BadRequest, "start_date and end_date are W3C date-times, e.g. 2026-11-01T00:00:00+08:00.");
         if (!TryList(status, 2, out var statuses) || statuses?.Any(s => s is not ("open" or "closed")) == true)
             return Error(StatusCodes.Status400BadRequest, "status is open, closed, or open,closed.");
-        var to = end ?? clock.GetUtcNow();
+        // The spec's window: the last 90 days by default, 90 days from start_date or up to end_date, never wider.
+        var to = end ?? (start is { } given ? given + DefaultWindow : clock.GetUtcNow());
         var from = start ?? to - DefaultWindow;
         if (from > to)
             return Error(StatusCodes.Status400BadRequest, "start_date is after end_date.");
+        if (to - from > DefaultWindow)
+            return Error(StatusCodes.Status400BadRequest, $"start_date to end_date spans at most {DefaultWindow.TotalDays:0} days.");
         bool? closed = statuses is null || statuses.Distinct().Count() == 2 ? null : statuses[0] == "closed";
         var rows = await open311.RequestsAsync(new ServiceRequestQuery(ids?.Select(i => i.ToUpperInvariant()).ToArray(), from, to, codes, closed, MaxRequests), ct);
         return TypedResults.Ok(rows.Select(ToRequest).ToArray());

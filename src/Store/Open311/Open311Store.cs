@@ -61,8 +61,8 @@ public sealed class Open311Store(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand(SqlResource.Get("Open311/ServiceRequests.sql"));
         var p = command.Parameters;
         p.Add(new NpgsqlParameter<string[]?>("ids", query.TrackingNumbers?.ToArray()) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        p.Add(new NpgsqlParameter<DateTimeOffset>("start", query.Start) { NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        p.Add(new NpgsqlParameter<DateTimeOffset>("end", query.End) { NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        p.Add(new NpgsqlParameter<DateTimeOffset>("start", query.Start.ToUniversalTime()) { NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        p.Add(new NpgsqlParameter<DateTimeOffset>("end", query.End.ToUniversalTime()) { NpgsqlDbType = NpgsqlDbType.TimestampTz });
         p.Add(new NpgsqlParameter<string[]?>("codes", query.ServiceCodes?.ToArray()) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         p.Add(new NpgsqlParameter<bool?>("closed", query.Closed) { NpgsqlDbType = NpgsqlDbType.Boolean });
         p.AddWithValue("limit", query.Limit);
