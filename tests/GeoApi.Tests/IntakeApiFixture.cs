@@ -33,7 +33,7 @@ public sealed class IntakeApiFixture : IAsyncLifetime
         database = await TestDatabases.CreateAsync("intake", withProvince: true);
         DataSource = GridMapDataSource.Create(database.ConnectionString, "gridmap-tests");
         await DemoAccounts.EnsureAsync(new AccountStore(DataSource));
-        ApiKey = await new Open311Store(DataSource).CreateKeyAsync("test-client");
+        ApiKey = await new Open311Store(DataSource, TimeProvider.System).CreateKeyAsync("test-client");
         await using var command = DataSource.CreateCommand("SELECT ST_X(label_point), ST_Y(label_point) FROM grid WHERE code = $1");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = DemoAccounts.GridManagerGrid });
         await using (var reader = await command.ExecuteReaderAsync())

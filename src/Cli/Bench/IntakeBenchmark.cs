@@ -52,7 +52,7 @@ internal sealed class IntakeBenchmark(NpgsqlDataSource dataSource, string connec
         var run = NewRunId();
         var api = await StartApiAsync(geoApiDll, url, http, ct);
         var acks = new ConcurrentDictionary<int, string>();
-        long attempts = 0, failures = 0;
+        long attempts = 0, failures = 0, replays = 0;
         var killAt = reports * 3 / 10;
         var killed = 0;
         var outage = Stopwatch.StartNew();
@@ -66,10 +66,12 @@ internal sealed class IntakeBenchmark(NpgsqlDataSource dataSource, string connec
                 while (true)
                 {
                     Interlocked.Increment(ref attempts);
-                    var trackingNo = await TrySendAsync(http, run, i, t);
+                    var (trackingNo, created) = await TrySendAsync(http, run, i, t);
                     if (trackingNo is not null)
                     {
                         acks[i] = trackingNo;
+                        if (!created)
+                            Interlocked.Increment(ref replays);
                         if (acks.Count >= killAt && Interlocked.Exchange(ref killed, 1) == 0)
                             restart = KillAndRestartAsync();
                         return 0;
@@ -103,6 +105,7 @@ internal sealed class IntakeBenchmark(NpgsqlDataSource dataSource, string connec
         output.WriteLine($"event intake with kill -9: {reports} reports, {clients} concurrent clients, each retried with its idempotency key until acknowledged");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {seconds:F1} s in all; API down and back in {down.TotalSeconds:F1} s; {attempts} attempts, {failures} failed and retried"));
+        output.WriteLine($"  retries answered with the event an unacknowledged attempt had already stored (200, not 201): {replays}");
         output.WriteLine($"  acknowledged: {acks.Count}   events in PostgreSQL with these keys: {events}   distinct keys: {distinct}");
         output.WriteLine($"  lost (acknowledged but not stored, or stored under another tracking number): {lost}   never stored: {missing}   duplicated: {events - distinct}");
         var proven = acks.Count == reports && events == reports && distinct == reports && lost == 0 && missing == 0;
@@ -113,8 +116,8 @@ internal sealed class IntakeBenchmark(NpgsqlDataSource dataSource, string connec
     private async Task PrepareAsync(CancellationToken ct)
     {
         await DemoAccounts.EnsureAsync(new AccountStore(dataSource), ct);
-        apiKey = await new Open311Store(dataSource).CreateKeyAsync(ClientName, ct);
-        clientId = (await new Open311Store(dataSource).ClientAsync(apiKey, ct))!.Id;
+        apiKey = await new Open311Store(dataSource, TimeProvider.System).CreateKeyAsync(ClientName, ct);
+        clientId = (await new Open311Store(dataSource, TimeProvider.System).ClientAsync(apiKey, ct))!.Id;
         await using (var command = dataSource.CreateCommand(
             "SELECT ST_X(p.geom), ST_Y(p.geom) FROM grid g, ST_Dump(ST_GeneratePoints(g.geom, 2000, 42)) p WHERE g.code = $1"))
         {
@@ -172,23 +175,23 @@ internal sealed class IntakeBenchmark(NpgsqlDataSource dataSource, string connec
         return 0;
     }
 
-    /// <summary>The tracking number once acknowledged; null when the API is down or answered 5xx (to be retried).</summary>
-    private async Task<string?> TrySendAsync(HttpClient http, string run, int i, CancellationToken ct)
+    /// <summary>The tracking number once acknowledged and whether this attempt created it; null when the API is down or answered 5xx (to be retried).</summary>
+    private async Task<(string? TrackingNo, bool Created)> TrySendAsync(HttpClient http, string run, int i, CancellationToken ct)
     {
         try
         {
             using var response = await http.SendAsync(Request(run, i), ct);
             if ((int)response.StatusCode >= 500)
-                return null;
+                return (null, false);
             if (response.StatusCode is not (HttpStatusCode.Created or HttpStatusCode.OK))
                 throw new InvalidOperationException($"report {i}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
             var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
-            return body[0].GetProperty("service_request_id").GetString();
+            return (body[0].GetProperty("service_request_id").GetString(), response.StatusCode == HttpStatusCode.Created);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or JsonException
                                    || (e is TaskCanceledException && !ct.IsCancellationRequested))
         {
-            return null;
+            return (null, false);
         }
     }
 

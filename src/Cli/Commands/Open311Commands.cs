@@ -22,7 +22,7 @@ internal static class Open311Commands
                 return 2;
             }
             await using var dataSource = GridMapDataSource.Create(CommonOptions.ConnectionString(result, createDb), "gridmap-open311");
-            var key = await new Open311Store(dataSource).CreateKeyAsync(name, ct);
+            var key = await new Open311Store(dataSource, TimeProvider.System).CreateKeyAsync(name, ct);
             await new AuditLog(dataSource).AppendAsync($"cli:{Environment.UserName}", "open311_key_created", $"open311:{name}", "Open311 client administration", "{}", ct);
             Console.WriteLine(key);
             Console.Error.WriteLine($"Open311 API key for {name}: shown once, only its hash is stored. Send it as api_key with POST /open311/v2/requests.json.");
@@ -35,7 +35,7 @@ internal static class Open311Commands
         {
             await using var dataSource = GridMapDataSource.Create(CommonOptions.ConnectionString(result, revokeDb), "gridmap-open311");
             var name = result.GetValue(revokeName)!;
-            if (!await new Open311Store(dataSource).RevokeAsync(name, ct))
+            if (!await new Open311Store(dataSource, TimeProvider.System).RevokeAsync(name, ct))
             {
                 Console.Error.WriteLine($"No Open311 client {name} with a live key.");
                 return 1;

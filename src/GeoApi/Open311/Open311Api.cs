@@ -86,8 +86,7 @@ public static class Open311Api
             return Error(StatusCodes.Status400BadRequest, refused == IntakeProblem.UnknownCategory
                     ? $"service_code '{report.Category}' is not a service; GET /open311/v2/services.json lists them."
                     : receipt.Message!);
-        var category = (await events.CategoriesAsync(ct)).First(c => c.Code == report.Category);
-        Open311Receipt[] body = [new(receipt.TrackingNo, Notice(category.HandleWorkingDays), null)];
+        Open311Receipt[] body = [new(receipt.TrackingNo, Notice(receipt.HandleWorkingDays), null)];
         return receipt.Created ? TypedResults.Created($"/open311/v2/requests/{receipt.TrackingNo}.json", body) : TypedResults.Ok(body);
     }
 

@@ -54,7 +54,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource, TimeProvider clock)
     /// <summary>
     /// <see cref="ReportAsync"/> without reading the card back: the event's id and tracking number, in two round trips
     /// on one connection (the intake query, which also finds an earlier event with the same idempotency key, and the
-    /// insert). The public form and Open311 answer with the tracking number only, so they take this.
+    /// durable insert), then the live-map notice (Notify.sql). The public form and Open311 answer with the tracking number only, so they take this.
     /// </summary>
     public async Task<IntakeReceipt> IntakeAsync(Caller? caller, string reporter, NewReport report, CancellationToken ct = default)
     {
@@ -88,13 +88,13 @@ public sealed class EventStore(NpgsqlDataSource dataSource, TimeProvider clock)
             await using var reader = await command.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
             if (!reader.IsDBNull(0))
-                return new IntakeReceipt(reader.GetInt64(0), reader.GetString(1), false, null, null);
+                return new IntakeReceipt(reader.GetInt64(0), reader.GetString(1), false, reader.GetInt32(2), null, null);
             intake = new Intake(
-                reader.IsDBNull(2) ? null : reader.GetString(2), !reader.IsDBNull(3) && reader.GetBoolean(3),
-                reader.IsDBNull(4) ? null : new EventCategory(report.Category, reader.GetString(4), reader.GetBoolean(5), reader.GetInt32(6), reader.GetBoolean(7),
-                    reader.IsDBNull(8) ? null : reader.GetString(8)),
-                reader.IsDBNull(9) ? 0 : reader.GetInt16(9),
-                reader.IsDBNull(10) ? null : reader.GetInt64(10), reader.GetInt64(11));
+                reader.IsDBNull(3) ? null : reader.GetString(3), !reader.IsDBNull(4) && reader.GetBoolean(4),
+                reader.IsDBNull(5) ? null : new EventCategory(report.Category, reader.GetString(5), reader.GetBoolean(6), reader.GetInt32(7), reader.GetBoolean(8),
+                    reader.IsDBNull(9) ? null : reader.GetString(9)),
+                reader.IsDBNull(10) ? 0 : reader.GetInt16(10),
+                reader.IsDBNull(11) ? null : reader.GetInt64(11), reader.GetInt64(12));
         }
         if (intake.Category is null)
             return IntakeReceipt.Refused(IntakeProblem.UnknownCategory, $"Unknown event category '{Truncate(report.Category)}'; GET /api/events/categories lists them.");
@@ -138,13 +138,20 @@ public sealed class EventStore(NpgsqlDataSource dataSource, TimeProvider clock)
         p.AddWithValue("prev_hash", EventHistoryChain.GenesisHash);
         p.AddWithValue("hash", hash);
         if (await insert.ExecuteScalarAsync(ct) is not null)
-            return new IntakeReceipt(intake.Id, trackingNo, true, null, null);
+        {
+            await using var notify = new NpgsqlCommand(SqlResource.Get("Events/Notify.sql"), connection);
+            notify.Parameters.AddWithValue("payload", $"{intake.Id} {intake.Grid[..6]} 1");
+            await notify.ExecuteNonQueryAsync(ct);
+            return new IntakeReceipt(intake.Id, trackingNo, true, intake.Category.HandleWorkingDays, null, null);
+        }
         // Another request with the same key committed between our intake query and the insert: answer with its event.
-        await using var first = new NpgsqlCommand("SELECT id, tracking_no FROM event WHERE idempotency_key = @key", connection);
+        await using var first = new NpgsqlCommand(
+            "SELECT e.id, e.tracking_no, c.handle_working_days FROM event e JOIN event_category c ON c.code = e.category_code WHERE e.idempotency_key = @key",
+            connection);
         first.Parameters.AddWithValue("key", report.IdempotencyKey!);
         await using var found = await first.ExecuteReaderAsync(ct);
         return await found.ReadAsync(ct)
-            ? new IntakeReceipt(found.GetInt64(0), found.GetString(1), false, null, null)
+            ? new IntakeReceipt(found.GetInt64(0), found.GetString(1), false, found.GetInt32(2), null, null)
             : throw new InvalidOperationException("A report inserted nothing and no event holds its idempotency key; this is a bug.");
     }
 

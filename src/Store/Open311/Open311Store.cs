@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using GridMap.Store.Database;
@@ -19,9 +20,13 @@ public sealed record ServiceRequestQuery(IReadOnlyList<string>? TrackingNumbers,
     IReadOnlyList<string>? ServiceCodes, bool? Closed, int Limit);
 
 /// <summary>Open311 GeoReport v2: client API keys (only their SHA-256 is kept) and the public list of service requests.</summary>
-public sealed class Open311Store(NpgsqlDataSource dataSource)
+public sealed class Open311Store(NpgsqlDataSource dataSource, TimeProvider clock)
 {
     public const string KeyPrefix = "o311_";
+
+    public static readonly TimeSpan KeyCacheLifetime = TimeSpan.FromSeconds(60);
+
+    private readonly ConcurrentDictionary<string, (Open311Client Client, DateTimeOffset Until)> knownKeys = new();
 
     /// <summary>Creates the client, or gives an existing one a new key (the old key stops working); returns the key, shown once.</summary>
     public async Task<string> CreateKeyAsync(string name, CancellationToken ct = default)
@@ -45,15 +50,31 @@ public sealed class Open311Store(NpgsqlDataSource dataSource)
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    /// <summary>The client holding <paramref name="key"/>, or null for an unknown or revoked key.</summary>
+    /// <summary>
+    /// The client holding <paramref name="key"/>, or null for an unknown or revoked key. A key found is remembered for
+    /// <see cref="KeyCacheLifetime"/>, so a busy client costs no lookup per request; a revoked key stops working within
+    /// that time. Unknown keys are never remembered, so a new key works at once.
+    /// </summary>
     public async Task<Open311Client?> ClientAsync(string key, CancellationToken ct = default)
     {
         if (key.Length is < 10 or > 100)
             return null;
+        var hash = Hash(key);
+        var cacheKey = Convert.ToHexString(hash);
+        var now = clock.GetUtcNow();
+        if (knownKeys.TryGetValue(cacheKey, out var known) && known.Until > now)
+            return known.Client;
         await using var command = dataSource.CreateCommand("SELECT id, name FROM open311_client WHERE key_hash = $1 AND revoked_at IS NULL");
-        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = Hash(key) });
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = hash });
         await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? new Open311Client(reader.GetInt32(0), reader.GetString(1)) : null;
+        if (!await reader.ReadAsync(ct))
+        {
+            knownKeys.TryRemove(cacheKey, out _);
+            return null;
+        }
+        var client = new Open311Client(reader.GetInt32(0), reader.GetString(1));
+        knownKeys[cacheKey] = (client, now + KeyCacheLifetime);
+        return client;
     }
 
     public async Task<IReadOnlyList<ServiceRequestRow>> RequestsAsync(ServiceRequestQuery query, CancellationToken ct = default)
