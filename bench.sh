@@ -3,20 +3,23 @@
 #   ./bench.sh tiles  [--seed] [--only mvt|lowzoom|cached|png|seed] [--duration S]
 #   ./bench.sh portal [--runs N]
 #   ./bench.sh people [--queries N]
+#   ./bench.sh intake [--reports N] [--clients C] [--kill]
 # tiles: installs nginx, wrk, MapServer 8 (cgi-mapserver) and spawn-fcgi from Debian, starts the private PostGIS
 # cluster (loading the province if needed), a tiling service with its own empty cache, MapServer over FastCGI and
 # nginx, then runs `gridmap bench tiles`. portal: starts GeoApi, tiles and the portal and times them in headless
 # Chromium with `gridmap bench portal`. people: regenerates 长子县's population (timed), imports a million-row
 # department list twice (`gridmap bench import`), starts GeoApi and times locate searches (`gridmap bench people`).
+# intake: starts GeoApi and sends reports through Open311 (`gridmap bench intake`: reports/s, p50/p95/p99); with
+# --kill the benchmark starts its own GeoApi, kill -9s it mid-burst, restarts it and counts the events in PostgreSQL.
 # Whatever the mode, it stops what it started.
 set -euo pipefail
 source "$(dirname "$0")/scripts/common.sh"
 cd "$GM_ROOT"
 mode="${1:-}"
-case "$mode" in tiles|portal|people) shift ;; *) gm_die "usage: ./bench.sh tiles|portal|people [options of gridmap bench]" ;; esac
+case "$mode" in tiles|portal|people|intake) shift ;; *) gm_die "usage: ./bench.sh tiles|portal|people|intake [options of gridmap bench]" ;; esac
 
 gm_install_deps
-if [ "$mode" = tiles ]; then gm_install_packages nginx wrk cgi-mapserver spawn-fcgi; else gm_install_packages chromium; fi
+if [ "$mode" = tiles ]; then gm_install_packages nginx wrk cgi-mapserver spawn-fcgi; elif [ "$mode" != intake ]; then gm_install_packages chromium; fi
 gm_start_postgres pg "${GRIDMAP_PG_PORT:-55432}"
 gm_build Release
 CLI="dotnet src/Cli/bin/Release/net10.0/gridmap.dll"
@@ -50,6 +53,17 @@ if [ "$mode" = people ]; then
   pids+=($!)
   wait_for "http://127.0.0.1:$API_PORT/health"
   $CLI bench people --geoapi "http://127.0.0.1:$API_PORT" "$@"
+  exit 0
+fi
+if [ "$mode" = intake ]; then
+  if [[ " $* " == *" --kill "* ]]; then
+    $CLI bench intake "$@"
+    exit 0
+  fi
+  ( cd src/GeoApi && exec dotnet bin/Release/net10.0/GridMap.GeoApi.dll --urls "http://127.0.0.1:$API_PORT" --Logging:LogLevel:Default=Warning ) >"$work/geoapi.log" 2>&1 &
+  pids+=($!)
+  wait_for "http://127.0.0.1:$API_PORT/health"
+  $CLI bench intake --geoapi "http://127.0.0.1:$API_PORT" "$@"
   exit 0
 fi
 if [ "$mode" = portal ]; then

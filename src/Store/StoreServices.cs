@@ -42,6 +42,7 @@ public static class StoreServices
         services.AddSingleton<Audit.AuditLog>();
         services.AddSingleton<Residents.ResidentStore>();
         services.AddSingleton<Events.EventStore>();
+        services.AddSingleton<Open311.Open311Store>();
         services.AddSingleton(sp => new Imports.DepartmentImporter(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }

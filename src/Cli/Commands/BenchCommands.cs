@@ -5,7 +5,7 @@ using GridMap.Store.Database;
 
 namespace GridMap.Cli.Commands;
 
-/// <summary><c>gridmap bench tiles|portal|import</c>: performance figures with their yardsticks (see ./bench.sh, which starts them).</summary>
+/// <summary><c>gridmap bench tiles|portal|people|import|intake</c>: performance figures with their yardsticks (see ./bench.sh, which starts them).</summary>
 internal static class BenchCommands
 {
     public static Command Build()
@@ -69,6 +69,38 @@ internal static class BenchCommands
             await using var dataSource = GridMapDataSource.Create(CommonOptions.ConnectionString(result, importDb), "gridmap-bench");
             return await new ImportBenchmark(dataSource, Console.Out).RunAsync(result.GetValue(rows), result.GetValue(department)!, ct);
         });
-        return new Command("bench", "Benchmarks (commands, never timed tests).") { tiles, portal, people, import };
+        var intakeDb = CommonOptions.Database();
+        var intakeApi = new Option<string>("--geoapi") { Description = "A running GeoApi (plain mode).", DefaultValueFactory = _ => "http://127.0.0.1:8081" };
+        var reports = new Option<int?>("--reports") { Description = "Reports to send (default 20000; 10000 with --kill)." };
+        var clients = new Option<int>("--clients") { Description = "Concurrent HTTP clients.", DefaultValueFactory = _ => 32 };
+        var kill = new Option<bool>("--kill") { Description = "Start a GeoApi of its own, kill -9 it at ~30 % of the burst, restart it, and prove nothing was lost or duplicated." };
+        var dll = new Option<string?>("--geoapi-dll") { Description = "GeoApi to start with --kill (default: src/GeoApi/bin/Release/net10.0/GridMap.GeoApi.dll)." };
+        var port = new Option<int>("--port") { Description = "Port of the GeoApi started with --kill.", DefaultValueFactory = _ => 18091 };
+        var intake = new Command("intake", "Event intake over HTTP (Open311 POST): reports/s and latency, or with --kill the crash proof.")
+        {
+            intakeDb, intakeApi, reports, clients, kill, dll, port,
+        };
+        intake.SetAction(async (result, ct) =>
+        {
+            var connectionString = CommonOptions.ConnectionString(result, intakeDb);
+            await using var dataSource = GridMapDataSource.Create(connectionString, "gridmap-bench");
+            var bench = new IntakeBenchmark(dataSource, connectionString, Console.Out);
+            if (!result.GetValue(kill))
+                return await bench.RunAsync(result.GetValue(intakeApi)!, result.GetValue(reports) ?? 20_000, result.GetValue(clients), ct);
+            var geoApiDll = result.GetValue(dll) ?? Path.Combine(RepositoryRoot(), "src", "GeoApi", "bin", "Release", "net10.0", "GridMap.GeoApi.dll");
+            if (!File.Exists(geoApiDll))
+                throw new InvalidOperationException($"{geoApiDll} is missing: dotnet build src/GeoApi -c Release first.");
+            return await bench.RunWithKillAsync(Path.GetFullPath(geoApiDll), result.GetValue(reports) ?? 10_000, result.GetValue(clients), result.GetValue(port), ct);
+        });
+        return new Command("bench", "Benchmarks (commands, never timed tests).") { tiles, portal, people, import, intake };
+    }
+
+    private static string RepositoryRoot()
+    {
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "GridMap.slnx")))
+                    return dir.FullName;
+        throw new InvalidOperationException("Run from the GridMap working tree, or pass --geoapi-dll.");
     }
 }

@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace GridMap.Cli.Commands;
 
-/// <summary>The <c>gridmap</c> command tree: db, boundaries, generate, import, stats, tiles, bench.</summary>
+/// <summary>The <c>gridmap</c> command tree: db, boundaries, generate, import, stats, tiles, bench, accounts, audit, open311.</summary>
 public static class CommandTree
 {
     public static RootCommand Build()
@@ -17,6 +17,7 @@ public static class CommandTree
         root.Subcommands.Add(BenchCommands.Build());
         root.Subcommands.Add(AccountsCommands.Build());
         root.Subcommands.Add(AuditCommands.Build());
+        root.Subcommands.Add(Open311Commands.Build());
         return root;
     }
 }

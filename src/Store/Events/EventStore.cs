@@ -45,22 +45,33 @@ public sealed class EventStore(NpgsqlDataSource dataSource, TimeProvider clock)
     /// </summary>
     public async Task<IntakeResult> ReportAsync(Caller? caller, string reporter, NewReport report, CancellationToken ct = default)
     {
+        var receipt = await IntakeAsync(caller, reporter, report, ct);
+        return receipt.Problem is { } problem
+            ? IntakeResult.Refused(problem, receipt.Message!)
+            : new IntakeResult(await CardAsync(caller, receipt.Id, ct), receipt.Created, null, null);
+    }
+
+    /// <summary>
+    /// <see cref="ReportAsync"/> without reading the card back: the event's id and tracking number, in two round trips
+    /// on one connection (the intake query, which also finds an earlier event with the same idempotency key, and the
+    /// durable insert), then the live-map notice (Notify.sql). The public form and Open311 answer with the tracking number only, so they take this.
+    /// </summary>
+    public async Task<IntakeReceipt> IntakeAsync(Caller? caller, string reporter, NewReport report, CancellationToken ct = default)
+    {
         if (caller is not null && caller.Role is not (Role.GridManager or Role.VillageStaff or Role.TownshipStaff or Role.CountyStaff
                 or Role.CityStaff or Role.ProvinceStaff))
-            return IntakeResult.Refused(IntakeProblem.NotAReporter, $"A {caller.Role.Slug()} account does not report events; grid managers and centre staff do.");
-        if (report.IdempotencyKey is { } key && await FindByKeyAsync(key, ct) is { } earlier)
-            return new IntakeResult(await CardAsync(caller, earlier, ct), false, null, null);
+            return IntakeReceipt.Refused(IntakeProblem.NotAReporter, $"A {caller.Role.Slug()} account does not report events; grid managers and centre staff do.");
 
         var (lon, lat) = (report.Lon, report.Lat);
         if (report.BuildingCode is { } buildingCode)
         {
             var building = await BuildingPointAsync(buildingCode, ct);
             if (building is null || (caller is not null && !caller.Covers(building.Value.Grid)))
-                return IntakeResult.Refused(IntakeProblem.UnknownBuilding, $"No building {buildingCode} in your area.");
+                return IntakeReceipt.Refused(IntakeProblem.UnknownBuilding, $"No building {buildingCode} in your area.");
             (lon, lat) = (lon ?? building.Value.Lon, lat ?? building.Value.Lat);
         }
         if (lon is null || lat is null)
-            return IntakeResult.Refused(IntakeProblem.OutsideGrids, "A report needs a point (lon, lat) or a building.");
+            return IntakeReceipt.Refused(IntakeProblem.OutsideGrids, "A report needs a point (lon, lat) or a building.");
 
         var now = clock.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -73,21 +84,24 @@ public sealed class EventStore(NpgsqlDataSource dataSource, TimeProvider clock)
             command.Parameters.AddWithValue("now", now);
             command.Parameters.AddWithValue("window", DuplicateWindow);
             command.Parameters.AddWithValue("radius", DuplicateRadiusMetres);
+            command.Parameters.Add(Text("idempotency_key", report.IdempotencyKey));
             await using var reader = await command.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
+            if (!reader.IsDBNull(0))
+                return new IntakeReceipt(reader.GetInt64(0), reader.GetString(1), false, reader.GetInt32(2), null, null);
             intake = new Intake(
-                reader.IsDBNull(0) ? null : reader.GetString(0), !reader.IsDBNull(1) && reader.GetBoolean(1),
-                reader.IsDBNull(2) ? null : new EventCategory(report.Category, reader.GetString(2), reader.GetBoolean(3), reader.GetInt32(4), reader.GetBoolean(5),
-                    reader.IsDBNull(6) ? null : reader.GetString(6)),
-                reader.IsDBNull(7) ? 0 : reader.GetInt16(7),
-                reader.IsDBNull(8) ? null : reader.GetInt64(8), reader.GetInt64(9));
+                reader.IsDBNull(3) ? null : reader.GetString(3), !reader.IsDBNull(4) && reader.GetBoolean(4),
+                reader.IsDBNull(5) ? null : new EventCategory(report.Category, reader.GetString(5), reader.GetBoolean(6), reader.GetInt32(7), reader.GetBoolean(8),
+                    reader.IsDBNull(9) ? null : reader.GetString(9)),
+                reader.IsDBNull(10) ? 0 : reader.GetInt16(10),
+                reader.IsDBNull(11) ? null : reader.GetInt64(11), reader.GetInt64(12));
         }
         if (intake.Category is null)
-            return IntakeResult.Refused(IntakeProblem.UnknownCategory, $"Unknown event category '{Truncate(report.Category)}'; GET /api/events/categories lists them.");
+            return IntakeReceipt.Refused(IntakeProblem.UnknownCategory, $"Unknown event category '{Truncate(report.Category)}'; GET /api/events/categories lists them.");
         if (intake.Grid is null)
-            return IntakeResult.Refused(IntakeProblem.OutsideGrids, $"The point {lon:0.######}, {lat:0.######} is not inside any grid of Shanxi.");
+            return IntakeReceipt.Refused(IntakeProblem.OutsideGrids, $"The point {lon:0.######}, {lat:0.######} is not inside any grid of Shanxi.");
         if (caller is not null && !MayReportIn(caller, intake.Grid))
-            return IntakeResult.Refused(IntakeProblem.OutsideArea, $"The point lies in grid {intake.Grid}, outside the area you report for ({caller.Scope.Value}).");
+            return IntakeReceipt.Refused(IntakeProblem.OutsideArea, $"The point lies in grid {intake.Grid}, outside the area you report for ({caller.Scope.Value}).");
 
         var grid = AdminCode.Parse(intake.Grid);
         var intakeAt = (AdminLevel)Math.Clamp(intake.CompetentLevel, (int)AdminLevel.County, (int)AdminLevel.Village);
@@ -95,11 +109,12 @@ public sealed class EventStore(NpgsqlDataSource dataSource, TimeProvider clock)
         var actorUnit = caller?.Scope.Value;
         var hash = EventHistoryChain.Hash(intake.Id, 1, now, reporter, "Report", "Reported", "Reported", report.Channel, reported.Owner.Unit.Value, null,
             EventHistoryChain.GenesisHash);
+        var trackingNo = NewTrackingNumber();
 
         await using var insert = new NpgsqlCommand(SqlResource.Get("Events/InsertReport.sql"), connection);
         var p = insert.Parameters;
         p.AddWithValue("id", intake.Id);
-        p.AddWithValue("tracking_no", NewTrackingNumber());
+        p.AddWithValue("tracking_no", trackingNo);
         p.Add(Text("idempotency_key", report.IdempotencyKey));
         p.AddWithValue("channel", report.Channel);
         p.AddWithValue("category", report.Category);
@@ -122,10 +137,22 @@ public sealed class EventStore(NpgsqlDataSource dataSource, TimeProvider clock)
         p.Add(Text("actor_unit", actorUnit));
         p.AddWithValue("prev_hash", EventHistoryChain.GenesisHash);
         p.AddWithValue("hash", hash);
-        var inserted = await insert.ExecuteScalarAsync(ct);
-        if (inserted is null && report.IdempotencyKey is { } raced && await FindByKeyAsync(raced, ct) is { } first)
-            return new IntakeResult(await CardAsync(caller, first, ct), false, null, null);
-        return new IntakeResult(await CardAsync(caller, intake.Id, ct), true, null, null);
+        if (await insert.ExecuteScalarAsync(ct) is not null)
+        {
+            await using var notify = new NpgsqlCommand(SqlResource.Get("Events/Notify.sql"), connection);
+            notify.Parameters.AddWithValue("payload", $"{intake.Id} {intake.Grid[..6]} 1");
+            await notify.ExecuteNonQueryAsync(ct);
+            return new IntakeReceipt(intake.Id, trackingNo, true, intake.Category.HandleWorkingDays, null, null);
+        }
+        // Another request with the same key committed between our intake query and the insert: answer with its event.
+        await using var first = new NpgsqlCommand(
+            "SELECT e.id, e.tracking_no, c.handle_working_days FROM event e JOIN event_category c ON c.code = e.category_code WHERE e.idempotency_key = @key",
+            connection);
+        first.Parameters.AddWithValue("key", report.IdempotencyKey!);
+        await using var found = await first.ExecuteReaderAsync(ct);
+        return await found.ReadAsync(ct)
+            ? new IntakeReceipt(found.GetInt64(0), found.GetString(1), false, found.GetInt32(2), null, null)
+            : throw new InvalidOperationException("A report inserted nothing and no event holds its idempotency key; this is a bug.");
     }
 
     /// <summary>The event card, or null when there is no such event in the caller's area.</summary>
@@ -202,8 +229,8 @@ public sealed class EventStore(NpgsqlDataSource dataSource, TimeProvider clock)
         p.Add(new NpgsqlParameter<string[]?>("state", filter.States?.ToArray()) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         p.AddWithValue("open_only", filter.OpenOnly);
         p.Add(new NpgsqlParameter<int?>("owner_level", filter.OwnerLevel) { NpgsqlDbType = NpgsqlDbType.Integer });
-        p.Add(new NpgsqlParameter<DateTimeOffset?>("since", filter.Since) { NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        p.Add(new NpgsqlParameter<DateTimeOffset?>("updated_since", filter.UpdatedSince) { NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        p.Add(Time("since", filter.Since));
+        p.Add(Time("updated_since", filter.UpdatedSince));
         p.Add(new NpgsqlParameter("bbox", filter.Bbox is { } b
             ? new NetTopologySuite.Geometries.GeometryFactory(new NetTopologySuite.Geometries.PrecisionModel(), 4490).ToGeometry(new NetTopologySuite.Geometries.Envelope(b[0], b[2], b[1], b[3]))
             : DBNull.Value) { DataTypeName = "geometry" });
@@ -349,13 +376,6 @@ public sealed class EventStore(NpgsqlDataSource dataSource, TimeProvider clock)
     private static bool MayReportIn(Caller caller, string grid) => caller.Role == Role.GridManager
         ? grid.StartsWith(caller.Scope.Value[..Math.Min(caller.Scope.Value.Length, 12)], StringComparison.Ordinal)
         : caller.Covers(grid);
-
-    private async Task<long?> FindByKeyAsync(string key, CancellationToken ct)
-    {
-        await using var command = dataSource.CreateCommand("SELECT id FROM event WHERE idempotency_key = @key");
-        command.Parameters.AddWithValue("key", key);
-        return await command.ExecuteScalarAsync(ct) as long?;
-    }
 
     private async Task<(string Grid, double Lon, double Lat)?> BuildingPointAsync(string code, CancellationToken ct)
     {
@@ -570,7 +590,9 @@ public sealed class EventStore(NpgsqlDataSource dataSource, TimeProvider clock)
 
     private static NpgsqlParameter Text(string name, string? value) => new NpgsqlParameter<string?>(name, value) { NpgsqlDbType = NpgsqlDbType.Text };
 
-    private static NpgsqlParameter Time(string name, DateTimeOffset? value) => new NpgsqlParameter<DateTimeOffset?>(name, value?.ToUniversalTime()) { NpgsqlDbType = NpgsqlDbType.TimestampTz };
+    // Npgsql writes timestamptz only from UTC offsets; the workflow computes deadlines in China Standard Time.
+    private static NpgsqlParameter Time(string name, DateTimeOffset? value) =>
+        new NpgsqlParameter<DateTimeOffset?>(name, value?.ToUniversalTime()) { NpgsqlDbType = NpgsqlDbType.TimestampTz };
 
     private static string? NullableString(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 

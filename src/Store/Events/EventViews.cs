@@ -44,6 +44,15 @@ public sealed record IntakeResult(EventCard? Event, bool Created, IntakeProblem?
     public static IntakeResult Refused(IntakeProblem problem, string message) => new(null, false, problem, message);
 }
 
+/// <summary>
+/// The intake outcome without the card: the event's id and public tracking number, whether this call created it, the
+/// working days its category allows for handling (for the reporter's notice), or why not.
+/// </summary>
+public sealed record IntakeReceipt(long Id, string TrackingNo, bool Created, int HandleWorkingDays, IntakeProblem? Problem, string? Message)
+{
+    public static IntakeReceipt Refused(IntakeProblem problem, string message) => new(0, "", false, 0, problem, message);
+}
+
 public sealed record StepOwnerView(string Unit, string UnitName, int Level, string? Department);
 
 /// <summary>Which level and department the catalogue makes competent for the event's category, and the functions behind it.</summary>

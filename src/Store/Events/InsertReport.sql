@@ -1,5 +1,6 @@
--- The event and its first history line in one statement; a second report with the same idempotency key inserts
--- nothing (and returns no row).
+-- The event and its first history line in one statement (the live-map notice follows in its own transaction:
+-- Notify.sql); a second report with the same idempotency key inserts
+-- nothing (and returns no row): the caller then reads the first one with Intake.sql's key lookup.
 WITH inserted AS (
     INSERT INTO event (id, tracking_no, idempotency_key, channel, category_code, grid_code, urban, geom, building_code, address,
                        description, reporter, contact_name, contact_phone, duplicate_of, state, owner_unit, step_limit_kind,
@@ -16,5 +17,5 @@ WITH inserted AS (
     FROM inserted
     RETURNING event_id
 )
-SELECT i.id, pg_notify('gridmap_events', i.id || ' ' || i.county_code || ' 1')
+SELECT i.id
 FROM inserted i JOIN history h ON h.event_id = i.id;

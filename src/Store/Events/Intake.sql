@@ -1,6 +1,7 @@
 -- Where a report lands: the grid under the point (its village's urban flag), the category's routing (lowest
 -- competent level: the catalogue's lowest level for the category, else the category's default), a likely duplicate
--- (same category, within @radius metres, reported within @window and not finished), and the new event's id.
+-- (same category, within @radius metres, reported within @window and not finished), and the new event's id. The first
+-- three columns are the event already holding @idempotency_key: a retry is answered from them, in the same round trip.
 WITH point AS (
     SELECT ST_SetSRID(ST_MakePoint(@lon, @lat), 4490) AS geom
 ), hit AS (
@@ -15,7 +16,8 @@ WITH point AS (
     FROM event_category c
     WHERE c.code = @category AND c.active
 )
-SELECT hit.code, hit.urban,
+SELECT earlier.id, earlier.tracking_no, earlier.handle_working_days,
+       hit.code, hit.urban,
        category.name, category.urgent, category.handle_working_days, category.minor_on_the_spot, category.department, category.competent_level,
        (SELECT e.id FROM event e, point p
         WHERE e.category_code = @category AND e.finished_at IS NULL AND e.reported_at > @now - @window
@@ -24,4 +26,7 @@ SELECT hit.code, hit.urban,
        nextval(pg_get_serial_sequence('event', 'id')) AS id
 FROM (SELECT 1) AS one
 LEFT JOIN hit ON true
-LEFT JOIN category ON true;
+LEFT JOIN category ON true
+LEFT JOIN (SELECT e.id, e.tracking_no, c.handle_working_days
+           FROM event e JOIN event_category c ON c.code = e.category_code
+           WHERE e.idempotency_key = @idempotency_key) AS earlier ON true;

@@ -1,0 +1,54 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace GridMap.GeoApi.Infrastructure;
+
+/// <summary>
+/// Limits of the anonymous endpoints (section <c>PublicReports</c>): reports per client IP address per minute. Behind
+/// a reverse proxy, configure forwarded headers first, or every report counts against the proxy's address.
+/// </summary>
+public sealed class PublicReportsOptions
+{
+    public const string SectionName = "PublicReports";
+
+    /// <summary>Reports one IP address may send per minute (fixed window).</summary>
+    public int PermitsPerMinute { get; set; } = 10;
+}
+
+public static class PublicRateLimits
+{
+    public const string ReportsPolicy = "public-reports";
+
+    public static IServiceCollection AddGridMapPublicRateLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PublicReportsOptions>().Bind(configuration.GetSection(PublicReportsOptions.SectionName))
+            .Validate(o => o.PermitsPerMinute is >= 1 and <= 1_000_000, "PublicReports:PermitsPerMinute is between 1 and 1000000.")
+            .ValidateOnStart();
+        return services.AddRateLimiter(limiter =>
+        {
+            limiter.AddPolicy(ReportsPolicy, http =>
+            {
+                var permits = http.RequestServices.GetRequiredService<IOptions<PublicReportsOptions>>().Value.PermitsPerMinute;
+                return RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            });
+            limiter.OnRejected = async (context, ct) =>
+            {
+                var http = context.HttpContext;
+                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                    http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = http,
+                    ProblemDetails =
+                    {
+                        Status = StatusCodes.Status429TooManyRequests, Title = "Too many reports",
+                        Detail = "This address has sent too many reports in the last minute; wait a minute and send again (with the same idempotency key).",
+                    },
+                });
+            };
+        });
+    }
+}
