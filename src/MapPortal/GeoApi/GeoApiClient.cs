@@ -41,7 +41,7 @@ public sealed record ApiResult<T>(T? Value, string? Error, int? Status = null)
 }
 
 /// <summary>Typed client for the GeoApi endpoints the portal reads.</summary>
-public sealed class GeoApiClient(HttpClient http)
+public sealed partial class GeoApiClient(HttpClient http)
 {
     // Uploads may take minutes; the shared client's 10-second timeout is for reads.
     private static readonly HttpClient Uploads = new() { Timeout = TimeSpan.FromMinutes(15) };
