@@ -29,6 +29,10 @@ public sealed class WorkingCalendarTests
     [InlineData("2026-09-30 17:00", 120, "2026-10-08 09:30")] // 国庆
     [InlineData("2026-10-09 17:00", 120, "2026-10-10 09:30")] // 国庆 make-up Saturday
     [InlineData("2026-03-02 09:00", 0, "2026-03-02 09:00")]
+    [InlineData("2013-02-08 17:00", 120, "2013-02-16 09:30")] // 2013 春节, then the worked Saturday
+    [InlineData("2013-04-26 17:00", 120, "2013-04-27 09:30")] // 2013 劳动节 make-up Saturday
+    [InlineData("2013-04-28 17:00", 120, "2013-05-02 09:30")] // 2013 劳动节
+    [InlineData("2013-09-30 17:00", 120, "2013-10-08 09:30")] // 2013 国庆
     public void Adds_working_minutes(string start, int minutes, string due) =>
         Assert.Equal(Cst(due), Calendar.AddWorkingTime(Cst(start), TimeSpan.FromMinutes(minutes)));
 
