@@ -214,4 +214,30 @@ public sealed class EventBrowserTests(FieldStack stack) : IClassFixture<FieldSta
         Assert.Equal(1L, await EventsWithKeyAsync(key));
         Assert.Equal(1L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM event WHERE description = 'answer lost retry'"));
     }
+
+    [Fact]
+    public async Task A_hotline_clerk_places_a_call_at_a_building_and_the_card_masks_the_caller()
+    {
+        var page = await SignInAsync("village", "/hotline");
+        await page.Page.GetByTestId("report-major").SelectOptionAsync("04");
+        await page.Page.GetByTestId("report-category").SelectOptionAsync("0401");
+        await page.Page.GetByTestId("report-description").FillAsync("来电反映家中困难 hotline");
+        await page.Page.GetByTestId("report-caller-name").FillAsync("李四");
+        await page.Page.GetByTestId("report-caller-phone").FillAsync("13912345678");
+        await page.Page.GetByTestId("report-building-query").FillAsync("测试巷A九");
+        await page.Page.GetByTestId("report-building-query").PressAsync("Enter");
+        var building = stack.Population.Buildings["A"];
+        await page.Page.Locator($"[data-testid=report-building-hits] button[data-code='{building}']").ClickAsync();
+        await Assertions.Expect(page.Page.GetByTestId("report-building")).ToBeVisibleAsync(new() { Timeout = Wait });
+        Assert.Equal(0, await page.Page.GetByTestId("queue-item").CountAsync());
+
+        var item = await SubmitAsync(page);
+        await Assertions.Expect(item).ToHaveAttributeAsync("data-status", "sent", new() { Timeout = Wait });
+        var key = (await item.GetAttributeAsync("data-key"))!;
+        await item.GetByTestId("queue-tracking").ClickAsync();
+        await Assertions.Expect(page.Page.GetByTestId("event-card")).ToHaveAttributeAsync("data-state", "Reported", new() { Timeout = Wait });
+        await Assertions.Expect(page.Page.GetByTestId("event-contact")).ToHaveTextAsync(new Regex(@"李\*\s+139\*{4}5678"));
+        Assert.Equal(("hotline", building), (await stack.Population.ScalarAsync<string>("SELECT channel FROM event WHERE idempotency_key = $1", key),
+            await stack.Population.ScalarAsync<string>("SELECT building_code FROM event WHERE idempotency_key = $1", key)));
+    }
 }
