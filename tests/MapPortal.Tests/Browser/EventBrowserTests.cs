@@ -240,4 +240,16 @@ public sealed class EventBrowserTests(FieldStack stack) : IClassFixture<FieldSta
         Assert.Equal(("hotline", building), (await stack.Population.ScalarAsync<string>("SELECT channel FROM event WHERE idempotency_key = $1", key),
             await stack.Population.ScalarAsync<string>("SELECT building_code FROM event WHERE idempotency_key = $1", key)));
     }
+
+    [Fact]
+    public async Task The_report_relay_wants_a_sign_in_and_a_request_token()
+    {
+        const string post = "() => fetch('/portal-api/reports', { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json' } }).then(r => r.status)";
+        var anonymous = await stack.OpenAsync("/login", PhoneWidth, PhoneHeight, waitForMap: false);
+        Assert.Equal(401, await anonymous.Page.EvaluateAsync<int>(post));
+
+        var page = await SignInAsync("gridmanager", "/report");
+        Assert.Equal(400, await page.Page.EvaluateAsync<int>(post));
+        Assert.Equal(0L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM event WHERE description = ''"));
+    }
 }
