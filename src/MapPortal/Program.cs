@@ -1,6 +1,7 @@
 using GridMap.MapPortal;
 using GridMap.MapPortal.Account;
 using GridMap.MapPortal.Components;
+using GridMap.MapPortal.Events;
 using GridMap.MapPortal.GeoApi;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -22,5 +23,6 @@ app.MapStaticAssets();
 app.MapPortalHealth();
 app.MapCultureSwitch();
 app.MapAccountEndpoints();
+app.MapReportRelay();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();

@@ -33,6 +33,7 @@ public static class EventsApi
         app.MapPost("/api/events/{id:long}/photos", AddPhoto).WithTags("Events").RequireAuthorization().DisableAntiforgery()
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxPhotoBytes))
             .WithSummary("Attach a photo (JPEG, PNG or WebP body, ≤ 5 MB).").ProducesProblem(400).ProducesProblem(404).ProducesProblem(413);
+        events.MapGet("/{id:long}/photos", ListPhotos).WithSummary("The ids of the event's photos, oldest first.").ProducesProblem(404);
         events.MapGet("/{id:long}/photos/{photoId:long}", GetPhoto).WithSummary("A photo of the event.").ProducesProblem(404);
         events.MapPost("/catalogue", AddFunction).DisableAntiforgery().WithSummary("Add a devolved function (province or county staff, admin).")
             .ProducesProblem(400).ProducesProblem(403);
@@ -259,6 +260,11 @@ public static class EventsApi
         "image/png" => bytes.Length > 8 && bytes[..8].SequenceEqual((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]),
         _ => bytes.Length > 12 && bytes[..4].SequenceEqual("RIFF"u8) && bytes[8..12].SequenceEqual("WEBP"u8),
     };
+
+    public static async Task<Results<Ok<IReadOnlyList<long>>, ProblemHttpResult>> ListPhotos(long id, HttpContext http, EventStore store, CancellationToken ct) =>
+        await store.GetAsync(RequestCaller.Get(http), id, ct) is null
+            ? ApiProblems.NotFound($"No event {id} in your area.")
+            : TypedResults.Ok(await store.PhotoIdsAsync(id, ct));
 
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetPhoto(long id, long photoId, HttpContext http, EventStore store, CancellationToken ct) =>
         await store.GetPhotoAsync(RequestCaller.Get(http), id, photoId, ct) is { } photo

@@ -34,6 +34,15 @@ public static class PortalAccount
                 options.Cookie.SameSite = SameSiteMode.Lax;
                 options.ExpireTimeSpan = TimeSpan.FromHours(12);
                 options.SlidingExpiration = false;
+                // The report queue's fetches need a status, not the sign-in page behind a redirect.
+                options.Events.OnRedirectToLogin = context =>
+                {
+                    if (context.Request.Path.StartsWithSegments(Events.ReportRelay.Prefix))
+                        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    else
+                        context.Response.Redirect(context.RedirectUri);
+                    return Task.CompletedTask;
+                };
             });
         services.AddAuthorization();
         services.AddCascadingAuthenticationState();

@@ -1,8 +1,5 @@
 namespace GridMap.MapPortal.GeoApi;
 
-public sealed record EventCategoryDto(string Code, string MajorName, string Name, string NameEn, bool Urgent, int HandleWorkingDays,
-    bool MinorOnTheSpot, string? Department, int CompetentLevel);
-
 public sealed record PublicReceiptDto(string TrackingNo);
 
 public sealed record TrackingStepDto(DateTimeOffset At, string Action, string State, string By);
@@ -10,12 +7,9 @@ public sealed record TrackingStepDto(DateTimeOffset At, string Action, string St
 public sealed record TrackingDto(string TrackingNo, string Category, string CategoryEn, string State, string Village, string Township,
     DateTimeOffset ReportedAt, DateTimeOffset? FinishedAt, DateTimeOffset? Due, IReadOnlyList<TrackingStepDto> Steps);
 
-/// <summary>The public side of events: the taxonomy, the anonymous report form and the tracker (no token).</summary>
+/// <summary>The public side of events: the anonymous report form and the tracker (no token).</summary>
 public sealed partial class GeoApiClient
 {
-    public Task<ApiResult<List<EventCategoryDto>>> GetEventCategoriesAsync(CancellationToken ct = default) =>
-        SendAsync<List<EventCategoryDto>>(HttpMethod.Get, "api/events/categories", null, null, ct);
-
     public Task<ApiResult<PublicReceiptDto>> SubmitPublicReportAsync(object report, CancellationToken ct = default) =>
         SendAsync<PublicReceiptDto>(HttpMethod.Post, "api/public/reports", null, report, ct);
 

@@ -141,6 +141,16 @@ export function createMap(element, positionElement, options, dotnet) {
       vacantPoints.getSource().clear();
       vacantPoints.getSource().addFeatures(new ol.format.GeoJSON().readFeatures(geojson, { featureProjection: "EPSG:3857" }));
     },
+    // One pin, e.g. where a report is placed; null clears it.
+    setMarker(lonLat) {
+      if (!state.marker) {
+        state.marker = new ol.layer.Vector({ source: new ol.source.Vector(), zIndex: 6, style: new ol.style.Style({
+          image: new ol.style.Circle({ radius: 7, fill: new ol.style.Fill({ color: "#e5484d" }), stroke: new ol.style.Stroke({ color: "#fff", width: 2 }) }) }) });
+        map.addLayer(state.marker);
+      }
+      state.marker.getSource().clear();
+      if (lonLat) state.marker.getSource().addFeature(new ol.Feature(new ol.geom.Point(ol.proj.fromLonLat(lonLat))));
+    },
     dispose() { map.setTarget(undefined); },
   };
 }

@@ -1,0 +1,33 @@
+namespace GridMap.MapPortal.GeoApi;
+
+public sealed record EventCategoryDto(string Code, string MajorName, string Name, string NameEn, bool Urgent, int HandleWorkingDays,
+    bool MinorOnTheSpot, string? Department, int CompetentLevel)
+{
+    public string Major => Code[..2];
+}
+
+public sealed record StepOwnerDto(string Unit, string UnitName, int Level, string? Department);
+
+public sealed record RoutingDto(int CompetentLevel, string CompetentUnit, string? Department, IReadOnlyList<string> Functions);
+
+public sealed record HistoryLineDto(int Seq, DateTimeOffset At, string Actor, string? ActorUnit, string? ActorDepartment, string Action, string From,
+    string To, string? Reason, string OwnerUnit, string? OwnerDepartment, DateTimeOffset? Due, string Hash);
+
+/// <summary>The event card as GeoApi shows it to the signed-in person; <see cref="Actions"/> are what that person may do now.</summary>
+public sealed record EventCardDto(
+    long Id, string TrackingNo, string Channel, string Category, string CategoryName, string MajorName, bool Urgent,
+    string Grid, string Village, string Township, string County, double[] Point, string? BuildingCode, string? Address,
+    string Description, string Reporter, string? ContactName, string? ContactPhone, long? DuplicateOf, string State,
+    StepOwnerDto Owner, StepOwnerDto? Handler, DateTimeOffset? Due, string Deadline, DateTimeOffset ReportedAt,
+    DateTimeOffset? CloseDue, DateTimeOffset? FinishedAt, int? ResolutionLevel, int Version, int Supervisions,
+    string? PendingExtension, string? PendingVoidReason, RoutingDto Routing, IReadOnlyList<string> Actions,
+    IReadOnlyList<HistoryLineDto> History, bool ChainIntact);
+
+public sealed record EventSummaryDto(
+    long Id, string TrackingNo, string Category, string CategoryName, string Major, string MajorName, string State, string Grid,
+    double[] Point, DateTimeOffset? Due, string Deadline, DateTimeOffset ReportedAt, DateTimeOffset UpdatedAt, string OwnerUnit,
+    string? OwnerDepartment, int Version, string Summary, bool Urgent);
+
+/// <summary>The body of a workflow action; only the fields the action needs are read.</summary>
+public sealed record EventActionDto(int Version, string? Reason = null, string? Note = null, bool? Passed = null, string? Level = null,
+    string? Department = null, string? Person = null, int? ExtraWorkingDays = null);

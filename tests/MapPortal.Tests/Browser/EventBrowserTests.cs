@@ -1,0 +1,255 @@
+using System.Text.RegularExpressions;
+using GridMap.Store.Accounts;
+using GridMap.Testing;
+using Microsoft.Playwright;
+
+namespace GridMap.MapPortal.Tests.Browser;
+
+/// <summary>The portal over a database of its own (events are written) with the demo accounts.</summary>
+public sealed class FieldStack : PortalStack
+{
+    public PopulationFixture Population { get; } = new();
+
+    protected override async Task<string> DatabaseAsync()
+    {
+        await Population.InitializeAsync();
+        return Population.ConnectionString;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Population.DisposeAsync();
+    }
+
+    /// <summary>A point surely inside a grid, as PostGIS finds it.</summary>
+    public async Task<Geolocation> PointInGridAsync(string grid)
+    {
+        var lon = await Population.ScalarAsync<double>("SELECT ST_X(ST_PointOnSurface(geom)) FROM grid WHERE code = $1", grid);
+        var lat = await Population.ScalarAsync<double>("SELECT ST_Y(ST_PointOnSurface(geom)) FROM grid WHERE code = $1", grid);
+        return new Geolocation { Longitude = (float)lon, Latitude = (float)lat };
+    }
+}
+
+/// <summary>
+/// Issue 6's "done when": a grid manager reports on a phone, centres and a department take the event round the closed
+/// loop through the card's buttons, the grid manager verifies, the township closes; and the offline queue sends a report
+/// made offline once the phone is back online, never twice.
+/// </summary>
+public sealed class EventBrowserTests(FieldStack stack) : IClassFixture<FieldStack>
+{
+    private const int PhoneWidth = 390, PhoneHeight = 844;
+    private const float Wait = 30_000;
+
+    // A valid 1×1 PNG: the queue shrinks photos through a canvas, which needs a real image.
+    private static readonly byte[] Png = Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+
+    private async Task<PortalPage> SignInAsync(string username, string path, Geolocation? position = null)
+    {
+        var page = await stack.OpenAsync(path, PhoneWidth, PhoneHeight, position, waitForMap: false);
+        await page.Page.WaitForURLAsync(new Regex("/login"), new() { Timeout = Wait });
+        await page.Page.GetByTestId("username").FillAsync(username);
+        await page.Page.GetByTestId("password").FillAsync(DemoAccounts.Password);
+        await page.Page.GetByTestId("sign-in").ClickAsync();
+        await page.Page.WaitForURLAsync(url => new Uri(url).PathAndQuery == path, new() { Timeout = Wait });
+        await WaitInteractiveAsync(page);
+        return page;
+    }
+
+    private static async Task WaitInteractiveAsync(PortalPage page) =>
+        await Assertions.Expect(page.Page.Locator("[data-interactive]").First).ToHaveAttributeAsync("data-interactive", "true", new() { Timeout = Wait });
+
+    private async Task OpenEventAsync(PortalPage page, long id)
+    {
+        await page.Page.GotoAsync($"{stack.PortalUrl}/events/{id}");
+        await WaitInteractiveAsync(page);
+        await Assertions.Expect(page.Page.GetByTestId("event-card")).ToBeVisibleAsync(new() { Timeout = Wait });
+    }
+
+    /// <summary>Clicks an action, fills its inputs, confirms, and waits for the next version of the card in the expected state.</summary>
+    private static async Task ActAsync(PortalPage page, string action, string expectState, Func<IPage, Task>? fill = null)
+    {
+        var card = page.Page.GetByTestId("event-card");
+        var version = int.Parse((await card.GetAttributeAsync("data-version"))!);
+        await page.Page.GetByTestId($"action-{action}").ClickAsync();
+        if (fill is not null)
+        {
+            await Assertions.Expect(page.Page.GetByTestId("action-form")).ToHaveAttributeAsync("data-action", action, new() { Timeout = Wait });
+            await fill(page.Page);
+            await page.Page.GetByTestId("action-confirm").ClickAsync();
+        }
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-version", (version + 1).ToString(), new() { Timeout = Wait });
+        await Assertions.Expect(page.Page.GetByTestId("event-state")).ToHaveAttributeAsync("data-state", expectState);
+    }
+
+    private static async Task FillReportAsync(PortalPage page, string description)
+    {
+        await page.Page.GetByTestId("report-major").SelectOptionAsync("04");
+        await page.Page.GetByTestId("report-category").SelectOptionAsync("0401");
+        await page.Page.GetByTestId("report-description").FillAsync(description);
+        await page.Page.GetByTestId("report-gps").ClickAsync();
+        await Assertions.Expect(page.Page.GetByTestId("report-place")).ToHaveAttributeAsync("data-grid", DemoAccounts.GridManagerGrid, new() { Timeout = Wait });
+        await Assertions.Expect(page.Page.GetByTestId("report-submit")).ToBeEnabledAsync();
+    }
+
+    private static async Task<ILocator> SubmitAsync(PortalPage page)
+    {
+        var items = page.Page.GetByTestId("queue-item");
+        var before = await items.CountAsync();
+        await page.Page.GetByTestId("report-submit").ClickAsync();
+        await Assertions.Expect(items).ToHaveCountAsync(before + 1, new() { Timeout = Wait });
+        return page.Page.Locator($"[data-testid=queue-item][data-key='{await items.First.GetAttributeAsync("data-key")}']");
+    }
+
+    private Task<long> EventsWithKeyAsync(string key) =>
+        stack.Population.ScalarAsync<long>("SELECT count(*) FROM event WHERE idempotency_key = $1", key);
+
+    [Fact]
+    public async Task A_report_from_the_phone_goes_round_the_closed_loop_through_the_card_buttons()
+    {
+        var position = await stack.PointInGridAsync(DemoAccounts.GridManagerGrid);
+        var field = await SignInAsync("gridmanager", "/report", position);
+        await FillReportAsync(field, "村民王某申请低保，家中无劳动力 closed loop");
+        await field.Page.GetByTestId("report-photo").SetInputFilesAsync(new FilePayload { Name = "scene.png", MimeType = "image/png", Buffer = Png });
+        var item = await SubmitAsync(field);
+        await Assertions.Expect(item).ToHaveAttributeAsync("data-status", "sent", new() { Timeout = Wait });
+        var link = item.GetByTestId("queue-tracking");
+        var id = long.Parse(Regex.Match((await link.GetAttributeAsync("href"))!, @"^/events/(\d+)$").Groups[1].Value);
+        await field.ScreenshotAsync("event-report-phone");
+
+        var village = await SignInAsync("village", $"/events/{id}");
+        await Assertions.Expect(village.Page.GetByTestId("event-state")).ToHaveAttributeAsync("data-state", "Reported");
+        await Assertions.Expect(village.Page.GetByTestId("event-photos").Locator("img")).ToHaveCountAsync(1);
+        await ActAsync(village, "Accept", "Accepted");
+        await ActAsync(village, "Register", "Registered");
+        await ActAsync(village, "Dispatch", "Dispatched", p => p.GetByTestId("dispatch-target").SelectOptionAsync("level:Village"));
+        await ActAsync(village, "StartHandling", "Handling");
+        await ActAsync(village, "Escalate", "Dispatched", p => p.GetByTestId("action-reason").FillAsync("涉及低保审核，需乡镇协调"));
+        // Escalated to the township: the village may no longer handle or dispatch it.
+        await Assertions.Expect(village.Page.GetByTestId("action-StartHandling")).ToHaveCountAsync(0);
+        await Assertions.Expect(village.Page.GetByTestId("action-Dispatch")).ToHaveCountAsync(0);
+
+        var township = await SignInAsync("township", $"/events/{id}");
+        await ActAsync(township, "Dispatch", "Dispatched", p => p.GetByTestId("dispatch-target").SelectOptionAsync("dept:civil-affairs"));
+        await Assertions.Expect(township.Page.GetByTestId("event-owner")).ToContainTextAsync("民政");
+
+        // The department officer finds it in the queue of its department.
+        var civil = await SignInAsync("civil", "/tasks");
+        await civil.Page.Locator($"[data-testid=task][data-id='{id}'] a").ClickAsync();
+        await Assertions.Expect(civil.Page.GetByTestId("event-card")).ToHaveAttributeAsync("data-state", "Dispatched", new() { Timeout = Wait });
+        await ActAsync(civil, "StartHandling", "Handling");
+        await ActAsync(civil, "Feedback", "FeedbackGiven", p => p.GetByTestId("action-note").FillAsync("已入户核实，低保申请材料已受理"));
+
+        await OpenEventAsync(field, id);
+        await ActAsync(field, "Verify", "Verifying", async p =>
+        {
+            await p.GetByTestId("verify-pass").CheckAsync();
+            await p.GetByTestId("action-note").FillAsync("现场核实属实");
+        });
+
+        await OpenEventAsync(township, id);
+        await ActAsync(township, "Close", "Closed");
+        await Assertions.Expect(township.Page.GetByTestId("action-Close")).ToHaveCountAsync(0);
+        var steps = await township.Page.GetByTestId("history-line").EvaluateAllAsync<string[]>("lines => lines.map(l => l.dataset.action)");
+        Assert.Equal(["Report", "Accept", "Register", "Dispatch", "StartHandling", "Escalate", "Dispatch", "StartHandling", "Feedback", "Verify", "Close"],
+            steps.Select(s => char.ToUpperInvariant(s[0]) + s[1..]));
+        await Assertions.Expect(township.Page.GetByTestId("event-chain")).ToHaveAttributeAsync("data-intact", "true");
+        await township.ScreenshotAsync("event-closed-card");
+        Assert.Equal("Closed", await stack.Population.ScalarAsync<string>("SELECT state FROM event WHERE id = $1", id));
+        Assert.Empty(village.Errors.Concat(township.Errors).Concat(civil.Errors));
+    }
+
+    [Fact]
+    public async Task A_report_made_offline_waits_in_the_queue_and_is_sent_once_when_back_online()
+    {
+        var position = await stack.PointInGridAsync(DemoAccounts.GridManagerGrid);
+        var page = await SignInAsync("gridmanager", "/report", position);
+        await FillReportAsync(page, "路灯损坏 offline queue");
+
+        await page.Page.Context.SetOfflineAsync(true);
+        var item = await SubmitAsync(page);
+        await Assertions.Expect(item).ToHaveAttributeAsync("data-status", "queued", new() { Timeout = Wait });
+        await Assertions.Expect(page.Page.GetByTestId("queue-count")).ToHaveAttributeAsync("data-count", "1");
+        var key = (await item.GetAttributeAsync("data-key"))!;
+        Assert.Equal(0L, await EventsWithKeyAsync(key));
+        await page.ScreenshotAsync("event-report-offline-queue");
+
+        await page.Page.Context.SetOfflineAsync(false);
+        await Assertions.Expect(item).ToHaveAttributeAsync("data-status", "sent", new() { Timeout = Wait });
+        await Assertions.Expect(page.Page.GetByTestId("queue-count")).ToHaveAttributeAsync("data-count", "0");
+        await Assertions.Expect(item.GetByTestId("queue-tracking")).ToBeVisibleAsync();
+        Assert.Equal(1L, await EventsWithKeyAsync(key));
+
+        // A reload finds the item sent and sends nothing again.
+        await page.Page.ReloadAsync();
+        await WaitInteractiveAsync(page);
+        await Assertions.Expect(page.Page.Locator($"[data-testid=queue-item][data-key='{key}']")).ToHaveAttributeAsync("data-status", "sent", new() { Timeout = Wait });
+        Assert.Equal(1L, await EventsWithKeyAsync(key));
+    }
+
+    [Fact]
+    public async Task A_send_whose_answer_is_lost_is_retried_with_the_same_key_and_makes_one_event()
+    {
+        var position = await stack.PointInGridAsync(DemoAccounts.GridManagerGrid);
+        var page = await SignInAsync("gridmanager", "/report", position);
+        await FillReportAsync(page, "answer lost retry");
+
+        // The first send reaches the server, but the phone never hears the answer (the connection drops).
+        var sends = 0;
+        await page.Page.RouteAsync("**/portal-api/reports", async route =>
+        {
+            if (Interlocked.Increment(ref sends) == 1)
+            {
+                _ = await route.FetchAsync();
+                await route.AbortAsync("connectionreset");
+            }
+            else
+                await route.ContinueAsync();
+        });
+        var item = await SubmitAsync(page);
+        await Assertions.Expect(item).ToHaveAttributeAsync("data-status", "sent", new() { Timeout = Wait });
+        var key = (await item.GetAttributeAsync("data-key"))!;
+        Assert.True(sends >= 2, $"the report was sent {sends} time(s)");
+        Assert.Equal(1L, await EventsWithKeyAsync(key));
+        Assert.Equal(1L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM event WHERE description = 'answer lost retry'"));
+    }
+
+    [Fact]
+    public async Task A_hotline_clerk_places_a_call_at_a_building_and_the_card_masks_the_caller()
+    {
+        var page = await SignInAsync("village", "/hotline");
+        await page.Page.GetByTestId("report-major").SelectOptionAsync("04");
+        await page.Page.GetByTestId("report-category").SelectOptionAsync("0401");
+        await page.Page.GetByTestId("report-description").FillAsync("来电反映家中困难 hotline");
+        await page.Page.GetByTestId("report-caller-name").FillAsync("李四");
+        await page.Page.GetByTestId("report-caller-phone").FillAsync("13912345678");
+        await page.Page.GetByTestId("report-building-query").FillAsync("测试巷A九");
+        await page.Page.GetByTestId("report-building-query").PressAsync("Enter");
+        var building = stack.Population.Buildings["A"];
+        await page.Page.Locator($"[data-testid=report-building-hits] button[data-code='{building}']").ClickAsync();
+        await Assertions.Expect(page.Page.GetByTestId("report-building")).ToBeVisibleAsync(new() { Timeout = Wait });
+        Assert.Equal(0, await page.Page.GetByTestId("queue-item").CountAsync());
+
+        var item = await SubmitAsync(page);
+        await Assertions.Expect(item).ToHaveAttributeAsync("data-status", "sent", new() { Timeout = Wait });
+        var key = (await item.GetAttributeAsync("data-key"))!;
+        await item.GetByTestId("queue-tracking").ClickAsync();
+        await Assertions.Expect(page.Page.GetByTestId("event-card")).ToHaveAttributeAsync("data-state", "Reported", new() { Timeout = Wait });
+        await Assertions.Expect(page.Page.GetByTestId("event-contact")).ToHaveTextAsync(new Regex(@"李\*\s+139\*{4}5678"));
+        Assert.Equal(("hotline", building), (await stack.Population.ScalarAsync<string>("SELECT channel FROM event WHERE idempotency_key = $1", key),
+            await stack.Population.ScalarAsync<string>("SELECT building_code FROM event WHERE idempotency_key = $1", key)));
+    }
+
+    [Fact]
+    public async Task The_report_relay_wants_a_sign_in_and_a_request_token()
+    {
+        const string post = "() => fetch('/portal-api/reports', { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json' } }).then(r => r.status)";
+        var anonymous = await stack.OpenAsync("/login", PhoneWidth, PhoneHeight, waitForMap: false);
+        Assert.Equal(401, await anonymous.Page.EvaluateAsync<int>(post));
+
+        var page = await SignInAsync("gridmanager", "/report");
+        Assert.Equal(400, await page.Page.EvaluateAsync<int>(post));
+        Assert.Equal(0L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM event WHERE description = ''"));
+    }
+}
