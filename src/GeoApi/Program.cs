@@ -22,6 +22,7 @@ builder.Services.AddGridMapJson();
 builder.Services.AddOpenApi();
 builder.Services.AddSingleton<ImportJobs>();
 builder.Services.AddHostedService<OverdueSweeper>();
+builder.Services.AddEventFeed();
 
 var app = builder.Build();
 app.UseGridMapProblemDetails();
@@ -41,4 +42,5 @@ app.MapPeopleApi();
 app.MapAuditApi();
 app.MapImportsApi();
 app.MapEventsApi();
+app.MapEventFeed();
 app.Run();
