@@ -117,7 +117,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource, TimeProvider clock)
         p.AddWithValue("owner_unit", reported.Owner.Unit.Value);
         p.AddWithValue("limit_kind", reported.StepLimit.Kind.ToString());
         p.AddWithValue("limit_amount", reported.StepLimit.Amount);
-        p.Add(new NpgsqlParameter<DateTimeOffset?>("due", reported.Due) { NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        p.Add(new NpgsqlParameter<DateTimeOffset?>("due", reported.Due?.ToUniversalTime()) { NpgsqlDbType = NpgsqlDbType.TimestampTz });
         p.AddWithValue("at", now);
         p.Add(Text("actor_unit", actorUnit));
         p.AddWithValue("prev_hash", EventHistoryChain.GenesisHash);
@@ -202,8 +202,8 @@ public sealed class EventStore(NpgsqlDataSource dataSource, TimeProvider clock)
         p.Add(new NpgsqlParameter<string[]?>("state", filter.States?.ToArray()) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         p.AddWithValue("open_only", filter.OpenOnly);
         p.Add(new NpgsqlParameter<int?>("owner_level", filter.OwnerLevel) { NpgsqlDbType = NpgsqlDbType.Integer });
-        p.Add(new NpgsqlParameter<DateTimeOffset?>("since", filter.Since) { NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        p.Add(new NpgsqlParameter<DateTimeOffset?>("updated_since", filter.UpdatedSince) { NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        p.Add(new NpgsqlParameter<DateTimeOffset?>("since", filter.Since?.ToUniversalTime()) { NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        p.Add(new NpgsqlParameter<DateTimeOffset?>("updated_since", filter.UpdatedSince?.ToUniversalTime()) { NpgsqlDbType = NpgsqlDbType.TimestampTz });
         p.Add(new NpgsqlParameter("bbox", filter.Bbox is { } b
             ? new NetTopologySuite.Geometries.GeometryFactory(new NetTopologySuite.Geometries.PrecisionModel(), 4490).ToGeometry(new NetTopologySuite.Geometries.Envelope(b[0], b[2], b[1], b[3]))
             : DBNull.Value) { DataTypeName = "geometry" });
@@ -271,8 +271,8 @@ public sealed class EventStore(NpgsqlDataSource dataSource, TimeProvider clock)
         var from = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), WorkingCalendar.ChinaStandardTime);
         await using var command = dataSource.CreateCommand(SqlResource.Get("Events/Replay.sql"));
         command.Parameters.AddWithValue("area", area.Value);
-        command.Parameters.AddWithValue("from", from);
-        command.Parameters.AddWithValue("to", from.AddDays(1));
+        command.Parameters.AddWithValue("from", from.ToUniversalTime());
+        command.Parameters.AddWithValue("to", from.AddDays(1).ToUniversalTime());
         command.Parameters.AddWithValue("limit", limit);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var steps = new List<ReplayStep>();
@@ -585,7 +585,8 @@ public sealed class EventStore(NpgsqlDataSource dataSource, TimeProvider clock)
 
     private static NpgsqlParameter Text(string name, string? value) => new NpgsqlParameter<string?>(name, value) { NpgsqlDbType = NpgsqlDbType.Text };
 
-    private static NpgsqlParameter Time(string name, DateTimeOffset? value) => new NpgsqlParameter<DateTimeOffset?>(name, value) { NpgsqlDbType = NpgsqlDbType.TimestampTz };
+    // Npgsql writes timestamptz only from UTC offsets; due times come from the calendar in China Standard Time.
+    private static NpgsqlParameter Time(string name, DateTimeOffset? value) => new NpgsqlParameter<DateTimeOffset?>(name, value?.ToUniversalTime()) { NpgsqlDbType = NpgsqlDbType.TimestampTz };
 
     private static string? NullableString(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 
