@@ -87,14 +87,12 @@ public sealed class CommandBrowserTests(PeopleStack stack, ITestOutputHelper out
     }
 
     [Fact]
-    public async Task A_grid_manager_has_no_command_centre()
+    public async Task The_command_centre_is_in_the_menu_of_centre_staff_only()
     {
-        var page = await stack.OpenAsync("/command", waitForMap: false);
-        await page.Page.WaitForURLAsync(new Regex("/login"), new PageWaitForURLOptions { Timeout = 30_000 });
-        await page.Page.GetByTestId("username").FillAsync("gridmanager");
-        await page.Page.GetByTestId("password").FillAsync(DemoAccounts.Password);
-        await page.Page.GetByTestId("sign-in").ClickAsync();
-        await page.Page.WaitForURLAsync(new Regex("/login"), new PageWaitForURLOptions { Timeout = 30_000 });
-        Assert.Equal(0, await page.Page.GetByTestId("command-page").CountAsync());
+        var manager = await SignInAsync("gridmanager", "/people");
+        await Assertions.Expect(manager.Page.GetByTestId("nav-people")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        Assert.Equal(0, await manager.Page.GetByTestId("nav-command").CountAsync());
+        var centre = await SignInAsync("village", "/people");
+        await Assertions.Expect(centre.Page.GetByTestId("nav-command")).ToHaveAttributeAsync("href", "/command", new() { Timeout = 30_000 });
     }
 }
