@@ -83,6 +83,14 @@ public sealed class CommandBrowserTests(PeopleStack stack, ITestOutputHelper out
         await Assertions.Expect(card.GetByTestId("card-link")).ToHaveAttributeAsync("href", $"/events/{id}");
         Assert.Contains("event=" + id, page.Page.Url);
         await page.ScreenshotAsync("command-centre-live");
+
+        // The day replay holds today's two steps; the slider's end shows the last.
+        await page.Page.GetByTestId("replay-load").ClickAsync();
+        var slider = page.Page.GetByTestId("replay-slider");
+        await Assertions.Expect(slider).ToHaveAttributeAsync("max", "1", new() { Timeout = 30_000 });
+        await slider.FillAsync("1");
+        await page.Page.WaitForFunctionAsync("() => window.gridmap.replayIndex === 1", null, Patience);
+        await Assertions.Expect(page.Page.GetByTestId("replay-now")).ToContainTextAsync(tracking, new() { Timeout = 30_000 });
         Assert.Empty(page.Errors);
     }
 
