@@ -44,9 +44,15 @@ public sealed class EventFeedClient(IOptions<GeoApiOptions> options, ILogger<Eve
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Ends the subscription (the page that wanted it is gone; the circuit may live on with other pages).</summary>
+    public async Task StopAsync()
     {
-        if (connection is not null)
-            await connection.DisposeAsync();
+        if (connection is null)
+            return;
+        var ending = connection;
+        connection = null;
+        await ending.DisposeAsync();
     }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
 }
