@@ -26,6 +26,7 @@ builder.Services.AddOpenApi();
 builder.Services.AddSingleton<ImportJobs>();
 builder.Services.AddHostedService<OverdueSweeper>();
 builder.Services.AddGridMapPublicRateLimits(builder.Configuration);
+builder.Services.AddEventFeed();
 
 var app = builder.Build();
 app.UseGridMapProblemDetails();
@@ -49,4 +50,5 @@ app.MapEventsApi();
 app.MapOpen311Api();
 app.MapPublicReportsApi();
 app.MapTrackingApi();
+app.MapEventFeed();
 app.Run();

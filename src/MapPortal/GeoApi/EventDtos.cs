@@ -6,6 +6,18 @@ public sealed record EventCategoryDto(string Code, string MajorName, string Name
     public string Major => Code[..2];
 }
 
+/// <summary>One event on the command centre's list and live map (GeoApi's EventSummary).</summary>
+public sealed record EventSummaryDto(
+    long Id, string TrackingNo, string Category, string CategoryName, string Major, string MajorName, string State, string Grid,
+    double[] Point, DateTimeOffset? Due, string Deadline, DateTimeOffset ReportedAt, DateTimeOffset UpdatedAt, string OwnerUnit,
+    string? OwnerDepartment, int Version, string Summary, bool Urgent)
+{
+    public bool IsFinished => State is "Closed" or "Voided" or "Rejected";
+
+    /// <summary>The level that owns the current step, as the events API's level filter counts it (3 county … 6 grid; a department is county level).</summary>
+    public int OwnerLevel => OwnerDepartment is not null ? 3 : OwnerUnit.Length switch { 6 => 3, 9 => 4, 12 => 5, 15 => 6, _ => 2 };
+}
+
 public sealed record StepOwnerDto(string Unit, string UnitName, int Level, string? Department);
 
 public sealed record RoutingDto(int CompetentLevel, string CompetentUnit, string? Department, IReadOnlyList<string> Functions);
@@ -23,11 +35,8 @@ public sealed record EventCardDto(
     string? PendingExtension, string? PendingVoidReason, RoutingDto Routing, IReadOnlyList<string> Actions,
     IReadOnlyList<HistoryLineDto> History, bool ChainIntact);
 
-public sealed record EventSummaryDto(
-    long Id, string TrackingNo, string Category, string CategoryName, string Major, string MajorName, string State, string Grid,
-    double[] Point, DateTimeOffset? Due, string Deadline, DateTimeOffset ReportedAt, DateTimeOffset UpdatedAt, string OwnerUnit,
-    string? OwnerDepartment, int Version, string Summary, bool Urgent);
-
 /// <summary>The body of a workflow action; only the fields the action needs are read.</summary>
 public sealed record EventActionDto(int Version, string? Reason = null, string? Note = null, bool? Passed = null, string? Level = null,
     string? Department = null, string? Person = null, int? ExtraWorkingDays = null);
+
+public sealed record ReplayStepDto(long EventId, string TrackingNo, int Seq, DateTimeOffset At, string Action, string State, string Category, double[] Point);

@@ -142,6 +142,25 @@ public sealed partial class GeoApiClient(HttpClient http)
     public Task<ApiResult<List<ImportIssueDto>>> GetImportIssuesAsync(long id, string token, CancellationToken ct = default) =>
         SendAsync<List<ImportIssueDto>>(HttpMethod.Get, $"api/imports/{id}/issues?limit=200", token, null, ct);
 
+    /// <summary>Events in an area, most recently changed first; filters are the events API's (null means any).</summary>
+    public Task<ApiResult<List<EventSummaryDto>>> ListEventsAsync(string token, string area, string? category, bool openOnly, int? level,
+        DateTimeOffset? since, int limit = 500, CancellationToken ct = default)
+    {
+        var query = new List<string> { $"area={Uri.EscapeDataString(area)}", $"limit={limit}" };
+        if (category is not null)
+            query.Add($"category={Uri.EscapeDataString(category)}");
+        if (openOnly)
+            query.Add("open=true");
+        if (level is { } l)
+            query.Add($"level={l}");
+        if (since is { } s)
+            query.Add($"since={Uri.EscapeDataString(s.ToString("O"))}");
+        return SendAsync<List<EventSummaryDto>>(HttpMethod.Get, "api/events?" + string.Join('&', query), token, null, ct);
+    }
+
+    public Task<ApiResult<List<ReplayStepDto>>> GetReplayAsync(string area, DateOnly date, string token, CancellationToken ct = default) =>
+        SendAsync<List<ReplayStepDto>>(HttpMethod.Get, $"api/events/replay?area={Uri.EscapeDataString(area)}&date={date:yyyy-MM-dd}", token, null, ct);
+
     /// <summary>A call on behalf of the signed-in person: their bearer token goes with it, GeoApi decides what they see.</summary>
     private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, string? token, object? body, CancellationToken ct)
     {

@@ -20,14 +20,23 @@ public sealed class TokenAuthenticationHandler(
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
+
+    /// <summary>Where the push hubs live; the only paths that accept the token in the query string.</summary>
+    public const string HubsPath = "/hubs";
     private static readonly TimeSpan Remember = TimeSpan.FromSeconds(15);
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        string token;
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            token = header["Bearer ".Length..].Trim();
+        // Browsers cannot set headers on a WebSocket: SignalR clients send the token as access_token instead. Only the
+        // hubs take it, so a token never ends up in the access logs of ordinary API or tile URLs.
+        else if (Request.Path.StartsWithSegments(HubsPath) && Request.Query["access_token"].ToString() is { Length: > 0 } query)
+            token = query.Trim();
+        else
             return AuthenticateResult.NoResult();
-        var token = header["Bearer ".Length..].Trim();
         if (token.Length is < 20 or > 100)
             return AuthenticateResult.Fail("Malformed bearer token.");
         var key = "token:" + token;

@@ -238,17 +238,32 @@ public sealed class EventStore(NpgsqlDataSource dataSource, TimeProvider clock)
         await using var reader = await command.ExecuteReaderAsync(ct);
         var list = new List<EventSummary>();
         while (await reader.ReadAsync(ct))
-        {
-            var state = reader.GetString(6);
-            DateTimeOffset? due = reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10);
-            var finished = state is "Closed" or "Voided" or "Rejected";
-            list.Add(new EventSummary(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                reader.GetString(5), state, reader.GetString(7), [Math.Round(reader.GetDouble(8), 7), Math.Round(reader.GetDouble(9), 7)], due,
-                Slug(EventWorkflow.Deadline(finished, state == "Suspended", due, now)), reader.GetFieldValue<DateTimeOffset>(11),
-                reader.GetFieldValue<DateTimeOffset>(12), reader.GetString(13), reader.IsDBNull(14) ? null : reader.GetString(14), reader.GetInt32(15),
-                reader.GetString(16), reader.GetBoolean(17)));
-        }
+            list.Add(ReadSummary(reader, now));
         return list;
+    }
+
+    /// <summary>
+    /// One event as the live map shows it, whoever asks: for the push service, which routes it only to clients whose
+    /// area covers <see cref="EventSummary.Grid"/>. Null when there is no such event.
+    /// </summary>
+    public async Task<EventSummary?> SummaryAsync(long id, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand(SqlResource.Get("Events/SummaryById.sql"));
+        command.Parameters.AddWithValue("id", id);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? ReadSummary(reader, clock.GetUtcNow()) : null;
+    }
+
+    private static EventSummary ReadSummary(NpgsqlDataReader reader, DateTimeOffset now)
+    {
+        var state = reader.GetString(6);
+        DateTimeOffset? due = reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10);
+        var finished = state is "Closed" or "Voided" or "Rejected";
+        return new EventSummary(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+            reader.GetString(5), state, reader.GetString(7), [Math.Round(reader.GetDouble(8), 7), Math.Round(reader.GetDouble(9), 7)], due,
+            Slug(EventWorkflow.Deadline(finished, state == "Suspended", due, now)), reader.GetFieldValue<DateTimeOffset>(11),
+            reader.GetFieldValue<DateTimeOffset>(12), reader.GetString(13), reader.IsDBNull(14) ? null : reader.GetString(14), reader.GetInt32(15),
+            reader.GetString(16), reader.GetBoolean(17));
     }
 
     /// <summary>The public view of an event by its tracking number, or null.</summary>

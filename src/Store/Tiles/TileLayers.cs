@@ -20,6 +20,9 @@ public sealed record TileLayerDefinition(string Name, string Description, int Mi
     /// </summary>
     public bool PerAccount { get; init; }
 
+    /// <summary>The data category a per-account layer's reader must hold (null: any signed-in account; its SQL scopes it).</summary>
+    public Domain.Access.DataCategory? RequiredCategory { get; init; }
+
     public string Sql => Database.SqlResource.Get(SqlResource);
 }
 
@@ -65,9 +68,31 @@ public static class TileLayers
                 new TileField("households", "Number", "Households living there; only for accounts that read residents"),
             ]),
         ])
+    { PerAccount = true, RequiredCategory = Domain.Access.DataCategory.Buildings };
+
+    private static readonly TileField Deadline = new("deadline", "String",
+        "on_time, due_soon, overdue, paused or finished (for a cluster: the worst of its events)");
+
+    public static readonly TileLayerDefinition Incidents = new(
+        "incidents", "Events (事件) in the requesting account's area: open ones and those finished in the last 7 days; clustered up to zoom 12",
+        5, 18, "Tiles/incidents.sql",
+        [
+            new VectorLayerInfo("incidents", "Up to zoom 12 one point per cluster (count, open, deadline, urgent); from zoom 13 one point per event", 5, 18,
+            [
+                new TileField("id", "Number", "Event id (from zoom 13)"),
+                new TileField("category", "String", "4-digit category code (from zoom 13)"),
+                new TileField("major", "String", "2-digit major class (from zoom 13)"),
+                new TileField("state", "String", "Workflow state (from zoom 13)"),
+                Deadline,
+                new TileField("urgent", "Boolean", "Urgent category (for a cluster: any open urgent event)"),
+                new TileField("age_hours", "Number", "Hours since it was reported (from zoom 13)"),
+                new TileField("count", "Number", "Events in the cluster (up to zoom 12)"),
+                new TileField("open", "Number", "Open events in the cluster (up to zoom 12)"),
+            ]),
+        ])
     { PerAccount = true };
 
-    public static IReadOnlyList<TileLayerDefinition> All { get; } = [Admin, Grids, Buildings];
+    public static IReadOnlyList<TileLayerDefinition> All { get; } = [Admin, Grids, Buildings, Incidents];
 
     /// <summary>The layers anyone may fetch, cache, seed and draw as PNG.</summary>
     public static IReadOnlyList<TileLayerDefinition> Public { get; } = All.Where(l => !l.PerAccount).ToArray();

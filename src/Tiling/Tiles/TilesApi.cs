@@ -66,8 +66,8 @@ public static class TilesApi
                 detail: $"Layer {definition.Name} shows only what your account may see: send Authorization: Bearer <token> (POST /api/auth/token on GeoApi).",
                 statusCode: 401);
         }
-        if (!caller.Holds(DataCategory.Buildings))
-            return TypedResults.Problem(title: "Forbidden", detail: "Your role does not read the building register.", statusCode: 403);
+        if (definition.RequiredCategory is { } required && !caller.Holds(required))
+            return TypedResults.Problem(title: "Forbidden", detail: $"Your role does not read {required.Slug()}, which layer {definition.Name} shows.", statusCode: 403);
         var data = MayHoldFeatures(definition, key.Tile) ? await store.GetTileAsync(definition, key.Tile, caller, ct) : [];
         return new TileResult(new CachedTile(data), false, MvtMediaType, perAccount: true);
     }

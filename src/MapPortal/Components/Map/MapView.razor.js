@@ -4,6 +4,8 @@ const ol = window.ol;
 
 const LINE = { 1: ["#1d3f6e", 3.0], 2: ["#2a5c9a", 2.2], 3: ["#3f73b4", 1.6], 4: ["#6b8fc0", 1.0], 5: ["#9fb6d6", 0.7] };
 const FILL = { staffed: "#dfe9f5", vacant: "#f3a59c" };
+const DEADLINE = { on_time: "#16a34a", due_soon: "#f59e0b", overdue: "#dc2626", paused: "#9ca3af", finished: "#9ca3af" };
+const REPLAY = { Reported: "#2563eb", Closed: "#6b7280", Voided: "#6b7280", Rejected: "#6b7280" };
 
 function styleCache(make) {
   const cache = new Map();
@@ -14,7 +16,7 @@ function styleCache(make) {
 }
 
 export function createMap(element, positionElement, options, dotnet) {
-  const state = { prefix: "", vacancy: false, labels: true, shown: null };
+  const state = { prefix: "", vacancy: false, labels: true, shown: null, replayIndex: -1 };
   const lines = styleCache((colour, width) => new ol.style.Style({ stroke: new ol.style.Stroke({ color: colour, width }) }));
   const fills = styleCache((fill, stroke, width) => new ol.style.Style({
     fill: new ol.style.Fill({ color: fill }), stroke: new ol.style.Stroke({ color: stroke, width }) }));
@@ -86,12 +88,54 @@ export function createMap(element, positionElement, options, dotnet) {
       state.prefix === feature.get("code") ? "#f59e0b" : "#c9b18a", "#7a5c2e", 0.8),
     minZoom: 14.5, zIndex: 3,
   }) : null;
-  const layers = { admin, grids, png, buildings };
+  // Events (command centre): the per-account incidents tiles (clusters up to z12), the live points the page hands over,
+  // a heatmap of those points, and the day replay. Colours only encode the deadline state the server computed.
+  const withToken = (url, tile) => tile.setLoader((extent, resolution, projection) =>
+    fetch(url, { headers: { Authorization: `Bearer ${options.accessToken}` } })
+      .then(r => (r.status === 200 ? r.arrayBuffer() : null))
+      .then(data => tile.setFeatures(data ? tile.getFormat().readFeatures(data, { extent, featureProjection: projection }) : []))
+      .catch(() => tile.setState(3)));
+  const eventDot = styleCache((colour, radius, text, ring) => new ol.style.Style({
+    image: new ol.style.Circle({ radius, fill: new ol.style.Fill({ color: colour }),
+      stroke: new ol.style.Stroke({ color: ring ?? "#ffffff", width: ring ? 3 : 1.5 }) }),
+    text: text ? new ol.style.Text({ text, font: "bold 11px sans-serif", fill: new ol.style.Fill({ color: "#ffffff" }) }) : undefined,
+  }));
+  const colourOf = deadline => DEADLINE[deadline] ?? DEADLINE.finished;
+  const incidentStyle = feature => {
+    const count = feature.get("count");
+    if (count !== undefined)
+      return eventDot(`c${feature.get("deadline")}${count}`, colourOf(feature.get("deadline")), Math.min(22, 7 + 3 * Math.log2(count + 1)),
+        count > 1 ? String(count) : "", null);
+    return eventDot(`p${feature.get("deadline")}${feature.get("urgent")}`, colourOf(feature.get("deadline")), 6, "", feature.get("urgent") ? "#7f1d1d" : null);
+  };
+  const incidents = options.incidents && options.accessToken ? new ol.layer.VectorTile({
+    source: new ol.source.VectorTile({
+      format: new ol.format.MVT(), url: `${tiles}/tiles/incidents/{z}/{x}/{y}.mvt`, minZoom: 5, maxZoom: 18,
+      tileLoadFunction: (tile, url) => withToken(url, tile),
+    }),
+    style: incidentStyle, zIndex: 6,
+  }) : null;
+  const liveSource = new ol.source.Vector();
+  const live = new ol.layer.Vector({
+    source: liveSource, zIndex: 8,
+    style: f => eventDot(`l${f.get("deadline")}${f.get("selected")}${f.get("fresh")}`, colourOf(f.get("deadline")), f.get("selected") ? 9 : 7, "",
+      f.get("selected") ? "#1e3a8a" : f.get("fresh") ? "#f59e0b" : null),
+  });
+  const heatmap = new ol.layer.Heatmap({ source: liveSource, blur: 18, radius: 12, visible: false, zIndex: 7,
+    weight: f => (f.get("deadline") === "overdue" ? 1 : f.get("deadline") === "finished" ? 0.2 : 0.6) });
+  const replaySource = new ol.source.Vector();
+  const replay = new ol.layer.Vector({
+    source: replaySource, visible: false, zIndex: 9,
+    style: f => (f.get("index") > state.replayIndex ? null
+      : eventDot(`r${f.get("state")}${f.get("index") === state.replayIndex}`, REPLAY[f.get("state")] ?? "#2563eb",
+        f.get("index") === state.replayIndex ? 9 : 5, "", f.get("index") === state.replayIndex ? "#111827" : null)),
+  });
+  const layers = { admin, grids, png, buildings, incidents, live, heatmap, replay };
 
   const extent = ol.proj.transformExtent(options.extent, "EPSG:4326", "EPSG:3857");
   const map = new ol.Map({
     target: element,
-    layers: [png, grids, admin, ...(buildings ? [buildings] : []), highlight, vacantPoints],
+    layers: [png, grids, admin, ...(buildings ? [buildings] : []), highlight, vacantPoints, ...(incidents ? [incidents] : []), heatmap, live, replay],
     view: new ol.View({ center: ol.extent.getCenter(extent), zoom: 6, minZoom: 4, maxZoom: 19, extent: ol.extent.buffer(extent, 300000) }),
     controls: ol.control.defaults.defaults({ attributionOptions: { collapsible: true } }).extend([
       new ol.control.ScaleLine(),
@@ -113,9 +157,18 @@ export function createMap(element, positionElement, options, dotnet) {
     if (!map.getView().getAnimating()) window.gridmap.shown = state.shown;
   });
   map.on("singleclick", e => {
+    // A click on an event (live point, replay step or single incident from the tiles) opens it; elsewhere it is a place.
+    const hit = map.forEachFeatureAtPixel(e.pixel, f => (f.get("id") !== undefined ? f : undefined),
+      { layerFilter: l => l === live || l === replay || l === incidents, hitTolerance: 4 });
+    if (hit) return dotnet.invokeMethodAsync("OnEventClicked", Number(hit.get("id")));
     const [lon, lat] = ol.proj.toLonLat(e.coordinate);
     dotnet.invokeMethodAsync("OnMapClicked", lon, lat);
   });
+  // For browser tests: the live events on the map now, id → workflow state.
+  const publishLive = () => {
+    window.gridmap.live = Object.fromEntries(liveSource.getFeatures().map(f => [f.getId(), f.get("state")]));
+  };
+  publishLive();
   // For browser tests and benchmarks: where a lon/lat is on screen now.
   window.gridmap.pixelOf = (lon, lat) => map.getPixelFromCoordinate(ol.proj.fromLonLat([lon, lat]));
 
@@ -151,6 +204,45 @@ export function createMap(element, positionElement, options, dotnet) {
       state.marker.getSource().clear();
       if (lonLat) state.marker.getSource().addFeature(new ol.Feature(new ol.geom.Point(ol.proj.fromLonLat(lonLat))));
     },
+    // The live points: [{ id, lon, lat, deadline, state, urgent }]; replace = the whole set, otherwise added or updated.
+    setLiveEvents(events, replace) {
+      if (replace) liveSource.clear();
+      for (const e of events) {
+        const geometry = new ol.geom.Point(ol.proj.fromLonLat([e.lon, e.lat]));
+        const existing = liveSource.getFeatureById(e.id);
+        if (existing) { existing.setGeometry(geometry); existing.setProperties({ ...e, fresh: !replace }); }
+        else {
+          const f = new ol.Feature({ geometry, ...e, fresh: !replace });
+          f.setId(e.id);
+          liveSource.addFeature(f);
+        }
+      }
+      publishLive();
+    },
+    removeLiveEvent(id) {
+      const f = liveSource.getFeatureById(id);
+      if (f) liveSource.removeFeature(f);
+      publishLive();
+    },
+    selectEvent(id) {
+      liveSource.forEachFeature(f => f.set("selected", f.getId() === id));
+      const f = liveSource.getFeatureById(id);
+      if (f && !ol.extent.containsCoordinate(map.getView().calculateExtent(), f.getGeometry().getCoordinates()))
+        map.getView().animate({ center: f.getGeometry().getCoordinates(), duration: 300 });
+    },
+    setHeatmap(on) { heatmap.setVisible(on); live.setVisible(!on && !replay.getVisible()); },
+    refreshIncidents() { incidents?.getSource().refresh(); },
+    // The day's steps [{ id, lon, lat, state, index }]; setReplayIndex shows steps 0..index.
+    setReplaySteps(steps) {
+      replaySource.clear();
+      replaySource.addFeatures(steps.map(s => new ol.Feature({ geometry: new ol.geom.Point(ol.proj.fromLonLat([s.lon, s.lat])), ...s })));
+    },
+    setReplayMode(on) {
+      replay.setVisible(on);
+      live.setVisible(!on && !heatmap.getVisible());
+      incidents?.setVisible(!on);
+    },
+    setReplayIndex(index) { state.replayIndex = index; window.gridmap.replayIndex = index; replay.changed(); },
     dispose() { map.setTarget(undefined); },
   };
 }

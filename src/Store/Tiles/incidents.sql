@@ -1,0 +1,61 @@
+-- Layer "incidents" for one account: events inside @scope (the account's area code) that are open, or finished within
+-- the last 7 days. Up to zoom 12 events are clustered: snapped to a square of 1/32 of the tile's width (so clusters
+-- line up across tiles), one point per square at its members' centroid with the count, how many are open, and the
+-- worst deadline state among them. From zoom 13 each event is a point with its own attributes.
+-- deadline follows EventWorkflow.Deadline: finished, paused (suspended or no due time), overdue, due_soon (≤ 2 h), on_time.
+WITH tile AS (
+    SELECT ST_TileEnvelope(@z, @x, @y) AS envelope,
+           ST_TileEnvelope(@z, @x, @y, margin => 64.0 / 4096) AS buffered,
+           -- the width of a tile at @z in EPSG:3857 metres, over 32
+           (2 * 20037508.342789244 / (2 ^ @z)) / 32 AS cell
+),
+shown AS (
+    SELECT e.id, e.category_code, e.state, c.urgent, e.geom_3857, e.reported_at,
+           e.finished_at IS NULL AS open,
+           CASE WHEN e.finished_at IS NOT NULL THEN 'finished'
+                WHEN e.state = 'Suspended' OR e.due IS NULL THEN 'paused'
+                WHEN now() > e.due THEN 'overdue'
+                WHEN e.due - now() <= interval '2 hours' THEN 'due_soon'
+                ELSE 'on_time' END AS deadline
+    FROM tile t
+    JOIN event e ON e.geom_3857 && t.buffered
+    JOIN event_category c ON c.code = e.category_code
+    WHERE starts_with(e.grid_code, @scope)
+      AND (e.finished_at IS NULL OR e.finished_at > now() - interval '7 days')
+),
+ranked AS (
+    SELECT s.*, CASE s.deadline WHEN 'overdue' THEN 4 WHEN 'due_soon' THEN 3 WHEN 'on_time' THEN 2 WHEN 'paused' THEN 1 ELSE 0 END AS severity
+    FROM shown s
+),
+clusters AS (
+    SELECT ST_Centroid(ST_Collect(r.geom_3857)) AS geom,
+           count(*)::integer AS count,
+           count(*) FILTER (WHERE r.open)::integer AS open,
+           (array_agg(r.deadline ORDER BY r.severity DESC))[1] AS deadline,
+           bool_or(r.urgent AND r.open) AS urgent
+    FROM ranked r, tile t
+    WHERE @z <= 12
+    GROUP BY ST_SnapToGrid(r.geom_3857, t.cell)
+),
+points AS (
+    SELECT r.id, r.category_code AS category, left(r.category_code, 2) AS major, r.state, r.deadline, r.urgent,
+           round(extract(epoch FROM now() - r.reported_at) / 3600)::integer AS age_hours, r.geom_3857 AS geom
+    FROM ranked r
+    WHERE @z >= 13
+)
+SELECT coalesce((
+    SELECT ST_AsMVT(f, 'incidents', 4096, 'geom')
+    FROM (
+        -- a cluster belongs to the tile holding its centroid, so no cluster is drawn twice at a tile edge
+        SELECT c.count, c.open, c.deadline, c.urgent, ST_AsMVTGeom(c.geom, t.envelope, 4096, 64, true) AS geom
+        FROM clusters c, tile t
+        WHERE ST_Intersects(c.geom, t.envelope)
+    ) f
+    WHERE f.geom IS NOT NULL), ''::bytea)
+|| coalesce((
+    SELECT ST_AsMVT(f, 'incidents', 4096, 'geom', 'fid')
+    FROM (
+        SELECT p.id AS fid, p.id, p.category, p.major, p.state, p.deadline, p.urgent, p.age_hours, ST_AsMVTGeom(p.geom, t.envelope, 4096, 64, true) AS geom
+        FROM points p, tile t
+    ) f
+    WHERE f.geom IS NOT NULL), ''::bytea);

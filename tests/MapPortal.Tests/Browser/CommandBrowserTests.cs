@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using GridMap.Store.Accounts;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace GridMap.MapPortal.Tests.Browser;
+
+/// <summary>
+/// The command centre's live map: a report a grid manager posts (through GeoApi, as his phone would) appears on the
+/// township centre's map and list without a reload, and an action taken on it updates it in place.
+/// </summary>
+public sealed class CommandBrowserTests(PeopleStack stack, ITestOutputHelper output) : IClassFixture<PeopleStack>
+{
+    private static readonly PageWaitForFunctionOptions Patience = new() { Timeout = 30_000 };
+
+    private async Task<PortalPage> SignInAsync(string username, string path)
+    {
+        var page = await stack.OpenAsync(path, waitForMap: false);
+        await page.Page.WaitForURLAsync(new Regex("/login"), new PageWaitForURLOptions { Timeout = 30_000 });
+        await page.Page.GetByTestId("username").FillAsync(username);
+        await page.Page.GetByTestId("password").FillAsync(DemoAccounts.Password);
+        await page.Page.GetByTestId("sign-in").ClickAsync();
+        await page.Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == path, new PageWaitForURLOptions { Timeout = 30_000 });
+        await page.WaitForMapAsync();
+        return page;
+    }
+
+    private async Task<HttpClient> ClientAsync(string username)
+    {
+        var token = (await new AccountStore(stack.Population.DataSource).SignInAsync(username, DemoAccounts.Password))!.Token;
+        var client = new HttpClient { BaseAddress = stack.GeoApi.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    private async Task<JsonElement> ReportAsync()
+    {
+        var point = await stack.Population.ScalarAsync<double[]>(
+            "SELECT ARRAY[ST_X(ST_Centroid(geom)), ST_Y(ST_Centroid(geom))] FROM building WHERE code = $1", stack.Population.Buildings["A"]);
+        var category = await stack.Population.ScalarAsync<string>("SELECT min(code) FROM event_category WHERE NOT urgent");
+        using var gridManager = await ClientAsync("gridmanager");
+        using var response = await gridManager.PostAsJsonAsync("/api/events",
+            new { category, description = "路灯损坏 broken street light", lon = point[0], lat = point[1], channel = "grid" });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body);
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    [Fact]
+    public async Task A_grid_report_and_its_acceptance_appear_live_on_the_township_centres_map()
+    {
+        var page = await SignInAsync("township", "/command");
+        // Subscribed and the first list drawn: from here on nothing is missed.
+        await page.Page.WaitForSelectorAsync("[data-testid=command-page][data-live=connected]", new() { Timeout = 30_000 });
+
+        var reported = await ReportAsync();
+        var clock = Stopwatch.StartNew();
+        var id = reported.GetProperty("id").GetInt64();
+        var tracking = reported.GetProperty("trackingNo").GetString()!;
+        await page.Page.WaitForFunctionAsync("id => window.gridmap.live && window.gridmap.live[id] === 'Reported'", id, Patience);
+        output.WriteLine($"report → township map: {clock.ElapsedMilliseconds} ms (includes Playwright's polling)");
+        var row = page.Page.Locator($"[data-testid=change][data-id='{id}']");
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-tracking", tracking, new() { Timeout = 30_000 });
+
+        var owner = reported.GetProperty("owner").GetProperty("unit").GetString()!;
+        using (var centre = await ClientAsync(owner.Length switch { 12 => "village", 9 => "township", _ => "county" }))
+        using (var accepted = await centre.PostAsJsonAsync($"/api/events/{id}/actions/accept", new { version = 1 }))
+            Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        clock.Restart();
+        await page.Page.WaitForFunctionAsync("id => window.gridmap.live[id] === 'Accepted'", id, Patience);
+        output.WriteLine($"accept → township map: {clock.ElapsedMilliseconds} ms");
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-state", "Accepted", new() { Timeout = 30_000 });
+
+        await row.ClickAsync();
+        var card = page.Page.GetByTestId("event-card");
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-id", id.ToString(), new() { Timeout = 30_000 });
+        await Assertions.Expect(card.GetByTestId("timeline").Locator("li")).ToHaveCountAsync(2, new() { Timeout = 30_000 });
+        await Assertions.Expect(card.GetByTestId("card-link")).ToHaveAttributeAsync("href", $"/events/{id}");
+        Assert.Contains("event=" + id, page.Page.Url);
+        await page.ScreenshotAsync("command-centre-live");
+
+        // The day replay holds today's two steps; the slider's end shows the last.
+        await page.Page.GetByTestId("replay-load").ClickAsync();
+        var slider = page.Page.GetByTestId("replay-slider");
+        await Assertions.Expect(slider).ToHaveAttributeAsync("max", "1", new() { Timeout = 30_000 });
+        await slider.FillAsync("1");
+        await page.Page.WaitForFunctionAsync("() => window.gridmap.replayIndex === 1", null, Patience);
+        await Assertions.Expect(page.Page.GetByTestId("replay-now")).ToContainTextAsync(tracking, new() { Timeout = 30_000 });
+        Assert.Empty(page.Errors);
+    }
+
+    [Fact]
+    public async Task The_command_centre_is_in_the_menu_of_centre_staff_only()
+    {
+        var manager = await SignInAsync("gridmanager", "/people");
+        await Assertions.Expect(manager.Page.GetByTestId("nav-people")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        Assert.Equal(0, await manager.Page.GetByTestId("nav-command").CountAsync());
+        var centre = await SignInAsync("village", "/people");
+        await Assertions.Expect(centre.Page.GetByTestId("nav-command")).ToHaveAttributeAsync("href", "/command", new() { Timeout = 30_000 });
+    }
+}
