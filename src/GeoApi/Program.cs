@@ -29,6 +29,7 @@ builder.Services.AddGridMapPublicRateLimits(builder.Configuration);
 builder.Services.AddEventFeed();
 
 var app = builder.Build();
+app.UseForwardedHeaders();
 app.UseGridMapProblemDetails();
 app.UseBodyLimits();
 app.UseAuthentication();

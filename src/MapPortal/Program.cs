@@ -9,6 +9,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseStaticWebAssets();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddGeoApiClient(builder.Configuration);
+builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<GridMap.MapPortal.Live.EventFeedClient>();
 builder.Services.AddPortalLocalization();
 builder.Services.AddPortalAuthentication();

@@ -25,6 +25,10 @@ public static class PublicRateLimits
         services.AddOptions<PublicReportsOptions>().Bind(configuration.GetSection(PublicReportsOptions.SectionName))
             .Validate(o => o.PermitsPerMinute is >= 1 and <= 1_000_000, "PublicReports:PermitsPerMinute is between 1 and 1000000.")
             .ValidateOnStart();
+        // The portal relays the public form from the same host: X-Forwarded-For is taken from loopback peers only
+        // (ASP.NET Core's default known proxies); behind a load balancer, add its network to KnownNetworks.
+        services.Configure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>(o =>
+            o.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor);
         return services.AddRateLimiter(limiter =>
         {
             limiter.AddPolicy(ReportsPolicy, http =>

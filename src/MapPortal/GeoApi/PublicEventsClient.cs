@@ -10,8 +10,27 @@ public sealed record TrackingDto(string TrackingNo, string Category, string Cate
 /// <summary>The public side of events: the anonymous report form and the tracker (no token).</summary>
 public sealed partial class GeoApiClient
 {
-    public Task<ApiResult<PublicReceiptDto>> SubmitPublicReportAsync(object report, CancellationToken ct = default) =>
-        SendAsync<PublicReceiptDto>(HttpMethod.Post, "api/public/reports", null, report, ct);
+    /// <summary>
+    /// Sends a public report on behalf of the browser at <paramref name="clientAddress"/>: GeoApi limits reports per
+    /// address and trusts X-Forwarded-For from the portal (a known proxy), so each person gets their own allowance.
+    /// </summary>
+    public async Task<ApiResult<PublicReceiptDto>> SubmitPublicReportAsync(object report, string? clientAddress, CancellationToken ct = default)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/public/reports") { Content = System.Net.Http.Json.JsonContent.Create(report) };
+            if (clientAddress is not null)
+                request.Headers.Add("X-Forwarded-For", clientAddress);
+            using var response = await http.SendAsync(request, ct);
+            return response.IsSuccessStatusCode
+                ? new(await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<PublicReceiptDto>(response.Content, Json, ct), null, (int)response.StatusCode)
+                : new(default, await TryReadProblem(response, ct) ?? $"GeoApi answered {(int)response.StatusCode}.", (int)response.StatusCode);
+        }
+        catch (HttpRequestException e)
+        {
+            return new(default, $"GeoApi is unreachable ({e.Message}).");
+        }
+    }
 
     public Task<ApiResult<TrackingDto>> TrackAsync(string trackingNo, CancellationToken ct = default) =>
         SendAsync<TrackingDto>(HttpMethod.Get, $"api/track/{Uri.EscapeDataString(trackingNo)}", null, null, ct);
