@@ -41,6 +41,7 @@ public static class StoreServices
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<Audit.AuditLog>();
         services.AddSingleton<Residents.ResidentStore>();
+        services.AddSingleton(sp => new Kpi.KpiStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new Imports.DepartmentImporter(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }

@@ -17,6 +17,7 @@ public static class CommandTree
         root.Subcommands.Add(BenchCommands.Build());
         root.Subcommands.Add(AccountsCommands.Build());
         root.Subcommands.Add(AuditCommands.Build());
+        root.Subcommands.Add(EventsCommands.Kpi());
         return root;
     }
 }
