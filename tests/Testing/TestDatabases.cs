@@ -1,5 +1,6 @@
 using GridMap.Store.Boundaries;
 using GridMap.Store.Database;
+using GridMap.Store.EventHistory;
 using GridMap.Store.Generation;
 using GridMap.Store.Population;
 using Npgsql;
@@ -18,6 +19,10 @@ public static class TestDatabases
     public const string EnvironmentVariable = "GRIDMAP_TEST_DB";
     public const string TemplateName = "gridmap_template";
     public const string ProvinceName = "gridmap_province";
+
+    /// <summary>The city whose 2013 event history the template holds (晋中市).</summary>
+    public const string EventCity = "1407";
+    public const int EventYear = 2013;
 
     /// <summary>The county whose synthetic population the template holds (长子县).</summary>
     public const string PopulationCounty = "140428";
@@ -115,6 +120,9 @@ public static class TestDatabases
         await new ProvinceLoader(dataSource).LoadAsync(province);
         var population = new PopulationGenerator(await PopulationSource.LoadAsync(dataSource, PopulationCounty)).Generate();
         await new PopulationLoader(dataSource).LoadAsync(population);
+        var targets = EventHistoryTargets.Jinzhong2013(seed: 2013);
+        var events = new EventHistoryGenerator(await EventHistorySource.LoadAsync(dataSource, EventCity), targets).Plan();
+        await new EventHistoryLoader(dataSource).LoadAsync(events, EventCity, targets);
         NpgsqlConnection.ClearAllPools();
     }
 
@@ -128,7 +136,8 @@ public static class TestDatabases
         {
             var loadedAt = await new ProvinceLoader(dataSource).FindLoadAsync(new GenerationTargets().Seed, ProvinceGenerator.Version);
             var populatedAt = await new PopulationLoader(dataSource).FindLoadAsync(PopulationCounty, PopulationGenerator.DefaultSeed, PopulationGenerator.Version);
-            return loadedAt is not null && populatedAt is not null;
+            var eventsAt = await new EventHistoryLoader(dataSource).FindLoadAsync(EventCity, EventYear);
+            return loadedAt is not null && populatedAt is not null && eventsAt is not null;
         }
         catch (PostgresException)
         {

@@ -47,6 +47,9 @@ public sealed class EventHistoryLoader(NpgsqlDataSource dataSource)
         if (await FindLoadAsync(connection, areaCode, targets.Year, ct))
             throw new InvalidOperationException($"Events of {areaCode} in {targets.Year} are already loaded; event history is append-only and is not replaced.");
 
+        bool hadEvents;
+        await using (var any = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM event)", connection))
+            hadEvents = (bool)(await any.ExecuteScalarAsync(ct))!;
         var redrawn = plan.Redraw(await TakenTrackingNumbersAsync(connection, plan.TrackingNumbers, ct));
         var firstId = await ReserveIdsAsync(connection, plan.Count, ct);
 
@@ -100,6 +103,9 @@ public sealed class EventHistoryLoader(NpgsqlDataSource dataSource)
         }
         var refresh = Stopwatch.StartNew();
         await KpiStore.RefreshAsync(connection, touched, ct);
+        // Into an empty event table the rollup is now complete: the periodic refresh can start from here instead of recounting all.
+        if (!hadEvents)
+            await Execute(connection, "INSERT INTO event_kpi_refresh (refreshed_at) VALUES (now()) ON CONFLICT (id) DO NOTHING", ct);
         refresh.Stop();
         await transaction.CommitAsync(ct);
         await Execute(connection, withHistory ? "ANALYZE event; ANALYZE event_history; ANALYZE event_kpi" : "ANALYZE event; ANALYZE event_kpi", ct);

@@ -113,9 +113,12 @@ public sealed class KpiStore(NpgsqlDataSource dataSource, TimeProvider? time = n
                 command.Parameters.Add(new() { Value = asOf.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             await command.ExecuteNonQueryAsync(ct);
         }
-        await using var upper = new NpgsqlCommand(SqlResource.Get("Kpi/RefreshUpper.sql"), connection) { CommandTimeout = NoTimeout };
-        upper.Parameters.Add(new() { Value = months.Distinct().ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Date });
-        await upper.ExecuteNonQueryAsync(ct);
+        foreach (var file in new[] { "Kpi/RefreshUpperDelete.sql", "Kpi/RefreshUpper.sql" })
+        {
+            await using var upper = new NpgsqlCommand(SqlResource.Get(file), connection) { CommandTimeout = NoTimeout };
+            upper.Parameters.Add(new() { Value = months.Distinct().ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Date });
+            await upper.ExecuteNonQueryAsync(ct);
+        }
     }
 
     private static async Task<List<(DateOnly Month, string County)>> PairsAsync(NpgsqlConnection connection, string sql, DateTimeOffset? since, DateTimeOffset now, CancellationToken ct)

@@ -1,7 +1,4 @@
 -- Rebuilds the city and province rows (with their departments) of the given months from the county rows.
-WITH gone AS (
-    DELETE FROM event_kpi WHERE month = ANY($1::date[]) AND length(unit_code) IN (2, 4)
-)
 INSERT INTO event_kpi (month, unit_code, department, parent_code, reported, accepted, rejected, registered, registered_on_time, dispatched,
                        handled, closed, due, closed_on_time, reworked, extended, escalated, voided, closed_grid, closed_village,
                        closed_township, closed_county)
