@@ -1,6 +1,7 @@
 using GridMap.MapPortal;
 using GridMap.MapPortal.Account;
 using GridMap.MapPortal.Components;
+using GridMap.MapPortal.Components.Kpi;
 using GridMap.MapPortal.GeoApi;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,6 +11,7 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddGeoApiClient(builder.Configuration);
 builder.Services.AddPortalLocalization();
 builder.Services.AddPortalAuthentication();
+builder.Services.AddSingleton(TimeProvider.System);
 
 var app = builder.Build();
 if (!app.Environment.IsDevelopment())
@@ -22,5 +24,6 @@ app.MapStaticAssets();
 app.MapPortalHealth();
 app.MapCultureSwitch();
 app.MapAccountEndpoints();
+app.MapKpiExport();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();
