@@ -69,6 +69,15 @@ internal static class BenchCommands
             await using var dataSource = GridMapDataSource.Create(CommonOptions.ConnectionString(result, importDb), "gridmap-bench");
             return await new ImportBenchmark(dataSource, Console.Out).RunAsync(result.GetValue(rows), result.GetValue(department)!, ct);
         });
-        return new Command("bench", "Benchmarks (commands, never timed tests).") { tiles, portal, people, import };
+        var kpiDb = CommonOptions.Database();
+        var events = new Option<int>("--events") { Description = "Synthetic events of 2013 over the whole province.", DefaultValueFactory = _ => 4_000_000 };
+        var kpiRuns = new Option<int>("--runs") { Description = "Timed runs per unit.", DefaultValueFactory = _ => 100 };
+        var kpi = new Command("kpi", $"KPI rollup refresh and report latency over N province-wide events, in a bench database of its own ({KpiBenchmark.BenchDatabase}).")
+        {
+            kpiDb, events, kpiRuns,
+        };
+        kpi.SetAction(async (result, ct) =>
+            await new KpiBenchmark(CommonOptions.ConnectionString(result, kpiDb), Console.Out).RunAsync(result.GetValue(events), result.GetValue(kpiRuns), ct));
+        return new Command("bench", "Benchmarks (commands, never timed tests).") { tiles, portal, people, import, kpi };
     }
 }
