@@ -31,6 +31,10 @@ public static class TestDatabases
     // turns through a server-wide advisory lock.
     private const long TemplateLockKey = 0x67_72_69_64_6d_61_70;
 
+    // The template holds 晋中市's event history (about 1.4 GB in all): PostgreSQL 15's default WAL_LOG strategy writes every
+    // page of a clone to the WAL, FILE_COPY copies the files (two checkpoints), several times faster for a database this size.
+    private const string CloneStrategy = "STRATEGY FILE_COPY";
+
     private static readonly SemaphoreSlim ProvinceGate = new(1, 1);
     private static string? provinceConnectionString;
 
@@ -71,7 +75,7 @@ public static class TestDatabases
                 if (await ExistsAsync(server, ProvinceName) && !await IsCurrentProvinceAsync(ProvinceName))
                     await DropAsync(server, ProvinceName);
                 if (!await ExistsAsync(server, ProvinceName))
-                    await Execute(server, $"CREATE DATABASE {ProvinceName} TEMPLATE {TemplateName}");
+                    await Execute(server, $"CREATE DATABASE {ProvinceName} TEMPLATE {TemplateName} {CloneStrategy}");
             }
             finally
             {
@@ -94,7 +98,7 @@ public static class TestDatabases
         if (withProvince)
         {
             await ProvinceAsync();
-            await Execute(server, $"CREATE DATABASE {name} TEMPLATE {TemplateName}");
+            await Execute(server, $"CREATE DATABASE {name} TEMPLATE {TemplateName} {CloneStrategy}");
         }
         else
         {
@@ -168,7 +172,8 @@ public static class TestDatabases
 
     private static async Task Execute(NpgsqlConnection server, string sql)
     {
-        await using var command = new NpgsqlCommand(sql, server);
+        // Creating a database from the template waits for its copy and checkpoints: no timer on it.
+        await using var command = new NpgsqlCommand(sql, server) { CommandTimeout = 0 };
         await command.ExecuteNonQueryAsync();
     }
 }
