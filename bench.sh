@@ -4,6 +4,7 @@
 #   ./bench.sh portal [--runs N]
 #   ./bench.sh people [--queries N]
 #   ./bench.sh intake [--reports N] [--clients C] [--kill]
+#   ./bench.sh kpi    [--events N] [--runs N]
 # tiles: installs nginx, wrk, MapServer 8 (cgi-mapserver) and spawn-fcgi from Debian, starts the private PostGIS
 # cluster (loading the province if needed), a tiling service with its own empty cache, MapServer over FastCGI and
 # nginx, then runs `gridmap bench tiles`. portal: starts GeoApi, tiles and the portal and times them in headless
@@ -11,15 +12,17 @@
 # department list twice (`gridmap bench import`), starts GeoApi and times locate searches (`gridmap bench people`).
 # intake: starts GeoApi and sends reports through Open311 (`gridmap bench intake`: reports/s, p50/p95/p99); with
 # --kill the benchmark starts its own GeoApi, kill -9s it mid-burst, restarts it and counts the events in PostgreSQL.
-# Whatever the mode, it stops what it started.
+# kpi: copies the province into its own database (gridmap_bench_kpi), loads N (default 4,000,000) synthetic events
+# over the whole province, refreshes the KPI rollup and times the KPI report for a province, city, county and township
+# (`gridmap bench kpi`). Whatever the mode, it stops what it started.
 set -euo pipefail
 source "$(dirname "$0")/scripts/common.sh"
 cd "$GM_ROOT"
 mode="${1:-}"
-case "$mode" in tiles|portal|people|intake) shift ;; *) gm_die "usage: ./bench.sh tiles|portal|people|intake [options of gridmap bench]" ;; esac
+case "$mode" in tiles|portal|people|intake|kpi) shift ;; *) gm_die "usage: ./bench.sh tiles|portal|people|intake|kpi [options of gridmap bench]" ;; esac
 
 gm_install_deps
-if [ "$mode" = tiles ]; then gm_install_packages nginx wrk cgi-mapserver spawn-fcgi; elif [ "$mode" != intake ]; then gm_install_packages chromium; fi
+if [ "$mode" = tiles ]; then gm_install_packages nginx wrk cgi-mapserver spawn-fcgi; elif [ "$mode" = portal ] || [ "$mode" = people ]; then gm_install_packages chromium; fi
 gm_start_postgres pg "${GRIDMAP_PG_PORT:-55432}"
 gm_build Release
 CLI="dotnet src/Cli/bin/Release/net10.0/gridmap.dll"
@@ -44,6 +47,10 @@ TILES_PORT=18082; WEB_PORT=18083; FCGI_PORT=18090; API_PORT=18081; PORTAL_PORT=1
 
 wait_for() { for _ in $(seq 1 120); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.5; done; gm_die "$1 did not come up"; }
 
+if [ "$mode" = kpi ]; then
+  $CLI bench kpi "$@"
+  exit 0
+fi
 if [ "$mode" = people ]; then
   gm_say "generating 长子县's population (timed)"
   $CLI generate people --county 140428

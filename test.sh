@@ -19,10 +19,11 @@ unset GRIDMAP_DB
 
 gm_build Release
 
-# The shared province (with 长子县's people) the read-only tests use; generated here so its progress shows, reused when current.
+# The shared province (with 长子县's people and 晋中市's 2013 events) the read-only tests use; generated here so its progress shows, reused when current.
 template="${GRIDMAP_TEST_DB/Database=postgres/Database=gridmap_template}"
 dotnet src/Cli/bin/Release/net10.0/gridmap.dll generate --if-missing --db "$template"
 dotnet src/Cli/bin/Release/net10.0/gridmap.dll generate people --county 140428 --if-missing --db "$template"
+dotnet src/Cli/bin/Release/net10.0/gridmap.dll generate events --city 1407 --year 2013 --if-missing --db "$template"
 
 results="$GM_ROOT/artifacts/test-results"
 rm -rf "$results"; mkdir -p "$results"

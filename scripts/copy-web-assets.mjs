@@ -9,6 +9,7 @@ const lib = join(root, "src", "MapPortal", "wwwroot", "lib");
 const copies = [
   ["node_modules/ol/dist/ol.js", "ol/ol.js"],
   ["node_modules/ol/ol.css", "ol/ol.css"],
+  ["node_modules/echarts/dist/echarts.min.js", "echarts/echarts.min.js"],
 ];
 for (const [from, to] of copies) {
   mkdirSync(dirname(join(lib, to)), { recursive: true });

@@ -2,6 +2,7 @@ using GridMap.MapPortal;
 using GridMap.MapPortal.Account;
 using GridMap.MapPortal.Components;
 using GridMap.MapPortal.Events;
+using GridMap.MapPortal.Components.Kpi;
 using GridMap.MapPortal.GeoApi;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,6 +14,7 @@ builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<GridMap.MapPortal.Live.EventFeedClient>();
 builder.Services.AddPortalLocalization();
 builder.Services.AddPortalAuthentication();
+builder.Services.AddSingleton(TimeProvider.System);
 
 var app = builder.Build();
 if (!app.Environment.IsDevelopment())
@@ -26,5 +28,6 @@ app.MapPortalHealth();
 app.MapCultureSwitch();
 app.MapAccountEndpoints();
 app.MapReportRelay();
+app.MapKpiExport();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();

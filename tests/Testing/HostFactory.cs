@@ -11,6 +11,8 @@ public class HostFactory<TEntryPoint>(string connectionString, IDictionary<strin
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("Database:ConnectionString", connectionString);
+        // Tests refresh the KPI rollup themselves when they need it, not on a background timer.
+        builder.UseSetting("Kpi:RefreshSeconds", "0");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
     }

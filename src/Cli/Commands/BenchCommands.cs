@@ -92,7 +92,16 @@ internal static class BenchCommands
                 throw new InvalidOperationException($"{geoApiDll} is missing: dotnet build src/GeoApi -c Release first.");
             return await bench.RunWithKillAsync(Path.GetFullPath(geoApiDll), result.GetValue(reports) ?? 10_000, result.GetValue(clients), result.GetValue(port), ct);
         });
-        return new Command("bench", "Benchmarks (commands, never timed tests).") { tiles, portal, people, import, intake };
+        var kpiDb = CommonOptions.Database();
+        var events = new Option<int>("--events") { Description = "Synthetic events of 2013 over the whole province.", DefaultValueFactory = _ => 4_000_000 };
+        var kpiRuns = new Option<int>("--runs") { Description = "Timed runs per unit.", DefaultValueFactory = _ => 100 };
+        var kpi = new Command("kpi", $"KPI rollup refresh and report latency over N province-wide events, in a bench database of its own ({KpiBenchmark.BenchDatabase}).")
+        {
+            kpiDb, events, kpiRuns,
+        };
+        kpi.SetAction(async (result, ct) =>
+            await new KpiBenchmark(CommonOptions.ConnectionString(result, kpiDb), Console.Out).RunAsync(result.GetValue(events), result.GetValue(kpiRuns), ct));
+        return new Command("bench", "Benchmarks (commands, never timed tests).") { tiles, portal, people, import, intake, kpi };
     }
 
     private static string RepositoryRoot()

@@ -18,6 +18,7 @@ public static class CommandTree
         root.Subcommands.Add(AccountsCommands.Build());
         root.Subcommands.Add(AuditCommands.Build());
         root.Subcommands.Add(Open311Commands.Build());
+        root.Subcommands.Add(EventsCommands.Kpi());
         return root;
     }
 }

@@ -46,6 +46,7 @@ internal static class GenerateCommand
             return 0;
         });
         command.Subcommands.Add(People());
+        command.Subcommands.Add(EventsCommands.GenerateEvents());
         return command;
     }
 

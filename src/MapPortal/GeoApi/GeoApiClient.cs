@@ -110,6 +110,33 @@ public sealed partial class GeoApiClient(HttpClient http)
         SendAsync<AuditPageDto>(HttpMethod.Get,
             $"api/audit?limit=50{(actor is { Length: > 0 } ? "&actor=" + Uri.EscapeDataString(actor) : "")}{(before is { } b ? $"&before={b}" : "")}", token, null, ct);
 
+    public Task<ApiResult<KpiReportDto>> GetKpiAsync(string unit, DateOnly from, DateOnly to, string token, CancellationToken ct = default) =>
+        SendAsync<KpiReportDto>(HttpMethod.Get, $"api/kpi/{Uri.EscapeDataString(unit)}?{KpiPeriod(from, to)}", token, null, ct);
+
+    public Task<ApiResult<AssessmentDto>> GetAssessmentAsync(string unit, DateOnly from, DateOnly to, string token, CancellationToken ct = default) =>
+        SendAsync<AssessmentDto>(HttpMethod.Get, $"api/kpi/{Uri.EscapeDataString(unit)}/assessment?{KpiPeriod(from, to)}", token, null, ct);
+
+    /// <summary>The CSV export as GeoApi sends it (UTF-8 with a BOM), for the portal to hand to the browser.</summary>
+    public async Task<ApiResult<byte[]>> GetKpiCsvAsync(string unit, DateOnly from, DateOnly to, string token, CancellationToken ct = default)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"api/kpi/{Uri.EscapeDataString(unit)}?format=csv&{KpiPeriod(from, to)}");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            using var response = await http.SendAsync(request, ct);
+            return response.IsSuccessStatusCode
+                ? new(await response.Content.ReadAsByteArrayAsync(ct), null, 200)
+                : new(null, await TryReadProblem(response, ct) ?? $"GeoApi answered {(int)response.StatusCode}.", (int)response.StatusCode);
+        }
+        catch (HttpRequestException e)
+        {
+            return new(null, $"GeoApi is unreachable ({e.Message}).");
+        }
+    }
+
+    private static string KpiPeriod(DateOnly from, DateOnly to) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}");
+
     public Task<ApiResult<AuditVerificationDto>> VerifyAuditAsync(string token, CancellationToken ct = default) =>
         SendAsync<AuditVerificationDto>(HttpMethod.Get, "api/audit/verify", token, null, ct);
 

@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Text;
+using GridMap.Domain.Access;
+using GridMap.Domain.Codes;
+using GridMap.Domain.Events.Kpi;
+using GridMap.GeoApi.Infrastructure;
+using GridMap.Store.Kpi;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace GridMap.GeoApi.Kpi;
+
+/// <summary>
+/// Event indicators (KPIs) of a unit over whole months: totals, rates with their denominators, children and departments,
+/// the assessment ranking of the children, and a CSV export. Scoped like the people API: a unit outside the caller's
+/// area is 404. Events are not personal data, so reads are not audited.
+/// </summary>
+public static class KpiApi
+{
+    /// <summary>Who reads KPIs: centre staff of every level, planners and auditors; a grid manager only for their grid.</summary>
+    public static readonly Role[] Readers =
+        [Role.ProvinceStaff, Role.CityStaff, Role.CountyStaff, Role.TownshipStaff, Role.VillageStaff, Role.GridManager, Role.Planner, Role.Auditor];
+
+    private const int MaxMonths = 120;
+
+    public static IEndpointRouteBuilder MapKpiApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/kpi").WithTags("KPI")
+            .RequireAuthorization(p => p.RequireRole(Readers.Select(r => r.Slug())));
+        group.MapGet("/{unit}", Get)
+            .WithSummary("A unit's event KPIs for whole months from–to (cohort of events reported in the period, CST): totals, rates with numerator and denominator, children, departments. ?format=csv or /api/kpi/{unit}.csv for Excel.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{unit}/assessment", Assessment)
+            .WithSummary("The weighted assessment score (考核) of each child of the unit and its rank among its siblings.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    public sealed record AssessedUnit(string Code, string Name, decimal? Score, int? Rank, KpiRate Disposal, KpiRate Closure, KpiRate OnTimeClosure, int Registered);
+
+    public sealed record AssessmentReport(KpiUnit Unit, DateOnly From, DateOnly To, IReadOnlyList<AssessmentWeight> Weights, IReadOnlyList<AssessedUnit> Rows);
+
+    public static async Task<Results<Ok<KpiReport>, FileContentHttpResult, ProblemHttpResult>> Get(
+        string unit, string? from, string? to, string? format, HttpContext http, KpiStore store, TimeProvider time, CancellationToken ct)
+    {
+        var csv = string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase);
+        if (unit.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+            (unit, csv) = (unit[..^4], true);
+        else if (format is not null && !csv && format != "json")
+            return ApiProblems.BadRequest("format is json (default) or csv.");
+        if (!TryRequest(unit, from, to, http, time, out var code, out var period, out var problem))
+            return problem!;
+        var report = await store.GetReportAsync(code, period.From, period.To, ct);
+        if (report is null)
+            return NotInArea(code);
+        return csv
+            ? TypedResults.File(Csv(report), "text/csv; charset=utf-8", $"kpi-{code.Value}-{period.From:yyyyMM}-{period.To:yyyyMM}.csv")
+            : TypedResults.Ok(report);
+    }
+
+    public static async Task<Results<Ok<AssessmentReport>, ProblemHttpResult>> Assessment(
+        string unit, string? from, string? to, HttpContext http, KpiStore store, TimeProvider time, CancellationToken ct)
+    {
+        if (!TryRequest(unit, from, to, http, time, out var code, out var period, out var problem))
+            return problem!;
+        var report = await store.GetReportAsync(code, period.From, period.To, ct);
+        if (report is null)
+            return NotInArea(code);
+        var names = report.Children.ToDictionary(c => c.Code);
+        var rows = KpiAssessment.Rank(report.Children.Select(c => (c.Code, c.Counters)))
+            .Select(r => new AssessedUnit(r.Key, names[r.Key].Name, r.Score, r.Rank, names[r.Key].Rates.Disposal, names[r.Key].Rates.Closure,
+                names[r.Key].Rates.OnTimeClosure, r.Counters.Registered))
+            .ToList();
+        return TypedResults.Ok(new AssessmentReport(report.Unit, report.From, report.To, KpiAssessment.DefaultWeights, rows));
+    }
+
+    private static ProblemHttpResult NotInArea(AdminCode code) => ApiProblems.NotFound($"No unit {code.Value} in your area.");
+
+    private static bool TryRequest(string unit, string? from, string? to, HttpContext http, TimeProvider time,
+        out AdminCode code, out (DateOnly From, DateOnly To) period, out ProblemHttpResult? problem)
+    {
+        period = default;
+        if (!CodeRoute.TryParse(unit, out code, out problem))
+            return false;
+        if (!RequestCaller.Get(http).Covers(code.Value))
+        {
+            problem = NotInArea(code);
+            return false;
+        }
+        return TryPeriod(from, to, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), out period, out problem);
+    }
+
+    /// <summary>
+    /// Whole months: from is the first day of a month, to the last day of a month (defaults: this calendar year), at
+    /// most ten years. The rollup is monthly, so a partial month would silently be a whole one; it is refused instead.
+    /// </summary>
+    public static bool TryPeriod(string? from, string? to, DateOnly today, out (DateOnly From, DateOnly To) period, out ProblemHttpResult? problem)
+    {
+        period = default;
+        problem = null;
+        var start = new DateOnly(today.Year, 1, 1);
+        var end = new DateOnly(today.Year, 12, 31);
+        if (from is not null && !DateOnly.TryParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out start))
+            problem = ApiProblems.BadRequest($"from '{CodeRoute.Truncate(from)}' is not a date (yyyy-MM-dd).");
+        else if (to is not null && !DateOnly.TryParseExact(to, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out end))
+            problem = ApiProblems.BadRequest($"to '{CodeRoute.Truncate(to)}' is not a date (yyyy-MM-dd).");
+        else if (start.Day != 1)
+            problem = ApiProblems.BadRequest($"KPIs are kept per month: from must be the first day of a month, e.g. {start:yyyy-MM}-01.");
+        else if (end.AddDays(1).Day != 1)
+            problem = ApiProblems.BadRequest($"KPIs are kept per month: to must be the last day of a month, e.g. {end.Year:D4}-{end.Month:D2}-{DateTime.DaysInMonth(end.Year, end.Month)}.");
+        else if (end < start)
+            problem = ApiProblems.BadRequest("to is before from.");
+        else if ((end.Year - start.Year) * 12 + end.Month - start.Month + 1 > MaxMonths)
+            problem = ApiProblems.BadRequest($"A period has at most {MaxMonths} months.");
+        if (problem is not null)
+            return false;
+        period = (start, end);
+        return true;
+    }
+
+    /// <summary>UTF-8 with a byte-order mark so that Excel opens the Chinese names correctly; the unit first, then children, then departments.</summary>
+    public static byte[] Csv(KpiReport report)
+    {
+        var text = new StringBuilder();
+        text.Append("kind,code,name,reported,accepted,rejected,registered,registered_on_time,dispatched,handled,closed,due,closed_on_time,")
+            .Append("reworked,extended,escalated,voided,closed_at_grid,closed_at_village,closed_at_township,closed_at_county,")
+            .Append("disposal_rate,closure_rate,on_time_closure_rate,rework_rate,extension_rate,on_time_registration_rate,accurate_registration_rate\r\n");
+        void Row(string kind, string code, string name, KpiCounters c)
+        {
+            var r = KpiRates.From(c);
+            text.Append(kind).Append(',').Append(code).Append(',').Append(Quote(name));
+            foreach (var n in new[] { c.Reported, c.Accepted, c.Rejected, c.Registered, c.RegisteredOnTime, c.Dispatched, c.Handled, c.Closed, c.Due,
+                c.ClosedOnTime, c.Reworked, c.Extended, c.Escalated, c.Voided, c.ClosedAtGrid, c.ClosedAtVillage, c.ClosedAtTownship, c.ClosedAtCounty })
+                text.Append(',').Append(n.ToString(CultureInfo.InvariantCulture));
+            foreach (var rate in new[] { r.Disposal, r.Closure, r.OnTimeClosure, r.Rework, r.Extension, r.OnTimeRegistration, r.AccurateRegistration })
+                text.Append(',').Append(rate.Percent?.ToString("F1", CultureInfo.InvariantCulture) ?? "");
+            text.Append("\r\n");
+        }
+        Row("unit", report.Unit.Code, report.Unit.Name, report.Counters);
+        foreach (var child in report.Children)
+            Row("child", child.Code, child.Name, child.Counters);
+        foreach (var department in report.Departments)
+            Row("department", department.Code, department.Name, department.Counters);
+        return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(text.ToString())];
+    }
+
+    // Names are ours, but a quote or comma must not break a column, and a leading = + - @ must not become an Excel formula.
+    private static string Quote(string value)
+    {
+        var safe = value.Length > 0 && "=+-@".Contains(value[0]) ? "'" + value : value;
+        return safe.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + safe.Replace("\"", "\"\"") + "\"" : safe;
+    }
+}

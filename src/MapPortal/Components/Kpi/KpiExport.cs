@@ -1,0 +1,39 @@
+using GridMap.MapPortal.Account;
+using GridMap.MapPortal.GeoApi;
+
+namespace GridMap.MapPortal.Components.Kpi;
+
+/// <summary>
+/// <c>/kpi/export/{unit}?year=&amp;month=</c>: the KPI CSV for a signed-in person. The browser holds no GeoApi token, so
+/// the portal fetches the file with the person's token and hands it over unchanged; GeoApi decides what they may see.
+/// </summary>
+public static class KpiExport
+{
+    public static IEndpointRouteBuilder MapKpiExport(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/kpi/export/{unit}", async (string unit, int? year, int? month, HttpContext http, GeoApiClient api, TimeProvider time, CancellationToken ct) =>
+        {
+            var token = http.User.FindFirst(PortalAccount.TokenClaim)?.Value;
+            if (token is null)
+                return Results.Unauthorized();
+            var (from, to) = KpiPeriod.Of(year, month, time);
+            var csv = await api.GetKpiCsvAsync(unit, from, to, token, ct);
+            return csv.Value is { } bytes
+                ? Results.File(bytes, "text/csv; charset=utf-8", $"kpi-{unit}-{from:yyyyMM}-{to:yyyyMM}.csv")
+                : Results.Problem(csv.Error, statusCode: csv.Status ?? 502);
+        }).RequireAuthorization();
+        return app;
+    }
+}
+
+/// <summary>The page's period: a whole year, or one month of it.</summary>
+public static class KpiPeriod
+{
+    public static (DateOnly From, DateOnly To) Of(int? year, int? month, TimeProvider time)
+    {
+        var y = year is >= 2000 and <= 2100 ? year.Value : time.GetUtcNow().Year;
+        return month is >= 1 and <= 12
+            ? (new DateOnly(y, month.Value, 1), new DateOnly(y, month.Value, DateTime.DaysInMonth(y, month.Value)))
+            : (new DateOnly(y, 1, 1), new DateOnly(y, 12, 31));
+    }
+}

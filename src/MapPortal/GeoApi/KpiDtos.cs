@@ -1,0 +1,24 @@
+namespace GridMap.MapPortal.GeoApi;
+
+public sealed record KpiUnitDto(string Code, string Name, int Level);
+
+public sealed record KpiRateDto(int Numerator, int Denominator, double? Value, decimal? Percent);
+
+public sealed record KpiCountersDto(
+    int Reported, int Accepted, int Rejected, int Registered, int RegisteredOnTime, int Dispatched, int Handled, int Closed, int Due,
+    int ClosedOnTime, int Reworked, int Extended, int Escalated, int Voided, int ClosedAtGrid, int ClosedAtVillage, int ClosedAtTownship,
+    int ClosedAtCounty);
+
+public sealed record KpiRatesDto(
+    KpiRateDto Disposal, KpiRateDto Closure, KpiRateDto OnTimeClosure, KpiRateDto Rework, KpiRateDto Extension, KpiRateDto OnTimeRegistration,
+    KpiRateDto AccurateRegistration, KpiRateDto ResolvedAtGrid, KpiRateDto ResolvedAtVillage, KpiRateDto ResolvedAtTownship, KpiRateDto ResolvedAtCounty);
+
+public sealed record KpiRowDto(string Code, string Name, KpiCountersDto Counters, KpiRatesDto Rates);
+
+public sealed record KpiReportDto(
+    KpiUnitDto Unit, List<KpiUnitDto> Chain, DateOnly From, DateOnly To, KpiCountersDto Counters, KpiRatesDto Rates,
+    List<KpiRowDto> Children, List<KpiRowDto> Departments);
+
+public sealed record AssessedUnitDto(string Code, string Name, decimal? Score, int? Rank, KpiRateDto Disposal, KpiRateDto Closure, KpiRateDto OnTimeClosure, int Registered);
+
+public sealed record AssessmentDto(KpiUnitDto Unit, List<AssessedUnitDto> Rows);

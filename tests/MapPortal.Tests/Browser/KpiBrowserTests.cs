@@ -1,0 +1,37 @@
+using System.Text.RegularExpressions;
+using GridMap.Store.Accounts;
+using Microsoft.Playwright;
+
+namespace GridMap.MapPortal.Tests.Browser;
+
+/// <summary>The KPI page: the province account reads 晋中市's 2013 figures, sees the charts and drills into a county.</summary>
+public sealed class KpiBrowserTests(PeopleStack stack) : IClassFixture<PeopleStack>
+{
+    private static readonly LocatorAssertionsToHaveTextOptions Text = new() { Timeout = 30_000 };
+
+    [Fact]
+    public async Task The_province_reads_jinzhong_2013_and_drills_into_a_county()
+    {
+        const string path = "/kpi/1407?year=2013";
+        var page = await stack.OpenAsync(path, waitForMap: false);
+        await page.Page.WaitForURLAsync(new Regex("/login"), new PageWaitForURLOptions { Timeout = 30_000 });
+        await page.Page.GetByTestId("username").FillAsync("province");
+        await page.Page.GetByTestId("password").FillAsync(DemoAccounts.Password);
+        await page.Page.GetByTestId("sign-in").ClickAsync();
+        await page.Page.WaitForURLAsync(url => new Uri(url).PathAndQuery == path, new PageWaitForURLOptions { Timeout = 30_000 });
+
+        await Assertions.Expect(page.Page.GetByTestId("kpi-accepted")).ToHaveTextAsync("338,000", Text);
+        await Assertions.Expect(page.Page.GetByTestId("rate-KpiDisposal")).ToHaveTextAsync(new Regex(@"^98\.5% \([\d,]+ / [\d,]+\)$"), Text);
+        await Assertions.Expect(page.Page.GetByTestId("kpi-child")).ToHaveCountAsync(11, new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Page.GetByTestId("kpi-bar")).ToHaveAttributeAsync("data-rendered", new Regex(@"^[1-9]"), new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Page.GetByTestId("kpi-csv")).ToHaveAttributeAsync("href", "/kpi/export/1407?year=2013");
+        await Assertions.Expect(page.Page.Locator("[data-testid=kpi-assessment] tbody tr")).ToHaveCountAsync(11, new() { Timeout = 30_000 });
+        await page.ScreenshotAsync("kpi-jinzhong-2013");
+
+        await page.Page.GetByTestId("kpi-children").GetByRole(AriaRole.Link, new() { Name = "榆次区" }).ClickAsync();
+        await page.Page.WaitForURLAsync(url => new Uri(url).PathAndQuery == "/kpi/140702?year=2013", new PageWaitForURLOptions { Timeout = 30_000 });
+        await Assertions.Expect(page.Page.GetByTestId("kpi-title")).ToContainTextAsync("榆次区", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Page.GetByTestId("kpi-breadcrumb")).ToContainTextAsync("晋中市", new() { Timeout = 30_000 });
+        Assert.Empty(page.Errors);
+    }
+}
