@@ -1,8 +1,9 @@
 -- Open steps past their deadline that have not been escalated or alerted since the deadline passed; several
--- API instances may sweep at once, so each takes rows the others have not locked.
+-- API instances may sweep at once, so each takes rows the others have not locked. Loaded history (channel
+-- 'history', e.g. 晋中市 2013 as it stood at the year's end) is a record of the past, never swept.
 SELECT id
 FROM event
-WHERE finished_at IS NULL AND due IS NOT NULL AND due < @now AND state <> 'Suspended'
+WHERE finished_at IS NULL AND due IS NOT NULL AND due < @now AND state <> 'Suspended' AND channel <> 'history'
   AND (overdue_alerted_at IS NULL OR overdue_alerted_at < due)
 ORDER BY due
 LIMIT @limit;
