@@ -125,12 +125,8 @@ public static class EventsApi
     public static async Task<Results<Ok<IReadOnlyList<EventSummary>>, ProblemHttpResult>> List(string? area, string? category, string? state, bool? open,
         int? level, DateTimeOffset? since, DateTimeOffset? updatedSince, string? bbox, int? limit, HttpContext http, EventStore store, CancellationToken ct)
     {
-        var caller = RequestCaller.Get(http);
-        var unit = caller.Scope;
-        if (area is not null && !CodeRoute.TryParse(area, out unit, out var problem))
-            return problem!;
-        if (!caller.Covers(unit.Value))
-            return ApiProblems.NotFound($"{unit} is not in your area.");
+        if (!TryArea(http, area, out var caller, out var unit, out var problem))
+            return problem;
         if (category is not null && (category.Length is not (2 or 4) || !category.All(char.IsAsciiDigit)))
             return ApiProblems.BadRequest("category is a 2-digit major class or a 4-digit category code.");
         string[]? states = null;
@@ -154,12 +150,8 @@ public static class EventsApi
     public static async Task<Results<Ok<IReadOnlyList<ReplayStep>>, ProblemHttpResult>> Replay(string? area, DateOnly? date, HttpContext http, EventStore store,
         CancellationToken ct)
     {
-        var caller = RequestCaller.Get(http);
-        var unit = caller.Scope;
-        if (area is not null && !CodeRoute.TryParse(area, out unit, out var problem))
-            return problem!;
-        if (!caller.Covers(unit.Value))
-            return ApiProblems.NotFound($"{unit} is not in your area.");
+        if (!TryArea(http, area, out var caller, out var unit, out var problem))
+            return problem;
         if (date is null)
             return ApiProblems.BadRequest("date (yyyy-MM-dd, China Standard Time) is required.");
         return TypedResults.Ok(await store.ReplayAsync(caller, unit, date.Value, ct: ct));
@@ -292,6 +284,22 @@ public static class EventsApi
         if (!EditsCatalogue(RequestCaller.Get(http)))
             return ApiProblems.Forbidden("Only province or county staff and admins edit the devolved-function catalogue.");
         return await store.RemoveFunctionAsync(id, ct) ? TypedResults.NoContent() : ApiProblems.NotFound($"No devolved function {id}.");
+    }
+
+    /// <summary>The area a list is asked for (default: the caller's own), or the problem when it is malformed or not the caller's.</summary>
+    private static bool TryArea(HttpContext http, string? area, out Caller caller, out AdminCode unit, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out ProblemHttpResult? problem)
+    {
+        caller = RequestCaller.Get(http);
+        unit = caller.Scope;
+        problem = null;
+        if (area is not null && !CodeRoute.TryParse(area, out unit, out var malformed))
+        {
+            problem = malformed!;
+            return false;
+        }
+        if (!caller.Covers(unit.Value))
+            problem = ApiProblems.NotFound($"{unit} is not in your area.");
+        return problem is null;
     }
 
     private static bool TryBbox(string text, out double[]? box)

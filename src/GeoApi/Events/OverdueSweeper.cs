@@ -1,3 +1,4 @@
+using GridMap.GeoApi.Infrastructure;
 using GridMap.Store.Events;
 
 namespace GridMap.GeoApi.Events;
@@ -7,25 +8,12 @@ namespace GridMap.GeoApi.Events;
 /// one level up, other overdue steps get an alert in their history. Every API instance may run it; the store skips
 /// rows another instance holds.
 /// </summary>
-public sealed class OverdueSweeper(EventStore store, IConfiguration configuration, ILogger<OverdueSweeper> log) : BackgroundService
+public sealed class OverdueSweeper(EventStore store, IConfiguration configuration, ILogger<OverdueSweeper> logger)
+    : PeriodicJob(configuration, logger, "Events:SweepSeconds", 30)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RoundAsync(CancellationToken ct)
     {
-        var seconds = configuration.GetValue("Events:SweepSeconds", 30);
-        if (seconds <= 0)
-            return;
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(seconds));
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                if (await store.SweepOverdueAsync(ct: stoppingToken) is > 0 and var touched)
-                    log.LogInformation("Overdue sweep escalated or alerted {Count} events", touched);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                log.LogWarning(e, "Overdue sweep failed; retrying next tick");
-            }
-        }
+        if (await store.SweepOverdueAsync(ct: ct) is > 0 and var touched)
+            logger.LogInformation("Overdue sweep escalated or alerted {Count} events", touched);
     }
 }
