@@ -55,13 +55,7 @@ public sealed class IntakeApiFixture : IAsyncLifetime
             await database.DisposeAsync();
     }
 
-    public async Task<T> ScalarAsync<T>(string sql, params object[] parameters)
-    {
-        await using var command = DataSource.CreateCommand(sql);
-        foreach (var p in parameters)
-            command.Parameters.Add(new NpgsqlParameter { Value = p });
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
+    public Task<T> ScalarAsync<T>(string sql, params object[] parameters) => DataSource.ScalarAsync<T>(sql, parameters);
 
     public Task<long> EventCountAsync() => ScalarAsync<long>("SELECT count(*) FROM event");
 

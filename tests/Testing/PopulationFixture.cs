@@ -101,13 +101,7 @@ public sealed class PopulationFixture : IAsyncLifetime
             await database.DisposeAsync();
     }
 
-    public async Task<T> ScalarAsync<T>(string sql, params object[] parameters)
-    {
-        await using var command = DataSource.CreateCommand(sql);
-        foreach (var p in parameters)
-            command.Parameters.Add(new NpgsqlParameter { Value = p });
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
+    public Task<T> ScalarAsync<T>(string sql, params object[] parameters) => DataSource.ScalarAsync<T>(sql, parameters);
 
     private Task<string> FirstGridAsync(string where) => ScalarAsync<string>($"SELECT min(code) FROM grid WHERE {where}");
 }

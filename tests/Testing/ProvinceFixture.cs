@@ -18,11 +18,5 @@ public sealed class ProvinceFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await DataSource.DisposeAsync();
 
-    public async Task<T> ScalarAsync<T>(string sql, params object[] parameters)
-    {
-        await using var command = DataSource.CreateCommand(sql);
-        foreach (var p in parameters)
-            command.Parameters.Add(new NpgsqlParameter { Value = p });
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
+    public Task<T> ScalarAsync<T>(string sql, params object[] parameters) => DataSource.ScalarAsync<T>(sql, parameters);
 }

@@ -29,16 +29,7 @@ public sealed class BuildingTileTests(PopulationFixture population) : IClassFixt
         return $"/tiles/buildings/{tile.Z}/{tile.X}/{tile.Y}.mvt";
     }
 
-    private async Task<HttpResponseMessage> GetAsync(string path, string? username)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        if (username is not null)
-        {
-            var issued = await new AccountStore(population.DataSource).SignInAsync(username, DemoAccounts.Password);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", issued!.Token);
-        }
-        return await host.Client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> GetAsync(string path, string? username) => host.GetAsAsync(population.DataSource, path, username);
 
     [Fact]
     public async Task A_grid_manager_gets_only_the_buildings_of_his_grid_with_household_counts()

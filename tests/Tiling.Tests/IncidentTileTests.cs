@@ -54,16 +54,7 @@ public sealed class IncidentTileTests(PopulationFixture population) : IClassFixt
         return $"/tiles/incidents/{tile.Z}/{tile.X}/{tile.Y}.mvt";
     }
 
-    private async Task<HttpResponseMessage> GetAsync(string path, string? username)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        if (username is not null)
-        {
-            var issued = await new AccountStore(population.DataSource).SignInAsync(username, DemoAccounts.Password);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", issued!.Token);
-        }
-        return await host.Client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> GetAsync(string path, string? username) => host.GetAsAsync(population.DataSource, path, username);
 
     private async Task<IReadOnlyList<MvtFeature>> FeaturesAsync(string path, string username)
     {

@@ -5,38 +5,12 @@ using Microsoft.Playwright;
 
 namespace GridMap.MapPortal.Tests.Browser;
 
-/// <summary>The portal over a database of its own (events are written) with the demo accounts.</summary>
-public sealed class FieldStack : PortalStack
-{
-    public PopulationFixture Population { get; } = new();
-
-    protected override async Task<string> DatabaseAsync()
-    {
-        await Population.InitializeAsync();
-        return Population.ConnectionString;
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await Population.DisposeAsync();
-    }
-
-    /// <summary>A point surely inside a grid, as PostGIS finds it.</summary>
-    public async Task<Geolocation> PointInGridAsync(string grid)
-    {
-        var lon = await Population.ScalarAsync<double>("SELECT ST_X(ST_PointOnSurface(geom)) FROM grid WHERE code = $1", grid);
-        var lat = await Population.ScalarAsync<double>("SELECT ST_Y(ST_PointOnSurface(geom)) FROM grid WHERE code = $1", grid);
-        return new Geolocation { Longitude = (float)lon, Latitude = (float)lat };
-    }
-}
-
 /// <summary>
 /// Issue 6's "done when": a grid manager reports on a phone, centres and a department take the event round the closed
 /// loop through the card's buttons, the grid manager verifies, the township closes; and the offline queue sends a report
 /// made offline once the phone is back online, never twice.
 /// </summary>
-public sealed class EventBrowserTests(FieldStack stack) : IClassFixture<FieldStack>
+public sealed class EventBrowserTests(PeopleStack stack) : IClassFixture<PeopleStack>
 {
     private const int PhoneWidth = 390, PhoneHeight = 844;
     private const float Wait = 30_000;

@@ -5,7 +5,7 @@ using Microsoft.Playwright;
 
 namespace GridMap.MapPortal.Tests.Browser;
 
-/// <summary>The portal over a database with the demo accounts and the known test population.</summary>
+/// <summary>The portal over a database of its own (tests may write: visits, events) with the demo accounts and the known test population.</summary>
 public sealed class PeopleStack : PortalStack
 {
     public PopulationFixture Population { get; } = new();
@@ -20,6 +20,14 @@ public sealed class PeopleStack : PortalStack
     {
         await base.DisposeAsync();
         await Population.DisposeAsync();
+    }
+
+    /// <summary>A point surely inside a grid, as PostGIS finds it.</summary>
+    public async Task<Geolocation> PointInGridAsync(string grid)
+    {
+        var lon = await Population.ScalarAsync<double>("SELECT ST_X(ST_PointOnSurface(geom)) FROM grid WHERE code = $1", grid);
+        var lat = await Population.ScalarAsync<double>("SELECT ST_Y(ST_PointOnSurface(geom)) FROM grid WHERE code = $1", grid);
+        return new Geolocation { Longitude = (float)lon, Latitude = (float)lat };
     }
 }
 

@@ -5,7 +5,7 @@ using Microsoft.Playwright;
 namespace GridMap.MapPortal.Tests.Browser;
 
 /// <summary>A member of the public reports a problem on a phone without an account and follows it in the tracker, which hides personal data.</summary>
-public sealed class PublicBrowserTests(FieldStack stack) : IClassFixture<FieldStack>
+public sealed class PublicBrowserTests(PeopleStack stack) : IClassFixture<PeopleStack>
 {
     private const float Wait = 30_000;
 
