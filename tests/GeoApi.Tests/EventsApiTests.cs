@@ -243,6 +243,15 @@ public sealed class EventsApiTests(PopulationApiFixture api) : IClassFixture<Pop
         var id = card.GetProperty("id").GetInt64();
         var (_, township) = await PopulationApiFixture.SendAsync(await api.ClientAsAsync("township"), HttpMethod.Get, "/api/events?category=07&open=true");
         Assert.Contains(id, township.EnumerateArray().Select(e => e.GetProperty("id").GetInt64()));
+        var point = card.GetProperty("point");
+        var (lon, lat) = (point[0].GetDouble(), point[1].GetDouble());
+        FormattableString Box(double dx) => $"{lon + dx - 0.001},{lat - 0.001},{lon + dx + 0.001},{lat + 0.001}";
+        var (_, inBox) = await PopulationApiFixture.SendAsync(await api.ClientAsAsync("township"), HttpMethod.Get,
+            "/api/events?bbox=" + FormattableString.Invariant(Box(0)));
+        Assert.Contains(id, inBox.EnumerateArray().Select(e => e.GetProperty("id").GetInt64()));
+        var (_, elsewhere) = await PopulationApiFixture.SendAsync(await api.ClientAsAsync("township"), HttpMethod.Get,
+            "/api/events?bbox=" + FormattableString.Invariant(Box(0.05)));
+        Assert.DoesNotContain(id, elsewhere.EnumerateArray().Select(e => e.GetProperty("id").GetInt64()));
         var (_, neighbour) = await PopulationApiFixture.SendAsync(await api.ClientAsAsync("gridmanager2"), HttpMethod.Get, "/api/events");
         Assert.DoesNotContain(id, neighbour.EnumerateArray().Select(e => e.GetProperty("id").GetInt64()));
         var (status, _) = await PopulationApiFixture.SendAsync(await api.ClientAsAsync("gridmanager2"), HttpMethod.Get, $"/api/events/{id}");

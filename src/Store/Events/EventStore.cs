@@ -232,7 +232,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource, TimeProvider clock)
         p.Add(Time("since", filter.Since));
         p.Add(Time("updated_since", filter.UpdatedSince));
         p.Add(new NpgsqlParameter("bbox", filter.Bbox is { } b
-            ? new NetTopologySuite.Geometries.GeometryFactory(new NetTopologySuite.Geometries.PrecisionModel(), 4490).ToGeometry(new NetTopologySuite.Geometries.Envelope(b[0], b[2], b[1], b[3]))
+            ? Boundaries.Geo.Factory.ToGeometry(new NetTopologySuite.Geometries.Envelope(b[0], b[2], b[1], b[3]))
             : DBNull.Value) { DataTypeName = "geometry" });
         p.AddWithValue("limit", Math.Clamp(filter.Limit, 1, 5000));
         await using var reader = await command.ExecuteReaderAsync(ct);
