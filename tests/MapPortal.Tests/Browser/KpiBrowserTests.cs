@@ -8,6 +8,7 @@ namespace GridMap.MapPortal.Tests.Browser;
 public sealed class KpiBrowserTests(PeopleStack stack) : IClassFixture<PeopleStack>
 {
     private static readonly LocatorAssertionsToHaveTextOptions Text = new() { Timeout = 30_000 };
+    private static readonly PageWaitForURLOptions Navigated = new() { Timeout = 30_000, WaitUntil = WaitUntilState.Commit };
 
     [Fact]
     public async Task The_province_reads_jinzhong_2013_and_drills_into_a_county()
@@ -18,7 +19,8 @@ public sealed class KpiBrowserTests(PeopleStack stack) : IClassFixture<PeopleSta
         await page.Page.GetByTestId("username").FillAsync("province");
         await page.Page.GetByTestId("password").FillAsync(DemoAccounts.Password);
         await page.Page.GetByTestId("sign-in").ClickAsync();
-        await page.Page.WaitForURLAsync(url => new Uri(url).PathAndQuery == path, new PageWaitForURLOptions { Timeout = 30_000 });
+        // Only the navigation is awaited here (the page's own load can take long on a busy machine); the assertions below wait for content.
+        await page.Page.WaitForURLAsync(url => new Uri(url).PathAndQuery == path, Navigated);
 
         await Assertions.Expect(page.Page.GetByTestId("kpi-accepted")).ToHaveTextAsync("338,000", Text);
         await Assertions.Expect(page.Page.GetByTestId("rate-KpiDisposal")).ToHaveTextAsync(new Regex(@"^98\.5% \([\d,]+ / [\d,]+\)$"), Text);
@@ -29,7 +31,7 @@ public sealed class KpiBrowserTests(PeopleStack stack) : IClassFixture<PeopleSta
         await page.ScreenshotAsync("kpi-jinzhong-2013");
 
         await page.Page.GetByTestId("kpi-children").GetByRole(AriaRole.Link, new() { Name = "榆次区" }).ClickAsync();
-        await page.Page.WaitForURLAsync(url => new Uri(url).PathAndQuery == "/kpi/140702?year=2013", new PageWaitForURLOptions { Timeout = 30_000 });
+        await page.Page.WaitForURLAsync(url => new Uri(url).PathAndQuery == "/kpi/140702?year=2013", Navigated);
         await Assertions.Expect(page.Page.GetByTestId("kpi-title")).ToContainTextAsync("榆次区", new() { Timeout = 30_000 });
         await Assertions.Expect(page.Page.GetByTestId("kpi-breadcrumb")).ToContainTextAsync("晋中市", new() { Timeout = 30_000 });
         Assert.Empty(page.Errors);
