@@ -56,8 +56,7 @@ public static class TestDatabases
             if (provinceConnectionString is not null)
                 return provinceConnectionString;
             await using var server = await OpenServerAsync();
-            await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_lock({TemplateLockKey})", server))
-                await lockCommand.ExecuteNonQueryAsync();
+            await Execute(server, $"SELECT pg_advisory_lock({TemplateLockKey})");
             try
             {
                 if (!await IsCurrentProvinceAsync(TemplateName))
@@ -79,8 +78,7 @@ public static class TestDatabases
             }
             finally
             {
-                await using var unlock = new NpgsqlCommand($"SELECT pg_advisory_unlock({TemplateLockKey})", server);
-                await unlock.ExecuteNonQueryAsync();
+                await Execute(server, $"SELECT pg_advisory_unlock({TemplateLockKey})");
             }
             return provinceConnectionString = ConnectionStringFor(ProvinceName);
         }
@@ -98,7 +96,18 @@ public static class TestDatabases
         if (withProvince)
         {
             await ProvinceAsync();
-            await Execute(server, $"CREATE DATABASE {name} TEMPLATE {TemplateName} {CloneStrategy}");
+            // A clone holds the template's database lock for the whole copy, and a new connection to the template (the
+            // currency check of another test process) would wait behind it past its connect timeout: clones share the
+            // template lock, the check takes it alone.
+            await Execute(server, $"SELECT pg_advisory_lock_shared({TemplateLockKey})");
+            try
+            {
+                await Execute(server, $"CREATE DATABASE {name} TEMPLATE {TemplateName} {CloneStrategy}");
+            }
+            finally
+            {
+                await Execute(server, $"SELECT pg_advisory_unlock_shared({TemplateLockKey})");
+            }
         }
         else
         {
@@ -172,7 +181,7 @@ public static class TestDatabases
 
     private static async Task Execute(NpgsqlConnection server, string sql)
     {
-        // Creating a database from the template waits for its copy and checkpoints: no timer on it.
+        // Creating a database from the template waits for its copy and checkpoints, and the template lock waits for clones: no timer.
         await using var command = new NpgsqlCommand(sql, server) { CommandTimeout = 0 };
         await command.ExecuteNonQueryAsync();
     }
