@@ -1,6 +1,8 @@
 using System.IO.Compression;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Unicode;
 using GridMap.Domain;
 using GridMap.Store.Boundaries;
 using GridMap.Store.Database;
@@ -44,7 +46,8 @@ public static class GridExchangeWriter
 
     private static async Task WriteGeoJsonAsync(IReadOnlyList<ExchangeGrid> grids, string title, Stream output, IProgress<int>? progress, CancellationToken ct)
     {
-        await using var json = new Utf8JsonWriter(output);
+        // Chinese stays readable in the file; characters that matter to HTML are still escaped.
+        await using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) });
         json.WriteStartObject();
         json.WriteString("type", "FeatureCollection");
         // GDAL takes the top-level "name" as the layer name; "description" is a foreign member it ignores.
@@ -90,11 +93,11 @@ public static class GridExchangeWriter
             Encoding = Encoding.UTF8,
             Projection = Cgcs2000.EsriWkt,
         };
-        // Character widths are bytes: UTF-8 Chinese takes three per character.
+        // Character widths are bytes and UTF-8 Chinese takes three per character: names get dBASE's widest field.
         options.AddCharacterField(ExchangeFields.Code, 15);
         options.AddCharacterField(ExchangeFields.Village, 12);
-        options.AddCharacterField(ExchangeFields.VillageName, 150);
-        options.AddCharacterField(ExchangeFields.Name, 60);
+        options.AddCharacterField(ExchangeFields.VillageName, 254);
+        options.AddCharacterField(ExchangeFields.Name, 254);
         options.AddNumericDoubleField(ExchangeFields.AreaM2);
         options.AddNumericInt32Field(ExchangeFields.Households);
         options.AddCharacterField(ExchangeFields.Manager, 7);
