@@ -134,6 +134,35 @@ public sealed class GridExchangeTests(ProvinceFixture province) : IClassFixture<
         }
     }
 
+    [Fact]
+    public async Task The_CLI_writes_the_same_file_with_progress_and_refuses_a_city()
+    {
+        var path = Path.Combine(folder, "cli.zip");
+        var (exit, output, _) = await RunCliAsync("grids", "export", "--unit", Village, "--format", "shapefile", "--out", path, "--db", province.ConnectionString);
+        Assert.Equal(0, exit);
+        Assert.Contains("14 grids of 西沟村", output);
+        Assert.Contains("100 %", output);
+        Assert.Equal(14, Gdal.FeatureCount(Gdal.Run("ogrinfo", "-ro", "-so", "-al", Gdal.Source(path))));
+
+        var (refused, _, error) = await RunCliAsync("grids", "export", "--unit", "1404", "--db", province.ConnectionString);
+        Assert.Equal(2, refused);
+        Assert.Contains("city", error);
+    }
+
+    private static async Task<(int ExitCode, string Output, string Error)> RunCliAsync(params string[] args)
+    {
+        var cli = typeof(GridMap.Cli.Commands.CommandTree).Assembly.Location;
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet", ["exec", cli, .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output, await error);
+    }
+
     /// <summary>The bytes of an export as text, a zip's entries unpacked.</summary>
     private static IEnumerable<string> ExportedTexts(string path)
     {
