@@ -127,6 +127,22 @@ public sealed class PlanningApiTests(PlanningApiFixture fixture) : IClassFixture
         Assert.Equal("gridmanager", published.GetProperty("managers").GetProperty("flagged")[0].GetProperty("username").GetString());
         Assert.Equal(0L, await fixture.ScalarAsync<long>("SELECT count(*) FROM building WHERE grid_code = $1", grid));
 
+        // As of a date: yesterday the point was in the retired grid, today in one of the halves.
+        var today = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8));
+        var at = $"/api/locate?lon={(lon - 0.0005).ToString(CultureInfo.InvariantCulture)}&lat={lat.ToString(CultureInfo.InvariantCulture)}";
+        (status, var now) = await SendAsync(planner, HttpMethod.Get, at);
+        var current = now.GetProperty("grid").GetProperty("code").GetString();
+        Assert.Contains(current, published.GetProperty("added").EnumerateArray().Select(e => e.GetString()));
+        (status, var then) = await SendAsync(planner, HttpMethod.Get, at + "&date=" + today.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        Assert.Equal(200, status);
+        Assert.Equal((grid, true), (then.GetProperty("grid").GetProperty("code").GetString(), then.GetProperty("retired").GetBoolean()));
+        Assert.Equal(village, then.GetProperty("chain")[4].GetProperty("code").GetString());
+        (status, var onDay) = await SendAsync(planner, HttpMethod.Get, at + "&date=" + today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        Assert.Equal((current, false), (onDay.GetProperty("grid").GetProperty("code").GetString(), onDay.GetProperty("retired").GetBoolean()));
+        Assert.Equal(grid, (await SendAsync(planner, HttpMethod.Get, at + "&date=2013-06-01")).Body.GetProperty("grid").GetProperty("code").GetString());
+        Assert.Equal(400, (await SendAsync(planner, HttpMethod.Get, at + "&date=2013-13-01")).Status);
+        Assert.Equal(404, (await SendAsync(planner, HttpMethod.Get, "/api/locate?lon=100&lat=30&date=2013-06-01")).Status);
+
         (status, var versions) = await SendAsync(planner, HttpMethod.Get, Path(village, "/versions"));
         Assert.Equal(200, status);
         Assert.Equal([2, 1], versions.EnumerateArray().Select(v => v.GetProperty("version").GetInt32()));
