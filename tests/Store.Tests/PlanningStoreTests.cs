@@ -303,6 +303,81 @@ public sealed class PlanningStoreTests
         Assert.Equal(2, (await s.Store.GetDraftAsync(planner, VillageCode)).Value!.DraftVersion);
     }
 
+    [Fact]
+    public async Task Replacing_the_draft_from_features_keeps_given_codes_numbers_new_ones_and_reports_violations()
+    {
+        await using var s = await ScenarioAsync("planreplace");
+        var planner = Planner();
+        await s.Store.AcquireLockAsync(planner, VillageCode);
+        var draft = (await s.Store.GetDraftAsync(planner, VillageCode)).Value!;
+        // As an importer reads a file back: every grid with its code, except one left without (a new grid in its place).
+        var features = draft.Grids.Features.Select(f => new DraftFeature(f.Properties.Code == SplitGrid ? null : f.Properties.Code, f.Geometry)).ToList();
+        var replaced = await s.Store.ReplaceDraftAsync(planner, VillageCode, 1, features);
+        Ok(replaced);
+        Assert.Equal(2, replaced.Value!.DraftVersion);
+        Assert.Empty(replaced.Value.Violations);
+        Assert.Equal("140428108211015", Assert.Single(replaced.Value.Grids.Features, f => f.Properties.Status == "added").Properties.Code);
+        Assert.DoesNotContain(replaced.Value.Grids.Features, f => f.Properties.Status == "reshaped");
+        Assert.Equal("replace", Assert.Single(replaced.Value.Lineage).Edit);
+
+        // An overlapping grid is kept in the draft, reported with where it goes wrong, and blocks publishing.
+        var grown = features.Select(f => f.Code == "140428108211007" ? f with { Geometry = f.Geometry.Buffer(0.0003) } : f).ToList();
+        var overlapping = await s.Store.ReplaceDraftAsync(planner, VillageCode, 2, grown);
+        Ok(overlapping);
+        Assert.False(overlapping.Value!.CanPublish);
+        var overlap = overlapping.Value.Violations.First(v => v.Rule == "overlap");
+        Assert.Contains("140428108211007", overlap.GridCodes);
+        Assert.Equal(4490, overlap.Location.SRID);
+        Assert.Equal(PlanningProblem.Refused, (await s.Store.PublishAsync(planner, VillageCode, 3, "overlaps")).Problem);
+
+        Assert.Equal(PlanningProblem.Refused, (await s.Store.ReplaceDraftAsync(planner, VillageCode, 3,
+            [new DraftFeature("140428999999001", features[0].Geometry)])).Problem);
+        Assert.Equal(PlanningProblem.StaleDraft, (await s.Store.ReplaceDraftAsync(planner, VillageCode, 2, features)).Problem);
+
+        Ok(await s.Store.ReplaceDraftAsync(planner, VillageCode, 3, features));
+        var published = await s.Store.PublishAsync(planner, VillageCode, 4, "renumbered from a file");
+        Ok(published);
+        Assert.Equal(["140428108211015"], published.Value!.Added);
+        Assert.Equal([SplitGrid], published.Value.Retired);
+        Assert.True(await s.ScalarAsync<bool>("SELECT ST_AsEWKB(n.geom) = ST_AsEWKB(o.geom) FROM grid n, grid_history o WHERE n.code = '140428108211015' AND o.code = $1", SplitGrid));
+    }
+
+    [Fact]
+    public async Task Moving_a_shared_vertex_reshapes_its_grids_under_their_codes()
+    {
+        await using var s = await ScenarioAsync("planvertex");
+        var planner = Planner();
+        await s.Store.AcquireLockAsync(planner, VillageCode);
+        await s.Store.GetDraftAsync(planner, VillageCode);
+        // A vertex of the grid inside the village (not on its outline), so its neighbours share it.
+        var vertex = (Point)await GeometryAsync(s, """
+            SELECT p.geom FROM grid g, ST_DumpPoints(g.geom) p, (SELECT ST_Boundary(ST_Union(geom)) AS outline FROM grid WHERE village_code = $2) v
+            WHERE g.code = $1 AND NOT ST_DWithin(p.geom, v.outline, 0.00001) LIMIT 1
+            """, SplitGrid, Village);
+        var sharing = await s.ScalarAsync<string[]>("SELECT array_agg(code ORDER BY code) FROM grid WHERE village_code = $1 AND ST_Intersects(geom, $2)", Village, vertex);
+        Assert.True(sharing.Length >= 2);
+
+        var moved = await s.Store.EditDraftAsync(planner, VillageCode, 1, new DraftEdit("moveVertex",
+            From: new Coordinate(vertex.X, vertex.Y), To: new Coordinate(vertex.X + 0.0001, vertex.Y + 0.00005)));
+        Ok(moved);
+        Assert.Equal(sharing, moved.Value!.Grids.Features.Where(f => f.Properties.Status == "reshaped").Select(f => f.Properties.Code).Order());
+        var published = await s.Store.PublishAsync(planner, VillageCode, 2, "move a corner");
+        Ok(published);
+        Assert.Equal(sharing, published.Value!.Reshaped);
+        Assert.Empty(published.Value.Retired);
+        const string holdingVertex = "SELECT count(DISTINCT g.code) FROM grid g, ST_DumpPoints(g.geom) p WHERE g.village_code = $1 AND ST_DWithin(p.geom, $2, 1e-9)";
+        Assert.Equal(0L, await s.ScalarAsync<long>(holdingVertex, Village, vertex));
+        // All grids that shared the vertex share its new place: one inverse-projected coordinate, written into each.
+        var target = Geo.Factory.CreatePoint(new Coordinate(vertex.X + 0.0001, vertex.Y + 0.00005));
+        Assert.Equal((long)sharing.Length, await s.ScalarAsync<long>(
+            "SELECT count(DISTINCT g.code) FROM grid g, ST_DumpPoints(g.geom) p WHERE g.village_code = $1 AND ST_DWithin(p.geom, $2, 1e-7)", Village, target));
+        Assert.Equal(1L, await s.ScalarAsync<long>(
+            "SELECT count(DISTINCT p.geom) FROM grid g, ST_DumpPoints(g.geom) p WHERE g.village_code = $1 AND ST_DWithin(p.geom, $2, 1e-7)", Village, target));
+        Assert.Equal(sharing.Length, (int)await s.ScalarAsync<long>("SELECT count(*) FROM grid_history WHERE village_code = $1 AND from_version = 2", Village));
+        Assert.Equal(0L, await s.ScalarAsync<long>(
+            "SELECT count(*) FROM building b WHERE b.grid_code LIKE $1 || '%' AND NOT EXISTS (SELECT 1 FROM grid g WHERE g.code = b.grid_code AND ST_Covers(g.geom, ST_Centroid(b.geom)))", Village));
+    }
+
     private static void Ok<T>(PlanningOutcome<T> outcome) =>
         Assert.True(outcome.Problem == PlanningProblem.None,
             $"{outcome.Problem}: {outcome.Message} {string.Join("; ", outcome.Violations?.Select(v => v.Message) ?? [])}");

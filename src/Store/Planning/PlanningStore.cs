@@ -475,12 +475,16 @@ public sealed class PlanningStore(NpgsqlDataSource dataSource, TimeProvider cloc
                 return new Result(null, null, $"Grid {code} appears twice.", []);
             kept.Add(KeyValuePair.Create(code, shape));
         }
+        // A replacement is judged against the published layout alone: codes an earlier edit of this draft gave out and
+        // the file does not keep were never published, so they are not retired, and importing the same file twice
+        // gives the same codes.
+        var published = context.Published;
         var keptCodes = kept.Select(k => k.Key).ToHashSet();
-        var retired = draft.Grids.Keys.Concat(context.Published.Grids.Keys).Where(c => !keptCodes.Contains(c)).Distinct().ToList();
-        var used = draft.UsedSequences.Concat(context.Published.UsedSequences);
+        var retired = draft.Grids.Keys.Concat(published.Grids.Keys).Where(c => !keptCodes.Contains(c)).Distinct().ToList();
+        var used = published.UsedSequences.Concat(keptCodes.Select(GridCode.Sequence));
         if (!GridCodeAssigner.TryAssign(village, used, [.. kept.Select(k => k.Value)], fresh, out var codes, out var error))
             return new Result(null, null, error, []);
-        var retiredSequences = draft.RetiredSequences.Union(retired.Select(GridCode.Sequence)).Except(keptCodes.Select(GridCode.Sequence));
+        var retiredSequences = published.RetiredSequences.Union(published.Grids.Keys.Where(c => !keptCodes.Contains(c)).Select(GridCode.Sequence));
         var layout = new GridLayout(village, draft.Boundary, [.. kept, .. codes.Zip(fresh, KeyValuePair.Create)], retiredSequences,
             draft.Buildings, draft.OpenEvents);
         var lineage = new LineageView("replace", [.. retired.Concat(kept.Select(k => k.Key)).Distinct().Select(c => c.Value).Order(StringComparer.Ordinal)],
