@@ -1,6 +1,7 @@
 using GridMap.Domain.Access;
 using GridMap.Domain.Codes;
 using GridMap.GeoApi.Infrastructure;
+using GridMap.Store.Planning;
 using GridMap.Store.Planning.Exchange;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NetTopologySuite.Features;
@@ -35,6 +36,11 @@ public static class ExchangeApi
             .WithSummary("Reads an edited GIS file of the village (multipart: GeoJSON, .gpkg, a zipped shapefile or its loose parts) and reports every problem of the file; writes nothing.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        group.MapPost("/villages/{village}/import", Import).DisableAntiforgery()
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxUploadBytes))
+            .WithSummary("Makes an edited GIS file of the village your draft (you hold the lock; optional form field draftVersion). A file with problems changes nothing and answers 422 with every problem; a clean one answers the draft with its topology violations and household preview.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return app;
     }
 
@@ -76,40 +82,10 @@ public static class ExchangeApi
     public static async Task<Results<Ok<GridFileCheck>, ProblemHttpResult>> CheckImport(
         string village, HttpContext http, GridExportStore store, CancellationToken ct)
     {
-        var caller = RequestCaller.Get(http);
-        if (caller.Role is not (Role.Planner or Role.Admin))
-            return ApiProblems.Forbidden("Only planners (and the administrator) import grid files.");
-        if (!CodeRoute.TryParse(village, out var code, out var problem))
+        var (upload, problem) = await ReadUploadAsync(village, http, store, ct);
+        if (upload is null)
             return problem!;
-        if (code.Level != AdminLevel.Village)
-            return ApiProblems.BadRequest($"{code} is a {code.Level.Slug()}: grid files are imported one village (12 digits) at a time.");
-        if (!caller.Covers(code.Value) || await store.GetUnitNameAsync(code, ct) is null)
-            return ApiProblems.NotFound($"No village {code} in your area.");
-        if (!http.Request.HasFormContentType)
-            return ApiProblems.BadRequest("Send the file as multipart/form-data (field 'file'; a shapefile's parts as several files).");
-
-        IFormCollection form;
-        try
-        {
-            form = await http.Request.ReadFormAsync(ct);
-        }
-        catch (InvalidDataException malformed)
-        {
-            return ApiProblems.BadRequest($"The multipart body cannot be read: {malformed.Message}");
-        }
-        if (form.Files.Count == 0)
-            return ApiProblems.BadRequest("No file came with the request: send it in a multipart file field.");
-        if (form.Files.Count > MaxFilesPerUpload)
-            return ApiProblems.BadRequest($"{form.Files.Count} files came; a grid file is one file, or a shapefile's five parts.");
-
-        var files = new List<ExchangeFile>();
-        foreach (var upload in form.Files)
-        {
-            using var content = new MemoryStream((int)Math.Min(upload.Length, MaxUploadBytes));
-            await upload.CopyToAsync(content, ct);
-            files.Add(new ExchangeFile(upload.FileName, content.ToArray()));
-        }
-        var import = GridFileReader.Read(files, code);
+        var (code, import, _) = upload.Value;
         var grids = new FeatureCollection();
         foreach (var grid in import.Grids)
             grids.Add(new Feature(grid.Geometry, new AttributesTable
@@ -118,6 +94,76 @@ public static class ExchangeApi
                 { "featureIndex", grid.FeatureIndex },
             }));
         return TypedResults.Ok(new GridFileCheck(code.Value, grids, import.Problems));
+    }
+
+    public static async Task<Results<Ok<DraftView>, ProblemHttpResult>> Import(
+        string village, HttpContext http, GridExportStore store, PlanningStore planning, CancellationToken ct)
+    {
+        var (upload, problem) = await ReadUploadAsync(village, http, store, ct);
+        if (upload is null)
+            return problem!;
+        var (code, import, form) = upload.Value;
+        // A file with any problem never becomes a draft: the planner fixes the file first, seeing every problem at once.
+        if (!import.IsClean)
+            return ApiProblems.Unprocessable($"The file has {import.Problems.Count} problem(s); nothing was changed.",
+                new Dictionary<string, object?> { ["problems"] = import.Problems });
+        var caller = RequestCaller.Get(http);
+        int draftVersion;
+        if (form["draftVersion"] is { Count: > 0 } given)
+        {
+            if (!int.TryParse(given[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out draftVersion))
+                return ApiProblems.BadRequest("draftVersion is the whole number of the draft version the file replaces.");
+        }
+        else
+        {
+            // Without a version the file replaces the planner's own draft as it is now (one draft per planner and village).
+            var current = await planning.GetDraftAsync(caller, code, ct);
+            if (current.Problem != PlanningProblem.None)
+                return PlanningApi.Answer(current);
+            draftVersion = current.Value!.DraftVersion;
+        }
+        var features = import.Grids.Select(g => new DraftFeature(g.Code?.Value, g.Geometry)).ToList();
+        return PlanningApi.Answer(await planning.ReplaceDraftAsync(caller, code, draftVersion, features, ct));
+    }
+
+    /// <summary>The village's uploaded file(s), read and checked; or the problem with the request itself.</summary>
+    private static async Task<((AdminCode Village, GridFileImport Import, IFormCollection Form)? Upload, ProblemHttpResult? Problem)> ReadUploadAsync(
+        string village, HttpContext http, GridExportStore store, CancellationToken ct)
+    {
+        var caller = RequestCaller.Get(http);
+        if (caller.Role is not (Role.Planner or Role.Admin))
+            return (null, ApiProblems.Forbidden("Only planners (and the administrator) import grid files."));
+        if (!CodeRoute.TryParse(village, out var code, out var problem))
+            return (null, problem!);
+        if (code.Level != AdminLevel.Village)
+            return (null, ApiProblems.BadRequest($"{code} is a {code.Level.Slug()}: grid files are imported one village (12 digits) at a time."));
+        if (!caller.Covers(code.Value) || await store.GetUnitNameAsync(code, ct) is null)
+            return (null, ApiProblems.NotFound($"No village {code} in your area."));
+        if (!http.Request.HasFormContentType)
+            return (null, ApiProblems.BadRequest("Send the file as multipart/form-data (field 'file'; a shapefile's parts as several files)."));
+
+        IFormCollection form;
+        try
+        {
+            form = await http.Request.ReadFormAsync(ct);
+        }
+        catch (InvalidDataException malformed)
+        {
+            return (null, ApiProblems.BadRequest($"The multipart body cannot be read: {malformed.Message}"));
+        }
+        if (form.Files.Count == 0)
+            return (null, ApiProblems.BadRequest("No file came with the request: send it in a multipart file field."));
+        if (form.Files.Count > MaxFilesPerUpload)
+            return (null, ApiProblems.BadRequest($"{form.Files.Count} files came; a grid file is one file, or a shapefile's five parts."));
+
+        var files = new List<ExchangeFile>();
+        foreach (var upload in form.Files)
+        {
+            using var content = new MemoryStream((int)Math.Min(upload.Length, MaxUploadBytes));
+            await upload.CopyToAsync(content, ct);
+            files.Add(new ExchangeFile(upload.FileName, content.ToArray()));
+        }
+        return ((code, GridFileReader.Read(files, code), form), null);
     }
 }
 

@@ -182,7 +182,7 @@ public static class PlanningApi
         PlanningStore store, CancellationToken ct) =>
         !TryVillage(village, out var code, out var problem) ? problem : Answer(await store.DiffAsync(RequestCaller.Get(http), code, version, ct));
 
-    private static Results<Ok<T>, ProblemHttpResult> Answer<T>(PlanningOutcome<T> outcome) =>
+    internal static Results<Ok<T>, ProblemHttpResult> Answer<T>(PlanningOutcome<T> outcome) =>
         outcome.Problem == PlanningProblem.None ? TypedResults.Ok(outcome.Value!) : Problem(outcome);
 
     /// <summary>One status per kind of refusal, with what the client needs to act on it as extension members.</summary>
