@@ -48,8 +48,11 @@ public sealed record RelinkedDto(int Buildings, int Households, int Events);
 
 public sealed record CarriedManagerDto(string From, string To, string Name);
 
-/// <summary>Managers carried to a successor grid, and those flagged for the county to reassign (GeoApi's shape is shown as it comes).</summary>
-public sealed record ManagersDto(IReadOnlyList<CarriedManagerDto> Carried, IReadOnlyList<JsonElement> Flagged);
+/// <summary>A grid manager whose grid was retired without one clear successor: someone must reassign them.</summary>
+public sealed record FlaggedManagerDto(string From, string Name, string? Username, string? Kind);
+
+/// <summary>Managers carried to a successor grid, and those flagged for reassignment.</summary>
+public sealed record ManagersDto(IReadOnlyList<CarriedManagerDto> Carried, IReadOnlyList<FlaggedManagerDto> Flagged);
 
 /// <summary>What a publish did: the new version, codes added and retired, and what was re-linked to the new grids.</summary>
 public sealed record PublishResultDto(int Version, DateTimeOffset? ValidFrom, IReadOnlyList<string> Added, IReadOnlyList<string> Retired,
