@@ -43,6 +43,7 @@ public static class StoreServices
         services.AddSingleton<Residents.ResidentStore>();
         services.AddSingleton<Events.EventStore>();
         services.AddSingleton<Open311.Open311Store>();
+        services.AddSingleton<Planning.PlanningStore>();
         services.AddSingleton(sp => new Kpi.KpiStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new Imports.DepartmentImporter(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
         return services;

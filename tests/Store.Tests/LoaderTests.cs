@@ -39,6 +39,10 @@ public class LoaderTests
 
         Assert.Equal(3_500L, await Count(dataSource, "grid"));
         Assert.Equal(3_500, await Scalar<int>(dataSource, "SELECT grid_count FROM unit_grid_summary WHERE unit_code = '140428'"));
+        // History starts again: the new grids are version 1 of their villages, nothing of the old province remains.
+        Assert.Equal(3_500L, await Count(dataSource, "grid_history"));
+        Assert.Equal(0L, await Scalar<long>(dataSource, "SELECT count(*) FROM grid g LEFT JOIN grid_history h ON h.code = g.code AND ST_Equals(h.geom, g.geom) AND h.to_version IS NULL WHERE h.code IS NULL"));
+        Assert.Equal(await Scalar<long>(dataSource, "SELECT count(DISTINCT village_code) FROM grid"), await Count(dataSource, "grid_version"));
         Assert.NotNull(await new ProvinceLoader(dataSource).FindLoadAsync(99, ProvinceGenerator.Version));
         Assert.Null(await new ProvinceLoader(dataSource).FindLoadAsync(98, ProvinceGenerator.Version));
     }

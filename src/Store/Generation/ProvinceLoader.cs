@@ -100,6 +100,11 @@ public sealed class ProvinceLoader(NpgsqlDataSource dataSource)
         }
         progress?.Report(("managers", province.Managers.Count, province.Managers.Count));
 
+        // The new grids are version 1 of every village: the old versions, history, drafts and locks described another layout.
+        await Execute(connection,
+            "TRUNCATE grid_version, grid_history, grid_retired, grid_lineage, grid_edit_lock, grid_draft_grid, grid_draft, " +
+            "building_code_change, grid_manager_flag; SELECT planning_baseline()", ct);
+
         await Execute(connection, "REFRESH MATERIALIZED VIEW unit_grid_summary", ct);
         var counts = new Dictionary<string, int>
         {

@@ -1,0 +1,1 @@
+DELETE FROM grid_draft WHERE village_code = @village AND author = @author;

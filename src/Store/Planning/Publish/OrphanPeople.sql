@@ -1,0 +1,1 @@
+UPDATE person SET grid_code = NULL WHERE grid_code = ANY (@retired);

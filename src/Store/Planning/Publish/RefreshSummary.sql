@@ -1,0 +1,1 @@
+REFRESH MATERIALIZED VIEW unit_grid_summary;

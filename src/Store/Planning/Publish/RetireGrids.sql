@@ -1,0 +1,1 @@
+DELETE FROM grid WHERE code = ANY (@retired);

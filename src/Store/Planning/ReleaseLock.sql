@@ -1,0 +1,1 @@
+DELETE FROM grid_edit_lock WHERE village_code = @village AND holder = @holder;
