@@ -171,8 +171,8 @@ public sealed class PlanningBrowserTests(PeopleStack stack) : IClassFixture<Peop
             Assert.Equal(HttpStatusCode.OK, (await api.GetAsync($"/api/grids/{code}")).StatusCode);
         Assert.Equal(0L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM grid WHERE code = $1", plan.Code));
         Assert.Equal(1L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM grid_retired WHERE code = $1", plan.Code));
-        Assert.Equal(2L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM grid WHERE code = ANY($1)", newCodes.ToArray()));
-        Assert.Equal(households, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM household WHERE grid_code = ANY($1)", newCodes.ToArray()));
+        Assert.Equal(2L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM grid WHERE code = ANY($1)", (object)newCodes.ToArray()));
+        Assert.Equal(households, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM household WHERE grid_code = ANY($1)", (object)newCodes.ToArray()));
         Assert.Empty(page.Errors);
     }
 }
