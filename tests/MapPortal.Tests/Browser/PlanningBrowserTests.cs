@@ -173,6 +173,14 @@ public sealed class PlanningBrowserTests(PeopleStack stack) : IClassFixture<Peop
         Assert.Equal(1L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM grid_retired WHERE code = $1", plan.Code));
         Assert.Equal(2L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM grid WHERE code = ANY($1)", (object)newCodes.ToArray()));
         Assert.Equal(households, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM household WHERE grid_code = ANY($1)", (object)newCodes.ToArray()));
+
+        // Editing on starts from the new version: its grids are the published ones; releasing the lock ends the session.
+        await page.Page.GetByTestId("plan-continue").ClickAsync();
+        await Assertions.Expect(page.Page.Locator("[data-testid=plan-row][data-status=kept]").Filter(new() { HasText = newCodes[0][12..] }))
+            .ToHaveCountAsync(1, Count);
+        await Assertions.Expect(page.Page.GetByTestId("plan-diff")).ToHaveCountAsync(0, Count);
+        await page.Page.GetByTestId("plan-lock-release").ClickAsync();
+        await Assertions.Expect(page.Page.GetByTestId("plan-lock")).ToHaveAttributeAsync("data-mine", "false", Attribute);
         Assert.Empty(page.Errors);
     }
 }
