@@ -124,6 +124,8 @@ public sealed class PlanningBrowserTests(PeopleStack stack) : IClassFixture<Peop
         await Assertions.Expect(page.Page.GetByTestId("plan-selection")).ToHaveAttributeAsync("data-codes", plan.Code, Attribute);
         await page.Page.GetByTestId("plan-split").ClickAsync();
         await Assertions.Expect(page.Page.GetByTestId("plan-tools")).ToHaveAttributeAsync("data-tool", "line", Attribute);
+        // The page renders before the map has switched tools; a click before that would select instead of draw.
+        await page.Page.WaitForFunctionAsync("() => window.gridmap.tool === 'line'", null, Patience);
         var (start, end) = plan.Line();
         await page.ClickMapAtAsync(start[0], start[1]);
         var pixel = await page.Page.EvaluateAsync<double[]>("([lon, lat]) => window.gridmap.pixelOf(lon, lat)", end);
@@ -182,5 +184,35 @@ public sealed class PlanningBrowserTests(PeopleStack stack) : IClassFixture<Peop
         await page.Page.GetByTestId("plan-lock-release").ClickAsync();
         await Assertions.Expect(page.Page.GetByTestId("plan-lock")).ToHaveAttributeAsync("data-mine", "false", Attribute);
         Assert.Empty(page.Errors);
+    }
+
+    [Fact]
+    public async Task Merging_grids_that_are_not_neighbours_is_refused_and_the_draft_stays_as_it_was()
+    {
+        var pair = await stack.Population.ScalarAsync<string>("""
+            SELECT a.code || ',' || b.code FROM grid a JOIN grid b ON b.village_code = a.village_code AND b.code > a.code
+            WHERE left(a.code, 6) = '140428' AND NOT ST_Intersects(a.geom, b.geom) ORDER BY a.code, b.code LIMIT 1
+            """);
+        var (first, second) = (pair.Split(',')[0], pair.Split(',')[1]);
+        var village = first[..12];
+        var page = await SignInAsync($"/planning/{village}");
+        await page.Page.GetByTestId("plan-lock-take").ClickAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Page.GetByTestId("plan-tools")).ToHaveAttributeAsync("data-draft-version", "1", Attribute);
+
+        // Picking in the preview table works as on the map.
+        await page.Page.Locator($"[data-testid=plan-row][data-code='{first}']").ClickAsync();
+        await page.Page.Locator($"[data-testid=plan-row][data-code='{second}']").ClickAsync();
+        await Assertions.Expect(page.Page.GetByTestId("plan-selection")).ToHaveAttributeAsync("data-codes", $"{first},{second}", Attribute);
+        await page.Page.GetByTestId("plan-merge").ClickAsync();
+
+        await Assertions.Expect(page.Page.GetByTestId("plan-message")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Page.GetByTestId("plan-tools")).ToHaveAttributeAsync("data-draft-version", "1", Attribute);
+        await Assertions.Expect(page.Page.Locator("[data-testid=plan-row][data-status=kept]").Filter(new() { HasText = first[12..] })).ToHaveCountAsync(1, Count);
+        await Assertions.Expect(page.Page.Locator("[data-testid=plan-row][data-status=kept]").Filter(new() { HasText = second[12..] })).ToHaveCountAsync(1, Count);
+
+        await page.Page.GetByTestId("plan-discard").ClickAsync();
+        await page.Page.GetByTestId("plan-lock-release").ClickAsync();
+        await Assertions.Expect(page.Page.GetByTestId("plan-lock")).ToHaveAttributeAsync("data-mine", "false", Attribute);
+        Assert.Equal(0L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM grid_edit_lock WHERE village_code = $1", village));
     }
 }
