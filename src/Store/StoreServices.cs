@@ -38,6 +38,7 @@ public static class StoreServices
         services.AddSingleton<DatabaseHealth>();
         services.AddSingleton<Tiles.VectorTileStore>();
         services.AddSingleton<Features.FeatureStore>();
+        services.AddSingleton<Planning.Exchange.GridExportStore>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<Audit.AuditLog>();
         services.AddSingleton<Residents.ResidentStore>();

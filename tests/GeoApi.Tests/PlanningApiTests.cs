@@ -259,6 +259,7 @@ public sealed class PlanningApiTests(PlanningApiFixture fixture) : IClassFixture
             (409, HttpMethod.Post, Path(village, "/draft/edits"), new { draftVersion = 7, edit = "carve", polygon = Square(0.001) }),
             (422, HttpMethod.Put, Path(village, "/draft"), new { draftVersion = 1, grids = new { type = "FeatureCollection", features = new[] { new { type = "Feature", geometry = new { type = "Polygon", coordinates = 5 }, properties = new { code = grids[0] } } } } }),
             (422, HttpMethod.Put, Path(village, "/draft"), new { draftVersion = 1, grids = new { type = "FeatureCollection", features = new[] { new { type = "Feature", geometry = Square(0.001), properties = new { code = "140428999999001" } } } } }),
+            (422, HttpMethod.Put, Path(village, "/draft"), new { draftVersion = 1, grids = new { type = "FeatureCollection", features = new[] { new { type = "Feature", geometry = Square(0.001), properties = new { code = "'; DROP TABLE grid; --" } } } } }),
             (400, HttpMethod.Post, Path(village, "/publish"), new { draftVersion = 1 }),
             (422, HttpMethod.Post, Path(village, "/publish"), new { draftVersion = 1, reason = "nothing changed" }),
             (400, HttpMethod.Get, Path("'; DROP TABLE grid; --"), null),
@@ -293,6 +294,60 @@ public sealed class PlanningApiTests(PlanningApiFixture fixture) : IClassFixture
         Assert.Equal(1, await fixture.ScalarAsync<int>("SELECT max(version) FROM grid_version WHERE village_code = $1", village));
         Assert.Equal(tiles, await fixture.ScalarAsync<long>("SELECT count(*) FROM tile_invalidation"));
         Assert.Equal(204, (await SendAsync(planner, HttpMethod.Delete, Path(village, "/draft"))).Status);
+        Assert.Equal(204, (await SendAsync(planner, HttpMethod.Delete, Path(village, "/lock"))).Status);
+    }
+
+    [Fact]
+    public async Task Carving_a_grid_and_reshaping_a_shared_edge_through_the_API()
+    {
+        const string village = "140428100212";
+        var planner = await fixture.ClientAsAsync("planner");
+        var pair = await NeighboursAsync(village);
+        Assert.Equal(200, (await SendAsync(planner, HttpMethod.Post, Path(village, "/lock"))).Status);
+        Assert.Equal(200, (await SendAsync(planner, HttpMethod.Get, Path(village, "/draft"))).Status);
+
+        // The shared edge's ends as stored, and a new edge between them bowed 5 m to one side.
+        await using var command = fixture.DataSource.CreateCommand("""
+            SELECT ST_X(ST_StartPoint(e)), ST_Y(ST_StartPoint(e)), ST_X(ST_EndPoint(e)), ST_Y(ST_EndPoint(e)),
+                   ST_X(ST_LineInterpolatePoint(e, 0.5)), ST_Y(ST_LineInterpolatePoint(e, 0.5))
+            FROM (SELECT ST_LineMerge(ST_Intersection(ST_Boundary(a.geom), ST_Boundary(b.geom))) AS e FROM grid a, grid b WHERE a.code = $1 AND b.code = $2) s
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = pair.A });
+        command.Parameters.Add(new NpgsqlParameter { Value = pair.B });
+        double[] e;
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            await reader.ReadAsync();
+            e = [.. Enumerable.Range(0, 6).Select(reader.GetDouble)];
+        }
+        var (dx, dy) = (e[2] - e[0], e[3] - e[1]);
+        var scale = 0.00005 / Math.Sqrt(dx * dx + dy * dy);
+        var bowed = new { type = "LineString", coordinates = new[] { new[] { e[0], e[1] }, new[] { e[4] - dy * scale, e[5] + dx * scale }, new[] { e[2], e[3] } } };
+        var (status, draft) = await SendAsync(planner, HttpMethod.Post, Path(village, "/draft/edits"),
+            new { draftVersion = 1, edit = "reshapeEdge", grid = pair.A, other = pair.B, line = bowed });
+        Assert.True(status == 200, draft.ToString());
+        var reshaped = draft.GetProperty("grids").GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties"))
+            .Where(p => p.GetProperty("status").GetString() == "reshaped").Select(p => p.GetProperty("code").GetString()).Order();
+        Assert.Equal(new[] { pair.A, pair.B }.Order(), reshaped);
+
+        var (lon, lat) = await fixture.LabelPointAsync(pair.A);
+        var square = new
+        {
+            type = "Polygon",
+            coordinates = new[] { new[] { new[] { lon - 0.0006, lat - 0.0006 }, new[] { lon + 0.0006, lat - 0.0006 }, new[] { lon + 0.0006, lat + 0.0006 }, new[] { lon - 0.0006, lat + 0.0006 }, new[] { lon - 0.0006, lat - 0.0006 } } },
+        };
+        (status, draft) = await SendAsync(planner, HttpMethod.Post, Path(village, "/draft/edits"), new { draftVersion = 2, edit = "carve", polygon = square });
+        Assert.True(status == 200, draft.ToString());
+        Assert.Equal(3, draft.GetProperty("draftVersion").GetInt32());
+        var grids = await fixture.ScalarAsync<long>("SELECT count(*) FROM grid WHERE village_code = $1", village);
+        Assert.Equal($"{village}{grids + 1:D3}", Assert.Single(draft.GetProperty("grids").GetProperty("features").EnumerateArray(),
+            f => f.GetProperty("properties").GetProperty("status").GetString() == "added").GetProperty("properties").GetProperty("code").GetString());
+        Assert.Equal("carve", draft.GetProperty("lineage")[1].GetProperty("edit").GetString());
+
+        (status, var published) = await SendAsync(planner, HttpMethod.Post, Path(village, "/publish"), new { draftVersion = 3, reason = "新网格" });
+        Assert.True(status == 200, published.ToString());
+        Assert.Contains(pair.B, published.GetProperty("reshaped").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal(grids + 1, await fixture.ScalarAsync<long>("SELECT count(*) FROM grid WHERE village_code = $1", village));
         Assert.Equal(204, (await SendAsync(planner, HttpMethod.Delete, Path(village, "/lock"))).Status);
     }
 

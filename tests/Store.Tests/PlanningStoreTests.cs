@@ -188,6 +188,7 @@ public sealed class PlanningStoreTests
         const string underEvent = "SELECT g.code FROM event e JOIN grid g ON ST_Covers(g.geom, e.geom) WHERE e.id = $1 AND e.grid_code = g.code";
         Assert.Equal(result.Added, new[] { await s.ScalarAsync<string>(underEvent, west.Id), await s.ScalarAsync<string>(underEvent, east.Id) }.Order());
         Assert.Equal(SplitGrid, await s.ScalarAsync<string>("SELECT grid_code FROM event WHERE id = $1", closed.Id));
+        Assert.Null(await events.VerifyChainAsync(west.Id));
 
         // The manager goes to the larger half; the other half is vacant; the demo grid manager's account is flagged.
         var carried = Assert.Single(result.Managers.Carried);

@@ -110,11 +110,11 @@ public sealed class PlanningStore(NpgsqlDataSource dataSource, TimeProvider cloc
 
     /// <summary>The draft with its preview and violations, made from the published layout when there is none (lock holder only).</summary>
     public Task<PlanningOutcome<DraftView>> GetDraftAsync(Caller caller, AdminCode village, CancellationToken ct = default) =>
-        InDraftAsync(caller, village, null, ct, (_, _) => Task.FromResult<Result?>(null));
+        InDraftAsync(caller, village, null, (_, _) => null, ct);
 
     /// <summary>Applies one edit to the draft through <see cref="GridEdits"/>; <paramref name="draftVersion"/> must be the draft's current version.</summary>
     public Task<PlanningOutcome<DraftView>> EditDraftAsync(Caller caller, AdminCode village, int draftVersion, DraftEdit edit, CancellationToken ct = default) =>
-        InDraftAsync(caller, village, draftVersion, ct, (context, draft) => Task.FromResult<Result?>(Apply(context, draft, edit)));
+        InDraftAsync(caller, village, draftVersion, (context, draft) => Apply(context, draft, edit), ct);
 
     /// <summary>
     /// Replaces the draft's grids with <paramref name="features"/> (a file import or the portal's whole-layout save):
@@ -125,7 +125,7 @@ public sealed class PlanningStore(NpgsqlDataSource dataSource, TimeProvider cloc
     /// </summary>
     public Task<PlanningOutcome<DraftView>> ReplaceDraftAsync(Caller caller, AdminCode village, int draftVersion, IReadOnlyList<DraftFeature> features,
         CancellationToken ct = default) =>
-        InDraftAsync(caller, village, draftVersion, ct, (context, draft) => Task.FromResult<Result?>(Replace(context, draft, features)));
+        InDraftAsync(caller, village, draftVersion, (context, draft) => Replace(context, draft, features), ct);
 
     /// <summary>Discards the caller's draft (lock holder only); the published layout is untouched.</summary>
     public async Task<PlanningOutcome<bool>> DiscardDraftAsync(Caller caller, AdminCode village, CancellationToken ct = default)
@@ -325,12 +325,12 @@ public sealed class PlanningStore(NpgsqlDataSource dataSource, TimeProvider cloc
             : null;
     }
 
-    // ---- drafts
 
     private sealed record Result(GridLayout? Layout, LineageView? Lineage, string? Refusal, IReadOnlyList<TopologyViolation> Violations);
 
-    private async Task<PlanningOutcome<DraftView>> InDraftAsync(Caller caller, AdminCode village, int? draftVersion, CancellationToken ct,
-        Func<Context, GridLayout, Task<Result?>> change)
+    /// <summary>Loads the caller's draft (made when missing) under the lock, applies <paramref name="change"/> if any, saves it and answers with its view.</summary>
+    private async Task<PlanningOutcome<DraftView>> InDraftAsync(Caller caller, AdminCode village, int? draftVersion,
+        Func<Context, GridLayout, Result?> change, CancellationToken ct)
     {
         if (Refuse<DraftView>(caller, village) is { } refused)
             return refused;
@@ -352,7 +352,7 @@ public sealed class PlanningStore(NpgsqlDataSource dataSource, TimeProvider cloc
             return StaleDraft<DraftView>(village, expected, draftRow.DraftVersion);
 
         var layout = await DraftLayoutAsync(connection, context, draftRow, ct);
-        if (await change(context, layout) is { } result)
+        if (change(context, layout) is { } result)
         {
             if (result.Layout is null)
                 return PlanningOutcome<DraftView>.Fail(PlanningProblem.Refused, result.Refusal!, [.. result.Violations.Select(v => View(context, v))]);
@@ -511,7 +511,6 @@ public sealed class PlanningStore(NpgsqlDataSource dataSource, TimeProvider cloc
     private static ViolationView View(Context context, TopologyViolation v) =>
         new(Camel(v.Rule.ToString()), [.. v.GridCodes.Select(c => c.Value)], v.Message, context.Frame.ToLonLat(v.Location));
 
-    // ---- loading
 
     private sealed record VillageRow(string Name, double Lon, bool Urban, int Version, DateTimeOffset ValidFrom);
 
@@ -665,7 +664,6 @@ public sealed class PlanningStore(NpgsqlDataSource dataSource, TimeProvider cloc
             p.Add(new NpgsqlParameter("geoms", NpgsqlDbType.Array | NpgsqlDbType.Geometry) { Value = layout.Grids.Values.ToArray() });
         }, ct);
 
-    // ---- plumbing
 
     private static PlanningOutcome<T>? Refuse<T>(Caller caller, AdminCode village)
     {

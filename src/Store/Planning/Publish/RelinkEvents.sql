@@ -10,7 +10,8 @@ WITH open_events AS (
     WHERE e.county_code = left(@village, 6) AND e.village_code = @village
       AND e.state NOT IN ('Closed', 'Rejected', 'Voided')
 )
+-- The workflow version is left alone: it counts the event's history entries, and a new grid is no workflow step.
 UPDATE event e SET grid_code = coalesce(o.new_grid, e.grid_code), building_code = coalesce(o.new_building, e.building_code),
-    version = e.version + 1, updated_at = @now
+    updated_at = @now
 FROM open_events o
 WHERE e.id = o.id AND (o.new_grid <> o.old_grid OR o.new_building IS NOT NULL);
