@@ -33,8 +33,11 @@ public sealed record GridPropertiesDto(string Code, string Name, int Sequence, U
 
 public sealed record GridFeatureDto(string Id, GridPropertiesDto Properties);
 
-/// <summary>An answer from GeoApi: the value, or the problem's message fit to show a person.</summary>
-public sealed record ApiResult<T>(T? Value, string? Error, int? Status = null)
+/// <summary>
+/// An answer from GeoApi: the value, or the problem's message fit to show a person (and the whole problem, for pages
+/// that show its extensions, e.g. a refused publish's violations).
+/// </summary>
+public sealed record ApiResult<T>(T? Value, string? Error, int? Status = null, JsonElement? Problem = null)
 {
     public bool Ok => Error is null;
     public bool NotFound => Status == 404;
@@ -203,8 +206,8 @@ public sealed partial class GeoApiClient(HttpClient http)
                 return response.Content.Headers.ContentLength == 0
                     ? new(default, null, (int)response.StatusCode)
                     : new(await response.Content.ReadFromJsonAsync<T>(Json, ct), null, (int)response.StatusCode);
-            var problem = await TryReadProblem(response, ct);
-            return new(default, problem ?? $"GeoApi answered {(int)response.StatusCode} {response.ReasonPhrase}.", (int)response.StatusCode);
+            var problem = await ReadProblemAsync(response, ct);
+            return new(default, Message(problem) ?? $"GeoApi answered {(int)response.StatusCode} {response.ReasonPhrase}.", (int)response.StatusCode, problem);
         }
         catch (HttpRequestException e)
         {
@@ -231,19 +234,26 @@ public sealed partial class GeoApiClient(HttpClient http)
 
     private Task<ApiResult<T>> GetAsync<T>(string path, CancellationToken ct) => SendAsync<T>(HttpMethod.Get, path, null, null, ct);
 
-    private static async Task<string?> TryReadProblem(HttpResponseMessage response, CancellationToken ct)
+    private static async Task<string?> TryReadProblem(HttpResponseMessage response, CancellationToken ct) =>
+        Message(await ReadProblemAsync(response, ct));
+
+    private static async Task<JsonElement?> ReadProblemAsync(HttpResponseMessage response, CancellationToken ct)
     {
         try
         {
             var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Json, ct);
-            return problem.TryGetProperty("detail", out var detail) ? detail.GetString()
-                : problem.TryGetProperty("title", out var title) ? title.GetString() : null;
+            return problem.ValueKind == JsonValueKind.Object ? problem : null;
         }
         catch (JsonException)
         {
             return null;
         }
     }
+
+    private static string? Message(JsonElement? problem) =>
+        problem is not { } p ? null
+        : p.TryGetProperty("detail", out var detail) && detail.ValueKind == JsonValueKind.String ? detail.GetString()
+        : p.TryGetProperty("title", out var title) && title.ValueKind == JsonValueKind.String ? title.GetString() : null;
 }
 
 public static class GeoApiClientSetup

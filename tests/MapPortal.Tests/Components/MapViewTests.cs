@@ -40,4 +40,35 @@ public class MapViewTests : ComponentTest
         await view.InvokeAsync(() => view.Instance.OnMapClicked(112.87, 36.12));
         Assert.Equal((112.87, 36.12), clicked);
     }
+
+    [Fact]
+    public async Task Edit_tools_hand_the_drawing_back_to_dotnet_and_the_draft_goes_to_the_map()
+    {
+        var module = Context.JSInterop.SetupModule("./Components/Map/MapView.razor.js");
+        var map = module.SetupModule("createMap", _ => true);
+        map.SetupVoid("setDraft", _ => true).SetVoidResult();
+        map.SetupVoid("setEditTool", _ => true).SetVoidResult();
+        string? picked = null;
+        double[][]? line = null, ring = null;
+        (double[] From, double[] To)? moved = null;
+        var view = Context.Render<MapView>(p => p.Add(m => m.TilesUrl, "http://tiles.test/")
+            .Add(m => m.OnDraftGridClick, code => picked = code)
+            .Add(m => m.OnLineDraw, points => line = points)
+            .Add(m => m.OnPolygonDraw, points => ring = points)
+            .Add(m => m.OnVertexMove, move => moved = move));
+
+        await view.InvokeAsync(() => view.Instance.SetDraftAsync("""{"type":"FeatureCollection","features":[]}"""));
+        Assert.Contains("FeatureCollection", (string)map.VerifyInvoke("setDraft").Arguments[0]!);
+        await view.InvokeAsync(() => view.Instance.SetEditToolAsync("line"));
+        Assert.Equal("line", map.VerifyInvoke("setEditTool").Arguments[0]);
+
+        await view.InvokeAsync(() => view.Instance.OnDraftGridClicked("140428102246003"));
+        await view.InvokeAsync(() => view.Instance.OnLineDrawn([[112.75, 36.16], [112.77, 36.16]]));
+        await view.InvokeAsync(() => view.Instance.OnPolygonDrawn([[112.75, 36.16], [112.76, 36.16], [112.76, 36.17], [112.75, 36.16]]));
+        await view.InvokeAsync(() => view.Instance.OnVertexMoved([112.765, 36.165], [112.766, 36.164]));
+        Assert.Equal("140428102246003", picked);
+        Assert.Equal(2, line!.Length);
+        Assert.Equal(4, ring!.Length);
+        Assert.Equal([112.766, 36.164], moved!.Value.To);
+    }
 }

@@ -172,7 +172,124 @@ export function createMap(element, positionElement, options, dotnet) {
   // For browser tests and benchmarks: where a lon/lat is on screen now.
   window.gridmap.pixelOf = (lon, lat) => map.getPixelFromCoordinate(ol.proj.fromLonLat([lon, lat]));
 
+  // Planning (issue 7): a village's draft grids, the edit tools, a version's diff and where the rules are broken.
+  // The tools only collect what the planner drew or picked and hand it to .NET; GeoApi does the geometry.
+  const draftSource = new ol.source.Vector();
+  const DRAFT = { kept: ["rgba(255,255,255,0.55)", "#475569"], reshaped: ["rgba(147,197,253,0.45)", "#1d4ed8"], added: ["rgba(134,239,172,0.5)", "#15803d"] };
+  const selectedRing = new ol.style.Style({ stroke: new ol.style.Stroke({ color: "#f59e0b", width: 4 }) });
+  const draftStyle = feature => {
+    const [fill, stroke] = DRAFT[feature.get("status")] ?? DRAFT.kept;
+    const code = feature.get("code") ?? "";
+    const styles = [fills(`draft${fill}`, fill, stroke, 1.5), texts(`dl${code}`, code.slice(12), 13, stroke)];
+    if (state.selected.includes(code)) styles.push(selectedRing);
+    return styles;
+  };
+  const draft = new ol.layer.Vector({ source: draftSource, style: draftStyle, zIndex: 10 });
+  const DIFF = {
+    before: { retired: ["rgba(220,38,38,0.12)", "#dc2626"], reshaped: ["rgba(0,0,0,0)", "#9ca3af"], kept: ["rgba(0,0,0,0)", "#9ca3af"] },
+    after: { added: ["rgba(34,197,94,0.35)", "#15803d"], reshaped: ["rgba(59,130,246,0.3)", "#1d4ed8"], kept: ["rgba(255,255,255,0.3)", "#64748b"] },
+  };
+  const diffStyle = feature => {
+    const side = feature.get("side") === "before" ? "before" : "after";
+    const [fill, stroke] = DIFF[side][feature.get("change")] ?? DIFF[side].kept;
+    const style = new ol.style.Style({
+      fill: new ol.style.Fill({ color: fill }),
+      stroke: new ol.style.Stroke({ color: stroke, width: side === "before" ? 2 : 1.5, lineDash: side === "before" ? [6, 4] : undefined }),
+      text: side === "after" ? new ol.style.Text({ text: (feature.get("code") ?? "").slice(12), font: "12px sans-serif",
+        fill: new ol.style.Fill({ color: stroke }), stroke: new ol.style.Stroke({ color: "#fff", width: 3 }) }) : undefined,
+    });
+    return style;
+  };
+  const diff = new ol.layer.Vector({ source: new ol.source.Vector(), style: diffStyle, zIndex: 10 });
+  const problems = new ol.layer.Vector({
+    source: new ol.source.Vector(), zIndex: 11,
+    style: new ol.style.Style({
+      fill: new ol.style.Fill({ color: "rgba(220,38,38,0.35)" }), stroke: new ol.style.Stroke({ color: "#b91c1c", width: 3 }),
+      image: new ol.style.Circle({ radius: 8, stroke: new ol.style.Stroke({ color: "#b91c1c", width: 3 }), fill: new ol.style.Fill({ color: "rgba(220,38,38,0.3)" }) }),
+    }),
+  });
+  map.addLayer(diff);
+  map.addLayer(draft);
+  map.addLayer(problems);
+  state.selected = [];
+  state.tool = null;
+  state.interactions = [];
+  const toLonLat = c => ol.proj.toLonLat(c);
+  const nearestVertex = (features, coordinate) => {
+    let best = null, bestDistance = Infinity;
+    for (const f of features.getArray ? features.getArray() : features)
+      for (const polygon of f.getGeometry().getCoordinates())
+        for (const ring of (f.getGeometry().getType() === "MultiPolygon" ? polygon : [polygon]))
+          for (const c of ring) {
+            const d = (c[0] - coordinate[0]) ** 2 + (c[1] - coordinate[1]) ** 2;
+            if (d < bestDistance) { bestDistance = d; best = c; }
+          }
+    return best;
+  };
+  const publishDraft = () => {
+    window.gridmap.draft = draftSource.getFeatures().map(f => f.get("code")).sort();
+    window.gridmap.tool = state.tool;
+  };
+  const setTool = tool => {
+    for (const i of state.interactions) map.removeInteraction(i);
+    state.interactions = [];
+    state.tool = tool;
+    if (tool === "line" || tool === "polygon") {
+      const draw = new ol.interaction.Draw({ type: tool === "line" ? "LineString" : "Polygon" });
+      draw.on("drawend", e => {
+        const coordinates = e.feature.getGeometry().getCoordinates();
+        const points = (tool === "line" ? coordinates : coordinates[0]).map(toLonLat);
+        dotnet.invokeMethodAsync(tool === "line" ? "OnLineDrawn" : "OnPolygonDrawn", points);
+      });
+      state.interactions.push(draw);
+      // A carved grid's outline usually follows existing edges; a split line must cross, so it does not snap.
+      if (tool === "polygon") state.interactions.push(new ol.interaction.Snap({ source: draftSource }));
+    } else if (tool === "vertex") {
+      const modify = new ol.interaction.Modify({ source: draftSource, insertVertexCondition: () => false });
+      let from = null;
+      modify.on("modifystart", e => { from = nearestVertex(e.features, e.mapBrowserEvent.coordinate)?.slice(); });
+      modify.on("modifyend", e => {
+        const to = nearestVertex(e.features, e.mapBrowserEvent.coordinate);
+        if (from && to) dotnet.invokeMethodAsync("OnVertexMoved", toLonLat(from), toLonLat(to));
+        from = null;
+      });
+      state.interactions.push(modify, new ol.interaction.Snap({ source: draftSource }));
+    }
+    for (const i of state.interactions) map.addInteraction(i);
+    publishDraft();
+  };
+  const pickDraft = pixel => map.forEachFeatureAtPixel(pixel, f => f, { layerFilter: l => l === draft });
+  map.on("singleclick", e => {
+    if (state.tool !== "select") return;
+    const hit = pickDraft(e.pixel);
+    if (hit) dotnet.invokeMethodAsync("OnDraftGridClicked", hit.get("code"));
+  });
+  const readFeatures = geojson => new ol.format.GeoJSON().readFeatures(geojson, { featureProjection: "EPSG:3857" });
+
   return {
+    // The draft's grids (a FeatureCollection, null clears them); the selection survives when its codes do.
+    setDraft(geojson) {
+      draftSource.clear();
+      if (geojson) draftSource.addFeatures(readFeatures(geojson));
+      publishDraft();
+    },
+    setSelection(codes) { state.selected = codes ?? []; window.gridmap.selected = state.selected; draft.changed(); },
+    // "select" | "line" | "polygon" | "vertex" | null.
+    setEditTool(tool) { setTool(tool); },
+    setDiff(geojson) {
+      diff.getSource().clear();
+      if (geojson) diff.getSource().addFeatures(readFeatures(geojson));
+      window.gridmap.diff = diff.getSource().getFeatures().length;
+    },
+    setProblems(geojson) {
+      problems.getSource().clear();
+      if (geojson) problems.getSource().addFeatures(readFeatures(geojson));
+    },
+    zoomTo(geojson) {
+      const geometry = new ol.format.GeoJSON().readGeometry(geojson, { featureProjection: "EPSG:3857" });
+      map.getView().fit(ol.extent.buffer(geometry.getExtent(), 30), { padding: [60, 60, 60, 60], duration: 300, maxZoom: 19 });
+    },
+    refreshGrids() { grids.getSource().refresh(); png.getSource().refresh(); },
     showUnit(code, geojson, bbox, animate) {
       state.prefix = code.length > 2 ? code : "";
       state.shown = code;
