@@ -4,6 +4,7 @@ using GridMap.MapPortal.Components;
 using GridMap.MapPortal.Events;
 using GridMap.MapPortal.Components.Kpi;
 using GridMap.MapPortal.GeoApi;
+using GridMap.MapPortal.Planning;
 
 var builder = WebApplication.CreateBuilder(args);
 // run.sh serves the build output, not a publish folder: let it find framework assets (blazor.web.js) there too.
@@ -28,6 +29,7 @@ app.MapPortalHealth();
 app.MapCultureSwitch();
 app.MapAccountEndpoints();
 app.MapReportRelay();
+app.MapGridFileRelay();
 app.MapKpiExport();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();

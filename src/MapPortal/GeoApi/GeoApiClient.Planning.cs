@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+
 namespace GridMap.MapPortal.GeoApi;
 
 /// <summary>The planning endpoints (issue 7): the edit lock, the draft and its edits, publish and the version history.</summary>
@@ -41,5 +43,28 @@ public sealed partial class GeoApiClient
     {
         var result = await SendAsync<System.Text.Json.JsonElement>(HttpMethod.Get, $"{Village(village)}/versions/{version}/diff", token, null, ct);
         return new(result.Ok ? result.Value.GetRawText() : null, result.Error, result.Status, result.Problem);
+    }
+    /// <summary>
+    /// Sends an edited GIS file of the village as the planner's new draft; 422 carries every problem of the file
+    /// (<c>problems</c>) and leaves the draft as it was.
+    /// </summary>
+    public async Task<ApiResult<DraftViewDto>> ImportGridFileAsync(string village, string fileName, Stream file, string token, CancellationToken ct = default)
+    {
+        try
+        {
+            using var form = new MultipartFormDataContent();
+            form.Add(new StreamContent(file), "file", fileName);
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(http.BaseAddress!, $"{Village(village)}/import")) { Content = form };
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            using var response = await Uploads.SendAsync(request, ct);
+            if (response.IsSuccessStatusCode)
+                return new(await response.Content.ReadFromJsonAsync<DraftViewDto>(Json, ct), null, (int)response.StatusCode);
+            var problem = await ReadProblemAsync(response, ct);
+            return new(default, Message(problem) ?? $"GeoApi answered {(int)response.StatusCode}.", (int)response.StatusCode, problem);
+        }
+        catch (HttpRequestException e)
+        {
+            return new(default, $"GeoApi is unreachable ({e.Message}).");
+        }
     }
 }

@@ -215,4 +215,45 @@ public sealed class PlanningBrowserTests(PeopleStack stack) : IClassFixture<Peop
         await Assertions.Expect(page.Page.GetByTestId("plan-lock")).ToHaveAttributeAsync("data-mine", "false", Attribute);
         Assert.Equal(0L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM grid_edit_lock WHERE village_code = $1", village));
     }
+    [Fact]
+    public async Task The_planner_downloads_the_village_as_a_GeoPackage_and_imports_it_back_as_the_draft()
+    {
+        const string village = "140428100201";
+        var gridCount = await stack.Population.ScalarAsync<long>("SELECT count(*) FROM grid WHERE village_code = $1", village);
+        var folder = Directory.CreateTempSubdirectory("gridmap-plan-files-").FullName;
+        try
+        {
+            var page = await SignInAsync($"/planning/{village}");
+            var download = await page.Page.RunAndWaitForDownloadAsync(() => page.Page.GetByTestId("plan-export-gpkg").ClickAsync(),
+                new() { Timeout = 30_000 });
+            Assert.Equal($"grids-{village}.gpkg", download.SuggestedFilename);
+            var file = Path.Combine(folder, download.SuggestedFilename);
+            await download.SaveAsAsync(file);
+            Assert.Equal(gridCount, GridMap.Testing.Gdal.FeatureCount(GridMap.Testing.Gdal.Run("ogrinfo", "-ro", "-so", "-al", file)));
+
+            await page.Page.GetByTestId("plan-lock-take").ClickAsync(new() { Timeout = 30_000 });
+            await Assertions.Expect(page.Page.GetByTestId("plan-tools")).ToHaveAttributeAsync("data-draft-version", "1", Attribute);
+            await page.Page.GetByTestId("plan-import").SetInputFilesAsync(file);
+            await Assertions.Expect(page.Page.GetByTestId("plan-tools")).ToHaveAttributeAsync("data-draft-version", "2", Attribute);
+            await Assertions.Expect(page.Page.Locator("[data-testid=plan-row][data-status=kept]")).ToHaveCountAsync((int)gridCount, Count);
+
+            // A file with a bow-tie: its problem is listed and the draft stays as it was.
+            var bowTie = Path.Combine(folder, "bow-tie.geojson");
+            await File.WriteAllTextAsync(bowTie, """
+                {"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":null},
+                 "geometry":{"type":"Polygon","coordinates":[[[112.80,36.10],[112.81,36.11],[112.81,36.10],[112.80,36.11],[112.80,36.10]]]}}]}
+                """);
+            await page.Page.GetByTestId("plan-import").SetInputFilesAsync(bowTie);
+            await Assertions.Expect(page.Page.GetByTestId("plan-file-problems")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await Assertions.Expect(page.Page.GetByTestId("plan-tools")).ToHaveAttributeAsync("data-draft-version", "2", Attribute);
+
+            await page.Page.GetByTestId("plan-discard").ClickAsync();
+            await page.Page.GetByTestId("plan-lock-release").ClickAsync();
+            await Assertions.Expect(page.Page.GetByTestId("plan-lock")).ToHaveAttributeAsync("data-mine", "false", Attribute);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }
