@@ -52,60 +52,57 @@ public sealed class PlanningStore(NpgsqlDataSource dataSource, TimeProvider cloc
     }
 
     /// <summary>Takes the village's lock for two hours, or renews the caller's own; refused while someone else holds it.</summary>
-    public async Task<PlanningOutcome<LockView>> AcquireLockAsync(Caller caller, AdminCode village, CancellationToken ct = default)
-    {
-        if (Refuse<LockView>(caller, village) is { } refused)
-            return refused;
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (await VillageAsync(connection, village, ct) is null)
-            return NoVillage<LockView>(village);
-        var now = clock.GetUtcNow();
-        var current = await LockAsync(connection, village, ct);
-        if (!EditLock.TryAcquire(current?.Lock, village, caller.Username, now, out var taken, out var refusal))
-            return PlanningOutcome<LockView>.Fail(PlanningProblem.Locked, Held(current!, refusal)) with { Value = current!.View };
-        await PutLockAsync(connection, taken, ct);
-        await transaction.CommitAsync(ct);
-        return PlanningOutcome<LockView>.Ok(new LockView(taken.Holder, await DisplayNameAsync(connection, caller.Username, ct), taken.Acquired, taken.Expires));
-    }
+    public Task<PlanningOutcome<LockView>> AcquireLockAsync(Caller caller, AdminCode village, CancellationToken ct = default) =>
+        InLockTransactionAsync<LockView>(caller, village, async (connection, current) =>
+        {
+            if (!EditLock.TryAcquire(current?.Lock, village, caller.Username, clock.GetUtcNow(), out var taken, out var refusal))
+                return PlanningOutcome<LockView>.Fail(PlanningProblem.Locked, Held(current!, refusal)) with { Value = current!.View };
+            await PutLockAsync(connection, taken, ct);
+            return PlanningOutcome<LockView>.Ok(new LockView(taken.Holder, await DisplayNameAsync(connection, caller.Username, ct), taken.Acquired, taken.Expires));
+        }, ct);
 
     /// <summary>Two more hours from now, for the holder of a live lock.</summary>
-    public async Task<PlanningOutcome<LockView>> ExtendLockAsync(Caller caller, AdminCode village, CancellationToken ct = default)
-    {
-        if (Refuse<LockView>(caller, village) is { } refused)
-            return refused;
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (await VillageAsync(connection, village, ct) is null)
-            return NoVillage<LockView>(village);
-        var current = await LockAsync(connection, village, ct);
-        if (current is null)
-            return PlanningOutcome<LockView>.Fail(PlanningProblem.Locked, $"Nobody holds village {village}; take the lock first.");
-        if (!current.Lock.TryExtend(caller.Username, clock.GetUtcNow(), out var extended, out var refusal))
-            return PlanningOutcome<LockView>.Fail(PlanningProblem.Locked, Held(current, refusal)) with { Value = current.View };
-        await PutLockAsync(connection, extended, ct);
-        await transaction.CommitAsync(ct);
-        return PlanningOutcome<LockView>.Ok(current.View with { ExpiresAt = extended.Expires });
-    }
+    public Task<PlanningOutcome<LockView>> ExtendLockAsync(Caller caller, AdminCode village, CancellationToken ct = default) =>
+        InLockTransactionAsync<LockView>(caller, village, async (connection, current) =>
+        {
+            if (current is null)
+                return PlanningOutcome<LockView>.Fail(PlanningProblem.Locked, $"Nobody holds village {village}; take the lock first.");
+            if (!current.Lock.TryExtend(caller.Username, clock.GetUtcNow(), out var extended, out var refusal))
+                return PlanningOutcome<LockView>.Fail(PlanningProblem.Locked, Held(current, refusal)) with { Value = current.View };
+            await PutLockAsync(connection, extended, ct);
+            return PlanningOutcome<LockView>.Ok(current.View with { ExpiresAt = extended.Expires });
+        }, ct);
 
     /// <summary>Gives the lock up (the draft stays). Releasing a lock you do not hold is refused; releasing none is fine.</summary>
-    public async Task<PlanningOutcome<bool>> ReleaseLockAsync(Caller caller, AdminCode village, CancellationToken ct = default)
+    public Task<PlanningOutcome<bool>> ReleaseLockAsync(Caller caller, AdminCode village, CancellationToken ct = default) =>
+        InLockTransactionAsync<bool>(caller, village, async (connection, current) =>
+        {
+            if (current is not null && current.Lock.Holder != caller.Username && !current.Lock.IsExpired(clock.GetUtcNow()))
+                return PlanningOutcome<bool>.Fail(PlanningProblem.Locked, current.Lock.HeldMessage());
+            await using var command = new NpgsqlCommand(SqlResource.Get("Planning/ReleaseLock.sql"), connection);
+            command.Parameters.AddWithValue("village", village.Value);
+            command.Parameters.AddWithValue("holder", current?.Lock.Holder ?? caller.Username);
+            await command.ExecuteNonQueryAsync(ct);
+            return PlanningOutcome<bool>.Ok(true);
+        }, ct);
+
+    /// <summary>
+    /// One lock change in a transaction of its own: the caller and village checked, the village's lock row as it is
+    /// now handed to <paramref name="change"/>, committed only when the change succeeds.
+    /// </summary>
+    private async Task<PlanningOutcome<T>> InLockTransactionAsync<T>(Caller caller, AdminCode village,
+        Func<NpgsqlConnection, LockRow?, Task<PlanningOutcome<T>>> change, CancellationToken ct)
     {
-        if (Refuse<bool>(caller, village) is { } refused)
+        if (Refuse<T>(caller, village) is { } refused)
             return refused;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (await VillageAsync(connection, village, ct) is null)
-            return NoVillage<bool>(village);
-        var current = await LockAsync(connection, village, ct);
-        if (current is not null && current.Lock.Holder != caller.Username && !current.Lock.IsExpired(clock.GetUtcNow()))
-            return PlanningOutcome<bool>.Fail(PlanningProblem.Locked, current.Lock.HeldMessage());
-        await using var command = new NpgsqlCommand(SqlResource.Get("Planning/ReleaseLock.sql"), connection);
-        command.Parameters.AddWithValue("village", village.Value);
-        command.Parameters.AddWithValue("holder", current?.Lock.Holder ?? caller.Username);
-        await command.ExecuteNonQueryAsync(ct);
-        await transaction.CommitAsync(ct);
-        return PlanningOutcome<bool>.Ok(true);
+            return NoVillage<T>(village);
+        var outcome = await change(connection, await LockAsync(connection, village, ct));
+        if (outcome.Problem == PlanningProblem.None)
+            await transaction.CommitAsync(ct);
+        return outcome;
     }
 
     /// <summary>The draft with its preview and violations, made from the published layout when there is none (lock holder only).</summary>
