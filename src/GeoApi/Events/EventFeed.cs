@@ -8,7 +8,7 @@ namespace GridMap.GeoApi.Events;
 /// <summary>
 /// Feeds <see cref="EventsHub"/> from the database: one connection LISTENs on <see cref="EventStore.NotifyChannel"/>
 /// (every event write notifies "&lt;id&gt; &lt;county&gt; &lt;version&gt;" in its own transaction, so a notice means a
-/// committed change; a batch of reports notifies once, its events joined by commas), loads each event's summary and sends it to the groups whose area covers the event's grid. A lost
+/// committed change; a batch of reports notifies once, its events joined by commas), loads the events' summaries in one query and sends it to the groups whose area covers the event's grid. A lost
 /// connection is reopened with back-off; since notices sent meanwhile are gone, clients are then told to resync.
 /// </summary>
 public sealed class EventFeed(NpgsqlDataSource dataSource, EventStore store, IHubContext<EventsHub> hub, ILogger<EventFeed> log) : BackgroundService
@@ -90,17 +90,14 @@ public sealed class EventFeed(NpgsqlDataSource dataSource, EventStore store, IHu
                     log.LogWarning("Ignoring a malformed event notice {Payload}", payload);
                     continue;
                 }
-                foreach (var id in ids)
+                try
                 {
-                    try
-                    {
-                        if (await store.SummaryAsync(id, ct) is { } summary)
-                            await hub.Clients.Groups(EventsHub.GroupsCovering(summary.Grid)).SendAsync(EventsHub.EventChanged, summary, ct);
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        log.LogWarning(e, "Could not push event {Id}", id);
-                    }
+                    foreach (var summary in await store.SummariesAsync(ids, ct))
+                        await hub.Clients.Groups(EventsHub.GroupsCovering(summary.Grid)).SendAsync(EventsHub.EventChanged, summary, ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    log.LogWarning(e, "Could not push events {Ids}", string.Join(',', ids));
                 }
             }
         }

@@ -142,12 +142,17 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
     /// One event as the live map shows it, whoever asks: for the push service, which routes it only to clients whose
     /// area covers <see cref="EventSummary.Grid"/>. Null when there is no such event.
     /// </summary>
-    public async Task<EventSummary?> SummaryAsync(long id, CancellationToken ct = default)
+    /// <summary>The summaries of these events (those that exist), in one query.</summary>
+    public async Task<IReadOnlyList<EventSummary>> SummariesAsync(IReadOnlyCollection<long> ids, CancellationToken ct = default)
     {
-        await using var command = dataSource.CreateCommand(SqlResource.Get("Events/SummaryById.sql"));
-        command.Parameters.AddWithValue("id", id);
+        await using var command = dataSource.CreateCommand(SqlResource.Get("Events/SummariesById.sql"));
+        command.Parameters.AddWithValue("ids", ids.ToArray());
         await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? ReadSummary(reader, clock.GetUtcNow()) : null;
+        var now = clock.GetUtcNow();
+        var summaries = new List<EventSummary>(ids.Count);
+        while (await reader.ReadAsync(ct))
+            summaries.Add(ReadSummary(reader, now));
+        return summaries;
     }
 
     private static EventSummary ReadSummary(NpgsqlDataReader reader, DateTimeOffset now)

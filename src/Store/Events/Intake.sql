@@ -34,7 +34,7 @@ LEFT JOIN LATERAL (
 -- The 3857 point is computed once per report above: here it would be transformed again for every candidate.
 LEFT JOIN LATERAL (
     SELECT found.id
-    FROM unnest(event_duplicate_cells(r.geom_3857)) AS near (cell)
+    FROM unnest(event_duplicate_cells(ST_X(r.geom_3857), ST_Y(r.geom_3857))) AS near (cell)
     CROSS JOIN LATERAL (
         SELECT e.id, e.reported_at
         FROM event e
