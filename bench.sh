@@ -43,7 +43,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-TILES_PORT=18082; WEB_PORT=18083; FCGI_PORT=18090; API_PORT=18081; PORTAL_PORT=18080
+# Overridable, so that two working trees can benchmark side by side.
+TILES_PORT="${GRIDMAP_TILES_PORT:-18082}"; WEB_PORT="${GRIDMAP_WEB_PORT:-18083}"; FCGI_PORT="${GRIDMAP_FCGI_PORT:-18090}"
+API_PORT="${GRIDMAP_API_PORT:-18081}"; PORTAL_PORT="${GRIDMAP_PORTAL_PORT:-18080}"
 
 wait_for() { for _ in $(seq 1 120); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.5; done; gm_die "$1 did not come up"; }
 

@@ -42,7 +42,20 @@ public static class StoreServices
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<Audit.AuditLog>();
         services.AddSingleton<Residents.ResidentStore>();
-        services.AddSingleton<Events.EventStore>();
+        services.AddOptions<Events.IntakeOptions>()
+            .Bind(configuration.GetSection(Events.IntakeOptions.SectionName))
+            .Validate(o => o.QueueCapacity is >= 1 and <= 100_000, "Intake:QueueCapacity is between 1 and 100000.")
+            .Validate(o => o.BatchSize is >= 1 and <= 200, "Intake:BatchSize is between 1 and 200 (a batch's live-map notice stays under 8,000 bytes).")
+            .ValidateOnStart();
+        services.AddSingleton(sp =>
+        {
+            var intake = sp.GetRequiredService<IOptions<Events.IntakeOptions>>().Value;
+            return new Events.EventStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>())
+            {
+                IntakeQueueCapacity = intake.QueueCapacity,
+                IntakeBatchSize = intake.BatchSize,
+            };
+        });
         services.AddSingleton<Open311.Open311Store>();
         services.AddSingleton<Planning.PlanningStore>();
         services.AddSingleton(sp => new Kpi.KpiStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));

@@ -176,6 +176,9 @@ public sealed class EventFeedTests(PopulationFixture population) : IClassFixture
     [InlineData("x 140428 1", false)]
     [InlineData("-5 140428 1", false)]
     [InlineData("", false)]
+    [InlineData("12 140428 1,13 140428 1,14 140525 1", true)]
+    [InlineData("12 140428 1,", false)]
+    [InlineData("12 140428 1,x 140428 1", false)]
     public void Notices_are_parsed_strictly(string payload, bool ok) => Assert.Equal(ok, EventFeed.TryParse(payload, out _));
 
     [Fact]

@@ -24,6 +24,7 @@ public sealed class IntakeApiFixture : IAsyncLifetime
     public HostFactory<GeoApiHost> Factory { get; private set; } = null!;
     public HostFactory<GeoApiHost> TightFactory { get; private set; } = null!;
     public string ApiKey { get; private set; } = "";
+    public string ConnectionString => database!.ConnectionString;
 
     /// <summary>A point inside the demo grid manager's grid 140428108211006.</summary>
     public (double Lon, double Lat) InGrid { get; private set; }

@@ -1,4 +1,7 @@
+using System.Net;
 using System.Text.Json;
+using GridMap.Testing;
+using Npgsql;
 
 namespace GridMap.GeoApi.Tests;
 
@@ -19,6 +22,43 @@ public sealed class PublicReportsApiTests(IntakeApiFixture api) : IClassFixture<
         Assert.Equal("application/problem+json", answer.MediaType);
         if (detailContains is not null)
             Assert.Contains(detailContains, answer.Json.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_full_intake_queue_answers_503_with_Retry_After_and_writes_nothing_for_it()
+    {
+        // One queued report and two writers holding one each: the fourth report at the latest finds the queue full,
+        // while a lock holds every insert back.
+        await using var host = new HostFactory<GeoApiHost>(api.ConnectionString, new Dictionary<string, string?>
+        {
+            ["PublicReports:PermitsPerMinute"] = "100000", ["Intake:QueueCapacity"] = "1", ["Intake:BatchSize"] = "1",
+        });
+        var client = host.CreateClient();
+        await using var holder = await api.DataSource.OpenConnectionAsync();
+        await using var hold = await holder.BeginTransactionAsync();
+        await using (var lockTable = new NpgsqlCommand("LOCK TABLE event IN SHARE MODE", holder, hold))
+            await lockTable.ExecuteNonQueryAsync();
+
+        var bodies = Enumerable.Range(0, 6).Select(_ => api.PublicReport()).ToList();
+        var posts = bodies.Select(body => client.SendAsync(IntakeApiFixture.Json(Path, body))).ToList();
+        using var busy = await await Task.WhenAny(posts);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, busy.StatusCode);
+        Assert.Equal("application/problem+json", busy.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(TimeSpan.FromSeconds(1), busy.Headers.RetryAfter?.Delta);
+        await hold.RollbackAsync();
+        var answers = await Task.WhenAll(posts);
+
+        var refused = bodies.Where((_, i) => answers[i].StatusCode == HttpStatusCode.ServiceUnavailable).ToList();
+        Assert.InRange(refused.Count, 3, 6);
+        Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.ServiceUnavailable),
+            a => Assert.Equal(HttpStatusCode.Created, a.StatusCode));
+        foreach (var body in refused)
+            Assert.Equal(0L, await api.ScalarAsync<long>("SELECT count(*) FROM event WHERE idempotency_key = $1", $"web:{body["idempotencyKey"]}"));
+        // The retry the 503 asks for goes through.
+        var (status, text, _, _) = await PostAsync(refused[0]);
+        Assert.True(status == 201, $"expected 201: {status} {text}");
+        foreach (var answer in answers)
+            answer.Dispose();
     }
 
     [Fact]

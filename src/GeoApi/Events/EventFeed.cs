@@ -8,7 +8,7 @@ namespace GridMap.GeoApi.Events;
 /// <summary>
 /// Feeds <see cref="EventsHub"/> from the database: one connection LISTENs on <see cref="EventStore.NotifyChannel"/>
 /// (every event write notifies "&lt;id&gt; &lt;county&gt; &lt;version&gt;" in its own transaction, so a notice means a
-/// committed change), loads the event's summary and sends it to the groups whose area covers the event's grid. A lost
+/// committed change; a batch of reports notifies once, its events joined by commas), loads the events' summaries in one query and sends it to the groups whose area covers the event's grid. A lost
 /// connection is reopened with back-off; since notices sent meanwhile are gone, clients are then told to resync.
 /// </summary>
 public sealed class EventFeed(NpgsqlDataSource dataSource, EventStore store, IHubContext<EventsHub> hub, ILogger<EventFeed> log) : BackgroundService
@@ -85,19 +85,19 @@ public sealed class EventFeed(NpgsqlDataSource dataSource, EventStore store, IHu
         {
             await foreach (var payload in notices.Reader.ReadAllAsync(ct))
             {
-                if (!TryParse(payload, out var id))
+                if (!TryParse(payload, out var ids))
                 {
                     log.LogWarning("Ignoring a malformed event notice {Payload}", payload);
                     continue;
                 }
                 try
                 {
-                    if (await store.SummaryAsync(id, ct) is { } summary)
+                    foreach (var summary in await store.SummariesAsync(ids, ct))
                         await hub.Clients.Groups(EventsHub.GroupsCovering(summary.Grid)).SendAsync(EventsHub.EventChanged, summary, ct);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    log.LogWarning(e, "Could not push event {Id}", id);
+                    log.LogWarning(e, "Could not push events {Ids}", string.Join(',', ids));
                 }
             }
         }
@@ -106,12 +106,19 @@ public sealed class EventFeed(NpgsqlDataSource dataSource, EventStore store, IHu
         }
     }
 
-    /// <summary>Reads the event id from a notice "&lt;id&gt; &lt;county&gt; &lt;version&gt;".</summary>
-    public static bool TryParse(string payload, out long id)
+    /// <summary>Reads the event ids from a notice: one or more "&lt;id&gt; &lt;county&gt; &lt;version&gt;" joined by commas.</summary>
+    public static bool TryParse(string payload, out IReadOnlyList<long> ids)
     {
-        id = 0;
-        var parts = payload.Split(' ');
-        return parts.Length == 3 && long.TryParse(parts[0], System.Globalization.NumberStyles.None, null, out id) && id > 0;
+        var list = new List<long>();
+        ids = list;
+        foreach (var notice in payload.Split(','))
+        {
+            var parts = notice.Split(' ');
+            if (parts.Length != 3 || !long.TryParse(parts[0], System.Globalization.NumberStyles.None, null, out var id) || id <= 0)
+                return false;
+            list.Add(id);
+        }
+        return true;
     }
 }
 

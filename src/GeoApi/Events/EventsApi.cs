@@ -22,7 +22,7 @@ public static class EventsApi
         var events = app.MapGroup("/api/events").WithTags("Events").RequireAuthorization().WithSmallBody();
         events.MapPost("/", Report).DisableAntiforgery()
             .WithSummary("Report an event (grid managers; centre staff for the hotline). A repeated idempotency key returns the first event with 200.")
-            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(422);
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(422).ProducesProblem(503);
         events.MapGet("/", List).WithSummary("Events in an area you cover, most recently changed first.").ProducesProblem(400).ProducesProblem(404);
         events.MapGet("/replay", Replay).WithSummary("Every step taken on one day in an area, oldest first.").ProducesProblem(400).ProducesProblem(404);
         events.MapGet("/{id:long}", Get).WithSummary("The event card: owner, deadline, your allowed actions, history.").ProducesProblem(404);
@@ -77,6 +77,7 @@ public static class EventsApi
             { Event: { } e } => TypedResults.Ok(e),
             { Problem: IntakeProblem.NotAReporter or IntakeProblem.OutsideArea } => ApiProblems.Forbidden(result.Message!),
             { Problem: IntakeProblem.UnknownBuilding } => ApiProblems.NotFound(result.Message!),
+            { Problem: IntakeProblem.Busy } => ApiProblems.Busy(http.Response, EventStore.BusyRetryAfter, result.Message!),
             _ => ApiProblems.Unprocessable(result.Message!),
         };
     }

@@ -48,4 +48,11 @@ public static class ApiProblems
 
     public static ProblemHttpResult Unprocessable(string detail, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Cannot be done", extensions: extensions);
+
+    /// <summary>503 with Retry-After: the service is saturated (a full intake queue), nothing was written, a retry will do.</summary>
+    public static ProblemHttpResult Busy(HttpResponse response, TimeSpan retryAfter, string detail)
+    {
+        response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Busy");
+    }
 }

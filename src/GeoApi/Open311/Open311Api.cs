@@ -82,6 +82,11 @@ public static class Open311Api
         var report = new NewReport(Field("service_code")!, description!, lon, lat, EventChannels.Open311, key is null ? null : $"o311:{client.Id}:{key}",
             Address: address, ContactName: name.Length == 0 ? null : name, ContactPhone: phone);
         var receipt = await events.IntakeAsync(null, $"open311:{client.Name}", report, ct);
+        if (receipt.Problem == IntakeProblem.Busy)
+        {
+            http.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(EventStore.BusyRetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            return Error(StatusCodes.Status503ServiceUnavailable, receipt.Message!);
+        }
         if (receipt.Problem is { } refused)
             return Error(StatusCodes.Status400BadRequest, refused == IntakeProblem.UnknownCategory
                     ? $"service_code '{report.Category}' is not a service; GET /open311/v2/services.json lists them."

@@ -15,7 +15,8 @@ public static class PublicReportsApi
         app.MapPost("/api/public/reports", Report).WithTags("Public").AllowAnonymous().DisableAntiforgery().WithSmallBody()
             .RequireRateLimiting(PublicRateLimits.ReportsPolicy)
             .WithSummary("Report a problem as a member of the public; 201 with the tracking number (200 with the same one on a retry with the same key).")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
@@ -24,8 +25,8 @@ public static class PublicReportsApi
 
     public sealed record PublicReceipt(string TrackingNo);
 
-    public static async Task<Results<Created<PublicReceipt>, Ok<PublicReceipt>, ProblemHttpResult>> Report(PublicReport? body, EventStore events,
-        CancellationToken ct)
+    public static async Task<Results<Created<PublicReceipt>, Ok<PublicReceipt>, ProblemHttpResult>> Report(PublicReport? body, HttpResponse response,
+        EventStore events, CancellationToken ct)
     {
         if (body is null)
             return ApiProblems.BadRequest("Send JSON {category, description, lon, lat, address?, contactName?, contactPhone?, idempotencyKey}.");
@@ -35,6 +36,8 @@ public static class PublicReportsApi
         var report = new NewReport(body.Category!, body.Description!.Trim(), body.Lon, body.Lat, EventChannels.Web, $"web:{body.IdempotencyKey}",
             Address: ReportRules.Clean(body.Address), ContactName: ReportRules.Clean(body.ContactName), ContactPhone: ReportRules.Clean(body.ContactPhone));
         var receipt = await events.IntakeAsync(null, "public", report, ct);
+        if (receipt.Problem == IntakeProblem.Busy)
+            return ApiProblems.Busy(response, EventStore.BusyRetryAfter, receipt.Message!);
         if (receipt.Problem is { } problem)
             return ApiProblems.BadRequest(problem == IntakeProblem.UnknownCategory
                 ? $"Unknown category '{CodeRoute.Truncate(report.Category)}'; GET /open311/v2/services.json lists the categories."

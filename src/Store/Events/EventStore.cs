@@ -15,7 +15,7 @@ namespace GridMap.Store.Events;
 /// point and category, duplicates flagged), transitions (one row lock, optimistic version check, a hash-chained history
 /// line, a notice on channel <c>gridmap_events</c> for live maps), lists, the public tracker and the overdue sweep.
 /// </summary>
-public sealed class EventStore(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider clock)
 {
     public const string NotifyChannel = "gridmap_events";
 
@@ -49,110 +49,6 @@ public sealed class EventStore(NpgsqlDataSource dataSource, TimeProvider clock)
         return receipt.Problem is { } problem
             ? IntakeResult.Refused(problem, receipt.Message!)
             : new IntakeResult(await CardAsync(caller, receipt.Id, ct), receipt.Created, null, null);
-    }
-
-    /// <summary>
-    /// <see cref="ReportAsync"/> without reading the card back: the event's id and tracking number, in two round trips
-    /// on one connection (the intake query, which also finds an earlier event with the same idempotency key, and the
-    /// durable insert), then the live-map notice (Notify.sql). The public form and Open311 answer with the tracking number only, so they take this.
-    /// </summary>
-    public async Task<IntakeReceipt> IntakeAsync(Caller? caller, string reporter, NewReport report, CancellationToken ct = default)
-    {
-        if (caller is not null && caller.Role is not (Role.GridManager or Role.VillageStaff or Role.TownshipStaff or Role.CountyStaff
-                or Role.CityStaff or Role.ProvinceStaff))
-            return IntakeReceipt.Refused(IntakeProblem.NotAReporter, $"A {caller.Role.Slug()} account does not report events; grid managers and centre staff do.");
-
-        var (lon, lat) = (report.Lon, report.Lat);
-        if (report.BuildingCode is { } buildingCode)
-        {
-            var building = await BuildingPointAsync(buildingCode, ct);
-            if (building is null || (caller is not null && !caller.Covers(building.Value.Grid)))
-                return IntakeReceipt.Refused(IntakeProblem.UnknownBuilding, $"No building {buildingCode} in your area.");
-            (lon, lat) = (lon ?? building.Value.Lon, lat ?? building.Value.Lat);
-        }
-        if (lon is null || lat is null)
-            return IntakeReceipt.Refused(IntakeProblem.OutsideGrids, "A report needs a point (lon, lat) or a building.");
-
-        var now = clock.GetUtcNow();
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        Intake intake;
-        await using (var command = new NpgsqlCommand(SqlResource.Get("Events/Intake.sql"), connection))
-        {
-            command.Parameters.AddWithValue("lon", lon.Value);
-            command.Parameters.AddWithValue("lat", lat.Value);
-            command.Parameters.AddWithValue("category", report.Category);
-            command.Parameters.AddWithValue("now", now);
-            command.Parameters.AddWithValue("window", DuplicateWindow);
-            command.Parameters.AddWithValue("radius", DuplicateRadiusMetres);
-            command.Parameters.Add(Text("idempotency_key", report.IdempotencyKey));
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            if (!reader.IsDBNull(0))
-                return new IntakeReceipt(reader.GetInt64(0), reader.GetString(1), false, reader.GetInt32(2), null, null);
-            intake = new Intake(
-                reader.IsDBNull(3) ? null : reader.GetString(3), !reader.IsDBNull(4) && reader.GetBoolean(4),
-                reader.IsDBNull(5) ? null : new EventCategory(report.Category, reader.GetString(5), reader.GetBoolean(6), reader.GetInt32(7), reader.GetBoolean(8),
-                    reader.IsDBNull(9) ? null : reader.GetString(9)),
-                reader.IsDBNull(10) ? 0 : reader.GetInt16(10),
-                reader.IsDBNull(11) ? null : reader.GetInt64(11), reader.GetInt64(12));
-        }
-        if (intake.Category is null)
-            return IntakeReceipt.Refused(IntakeProblem.UnknownCategory, $"Unknown event category '{Truncate(report.Category)}'; GET /api/events/categories lists them.");
-        if (intake.Grid is null)
-            return IntakeReceipt.Refused(IntakeProblem.OutsideGrids, $"The point {lon:0.######}, {lat:0.######} is not inside any grid of Shanxi.");
-        if (caller is not null && !MayReportIn(caller, intake.Grid))
-            return IntakeReceipt.Refused(IntakeProblem.OutsideArea, $"The point lies in grid {intake.Grid}, outside the area you report for ({caller.Scope.Value}).");
-
-        var grid = AdminCode.Parse(intake.Grid);
-        var intakeAt = (AdminLevel)Math.Clamp(intake.CompetentLevel, (int)AdminLevel.County, (int)AdminLevel.Village);
-        var reported = EventWorkflow.Report(intake.Id.ToString(), intake.Category, grid, intake.Urban, reporter, now, Calendar, Limits, intakeAt);
-        var actorUnit = caller?.Scope.Value;
-        var hash = EventHistoryChain.Hash(intake.Id, 1, now, reporter, "Report", "Reported", "Reported", report.Channel, reported.Owner.Unit.Value, null,
-            EventHistoryChain.GenesisHash);
-        var trackingNo = NewTrackingNumber();
-
-        await using var insert = new NpgsqlCommand(SqlResource.Get("Events/InsertReport.sql"), connection);
-        var p = insert.Parameters;
-        p.AddWithValue("id", intake.Id);
-        p.AddWithValue("tracking_no", trackingNo);
-        p.Add(Text("idempotency_key", report.IdempotencyKey));
-        p.AddWithValue("channel", report.Channel);
-        p.AddWithValue("category", report.Category);
-        p.AddWithValue("grid", intake.Grid);
-        p.AddWithValue("urban", intake.Urban);
-        p.AddWithValue("lon", lon.Value);
-        p.AddWithValue("lat", lat.Value);
-        p.Add(Text("building", report.BuildingCode));
-        p.Add(Text("address", report.Address));
-        p.AddWithValue("description", report.Description);
-        p.AddWithValue("reporter", reporter);
-        p.Add(Text("contact_name", report.ContactName));
-        p.Add(Text("contact_phone", report.ContactPhone));
-        p.Add(new NpgsqlParameter<long?>("duplicate_of", intake.DuplicateOf) { NpgsqlDbType = NpgsqlDbType.Bigint });
-        p.AddWithValue("owner_unit", reported.Owner.Unit.Value);
-        p.AddWithValue("limit_kind", reported.StepLimit.Kind.ToString());
-        p.AddWithValue("limit_amount", reported.StepLimit.Amount);
-        p.Add(Time("due", reported.Due));
-        p.AddWithValue("at", now);
-        p.Add(Text("actor_unit", actorUnit));
-        p.AddWithValue("prev_hash", EventHistoryChain.GenesisHash);
-        p.AddWithValue("hash", hash);
-        if (await insert.ExecuteScalarAsync(ct) is not null)
-        {
-            await using var notify = new NpgsqlCommand(SqlResource.Get("Events/Notify.sql"), connection);
-            notify.Parameters.AddWithValue("payload", $"{intake.Id} {intake.Grid[..6]} 1");
-            await notify.ExecuteNonQueryAsync(ct);
-            return new IntakeReceipt(intake.Id, trackingNo, true, intake.Category.HandleWorkingDays, null, null);
-        }
-        // Another request with the same key committed between our intake query and the insert: answer with its event.
-        await using var first = new NpgsqlCommand(
-            "SELECT e.id, e.tracking_no, c.handle_working_days FROM event e JOIN event_category c ON c.code = e.category_code WHERE e.idempotency_key = @key",
-            connection);
-        first.Parameters.AddWithValue("key", report.IdempotencyKey!);
-        await using var found = await first.ExecuteReaderAsync(ct);
-        return await found.ReadAsync(ct)
-            ? new IntakeReceipt(found.GetInt64(0), found.GetString(1), false, found.GetInt32(2), null, null)
-            : throw new InvalidOperationException("A report inserted nothing and no event holds its idempotency key; this is a bug.");
     }
 
     /// <summary>The event card, or null when there is no such event in the caller's area.</summary>
@@ -246,12 +142,17 @@ public sealed class EventStore(NpgsqlDataSource dataSource, TimeProvider clock)
     /// One event as the live map shows it, whoever asks: for the push service, which routes it only to clients whose
     /// area covers <see cref="EventSummary.Grid"/>. Null when there is no such event.
     /// </summary>
-    public async Task<EventSummary?> SummaryAsync(long id, CancellationToken ct = default)
+    /// <summary>The summaries of these events (those that exist), in one query.</summary>
+    public async Task<IReadOnlyList<EventSummary>> SummariesAsync(IReadOnlyCollection<long> ids, CancellationToken ct = default)
     {
-        await using var command = dataSource.CreateCommand(SqlResource.Get("Events/SummaryById.sql"));
-        command.Parameters.AddWithValue("id", id);
+        await using var command = dataSource.CreateCommand(SqlResource.Get("Events/SummariesById.sql"));
+        command.Parameters.AddWithValue("ids", ids.ToArray());
         await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? ReadSummary(reader, clock.GetUtcNow()) : null;
+        var now = clock.GetUtcNow();
+        var summaries = new List<EventSummary>(ids.Count);
+        while (await reader.ReadAsync(ct))
+            summaries.Add(ReadSummary(reader, now));
+        return summaries;
     }
 
     private static EventSummary ReadSummary(NpgsqlDataReader reader, DateTimeOffset now)
@@ -612,8 +513,6 @@ public sealed class EventStore(NpgsqlDataSource dataSource, TimeProvider clock)
     private static string? NullableString(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 
     private static DateTimeOffset? NullableTime(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetFieldValue<DateTimeOffset>(i);
-
-    private sealed record Intake(string? Grid, bool Urban, EventCategory? Category, int CompetentLevel, long? DuplicateOf, long Id);
 
     private sealed record EventRow(long Id, string TrackingNo, string Channel, EventCase Case, double Lon, double Lat, string? BuildingCode, string? Address,
         string Description, string? ContactName, string? ContactPhone, long? DuplicateOf, DateTimeOffset? SuspendedAt, int Version, string HistoryHash,

@@ -36,6 +36,8 @@ public enum IntakeProblem
     OutsideArea,
     UnknownBuilding,
     NotAReporter,
+    /// <summary>The intake queue is full: retry shortly with the same idempotency key (HTTP 503 with Retry-After).</summary>
+    Busy,
 }
 
 /// <summary>The intake outcome: the event (new, or the first one with the same idempotency key), or why not.</summary>
