@@ -162,8 +162,18 @@ public sealed class PlanningStoreTests
         Assert.Equal(2, added.Sum(f => f.Properties.OpenEvents));
         Assert.Single(draft.Lineage);
 
+        await using var listener = await s.DataSource.OpenConnectionAsync();
+        var notices = new List<string>();
+        listener.Notification += (_, e) => notices.Add(e.Payload);
+        await using (var listen = new NpgsqlCommand($"LISTEN {EventStore.NotifyChannel}", listener))
+            await listen.ExecuteNonQueryAsync();
+
         var published = await s.Store.PublishAsync(planner, VillageCode, 2, "按道路拆分 split along the road");
         Ok(published);
+        // Live maps hear of both moved events in one notice, delivered with the commit.
+        bool Moved(string payload) => payload.Split(',').Select(e => e.Split(' ')[0]).ToHashSet().IsSupersetOf([$"{west.Id}", $"{east.Id}"]);
+        while (!notices.Any(Moved))
+            Assert.True(await listener.WaitAsync(TimeSpan.FromSeconds(30)), "no notice of the moved events");
         var result = published.Value!;
         Assert.Equal(2, result.Version);
         Assert.Equal(["140428108211015", "140428108211016"], result.Added);

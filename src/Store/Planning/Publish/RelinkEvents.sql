@@ -14,4 +14,5 @@ WITH open_events AS (
 UPDATE event e SET grid_code = coalesce(o.new_grid, e.grid_code), building_code = coalesce(o.new_building, e.building_code),
     updated_at = @now
 FROM open_events o
-WHERE e.id = o.id AND (o.new_grid <> o.old_grid OR o.new_building IS NOT NULL);
+WHERE e.id = o.id AND (o.new_grid <> o.old_grid OR o.new_building IS NOT NULL)
+RETURNING e.id, e.county_code, e.version;
