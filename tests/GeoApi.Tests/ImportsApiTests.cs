@@ -36,21 +36,30 @@ public sealed class ImportsApiTests(PopulationApiFixture api) : IClassFixture<Po
     public async Task Only_the_departments_officers_and_the_administrator_import_its_lists(string account, int expected)
     {
         var (status, body) = await UploadAsync(account, "civil-affairs", await ListAsync());
-        Assert.Equal(expected, status);
-        if (status != 200)
+        // A small list normally finishes within the upload's wait (200 with the report); on a busy machine the upload
+        // answers 202 with the running import instead. Both end in the same import, read back below.
+        Assert.Equal(expected, status == 202 ? 200 : status);
+        if (expected != 200)
             return;
-        Assert.Equal(2, body.GetProperty("total").GetInt32());
-        Assert.Equal(1, body.GetProperty("invalid").GetInt32());
-        Assert.Equal(1, body.GetProperty("inserted").GetInt32() + body.GetProperty("unchanged").GetInt32());
-        Assert.Contains("check", body.GetProperty("issues")[0].GetProperty("reason").GetString(), StringComparison.OrdinalIgnoreCase);
+        var id = status == 200 ? body.GetProperty("importId").GetInt64() : body.GetProperty("id").GetInt64();
 
         var client = await api.ClientAsAsync(account);
-        var id = body.GetProperty("importId").GetInt64();
-        var (statusCode, importStatus) = await PopulationApiFixture.SendAsync(client, HttpMethod.Get, $"/api/imports/{id}");
-        Assert.Equal(200, statusCode);
+        JsonElement importStatus;
+        while (true)
+        {
+            (var statusCode, importStatus) = await PopulationApiFixture.SendAsync(client, HttpMethod.Get, $"/api/imports/{id}");
+            Assert.Equal(200, statusCode);
+            if (importStatus.GetProperty("status").GetString() != "running")
+                break;
+            await Task.Delay(200);
+        }
         Assert.Equal("done", importStatus.GetProperty("status").GetString());
+        Assert.Equal(2, importStatus.GetProperty("totalRows").GetInt32());
+        Assert.Equal(1, importStatus.GetProperty("invalid").GetInt32());
+        Assert.Equal(1, importStatus.GetProperty("inserted").GetInt32() + importStatus.GetProperty("unchanged").GetInt32());
         var (_, issues) = await PopulationApiFixture.SendAsync(client, HttpMethod.Get, $"/api/imports/{id}/issues");
         Assert.Equal(3, issues[0].GetProperty("line").GetInt32());
+        Assert.Contains("check", issues[0].GetProperty("reason").GetString(), StringComparison.OrdinalIgnoreCase);
         var (other, _) = await PopulationApiFixture.SendAsync(await api.ClientAsAsync("health"), HttpMethod.Get, $"/api/imports/{id}");
         Assert.Equal(404, other);
     }
