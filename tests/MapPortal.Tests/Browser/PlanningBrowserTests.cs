@@ -90,6 +90,15 @@ public sealed class PlanningBrowserTests(PeopleStack stack) : IClassFixture<Peop
         return client;
     }
 
+    /// <summary>Clicks a button of the page and waits until its action has finished (the page drops clicks while one runs).</summary>
+    private static async Task ClickAndWaitAsync(PortalPage page, string testId)
+    {
+        var status = page.Page.GetByTestId("plan-status");
+        var before = await status.GetAttributeAsync("data-actions-done");
+        await page.Page.GetByTestId(testId).ClickAsync();
+        await Assertions.Expect(status).Not.ToHaveAttributeAsync("data-actions-done", before!, Attribute);
+    }
+
     /// <summary>Waits until the map is settled on the village, so pixels computed now stay where they are.</summary>
     private static async Task WaitSettledAsync(PortalPage page, string village) =>
         await page.Page.WaitForFunctionAsync("code => window.gridmap.shown === code", village, Patience);
@@ -181,7 +190,7 @@ public sealed class PlanningBrowserTests(PeopleStack stack) : IClassFixture<Peop
         await Assertions.Expect(page.Page.Locator("[data-testid=plan-row][data-status=kept]").Filter(new() { HasText = newCodes[0][12..] }))
             .ToHaveCountAsync(1, Count);
         await Assertions.Expect(page.Page.GetByTestId("plan-diff")).ToHaveCountAsync(0, Count);
-        await page.Page.GetByTestId("plan-lock-release").ClickAsync();
+        await ClickAndWaitAsync(page, "plan-lock-release");
         await Assertions.Expect(page.Page.GetByTestId("plan-lock")).ToHaveAttributeAsync("data-mine", "false", Attribute);
         Assert.Empty(page.Errors);
     }
@@ -210,8 +219,8 @@ public sealed class PlanningBrowserTests(PeopleStack stack) : IClassFixture<Peop
         await Assertions.Expect(page.Page.Locator("[data-testid=plan-row][data-status=kept]").Filter(new() { HasText = first[12..] })).ToHaveCountAsync(1, Count);
         await Assertions.Expect(page.Page.Locator("[data-testid=plan-row][data-status=kept]").Filter(new() { HasText = second[12..] })).ToHaveCountAsync(1, Count);
 
-        await page.Page.GetByTestId("plan-discard").ClickAsync();
-        await page.Page.GetByTestId("plan-lock-release").ClickAsync();
+        await ClickAndWaitAsync(page, "plan-discard");
+        await ClickAndWaitAsync(page, "plan-lock-release");
         await Assertions.Expect(page.Page.GetByTestId("plan-lock")).ToHaveAttributeAsync("data-mine", "false", Attribute);
         Assert.Equal(0L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM grid_edit_lock WHERE village_code = $1", village));
     }
@@ -247,8 +256,8 @@ public sealed class PlanningBrowserTests(PeopleStack stack) : IClassFixture<Peop
             await Assertions.Expect(page.Page.GetByTestId("plan-file-problems")).ToBeVisibleAsync(new() { Timeout = 30_000 });
             await Assertions.Expect(page.Page.GetByTestId("plan-tools")).ToHaveAttributeAsync("data-draft-version", "2", Attribute);
 
-            await page.Page.GetByTestId("plan-discard").ClickAsync();
-            await page.Page.GetByTestId("plan-lock-release").ClickAsync();
+            await ClickAndWaitAsync(page, "plan-discard");
+            await ClickAndWaitAsync(page, "plan-lock-release");
             await Assertions.Expect(page.Page.GetByTestId("plan-lock")).ToHaveAttributeAsync("data-mine", "false", Attribute);
         }
         finally
