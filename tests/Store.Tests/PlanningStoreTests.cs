@@ -200,6 +200,17 @@ public sealed class PlanningStoreTests
         Assert.Equal(SplitGrid, await s.ScalarAsync<string>("SELECT grid_code FROM event WHERE id = $1", closed.Id));
         Assert.Null(await events.VerifyChainAsync(west.Id));
 
+        // Indicators follow: each half counts the open event now on it, the retired grid keeps its finished one, and
+        // the village counts every event it had.
+        var kpi = new GridMap.Store.Kpi.KpiStore(s.DataSource, s.Clock);
+        var (from, to) = (new DateOnly(2000, 1, 1), new DateOnly(2099, 12, 31));
+        await kpi.RefreshAllAsync();
+        Assert.Equal(1, (await kpi.GetReportAsync(AdminCode.Parse(SplitGrid), from, to))!.Counters.Reported);
+        foreach (var code in result.Added)
+            Assert.Equal(1, (await kpi.GetReportAsync(AdminCode.Parse(code), from, to))!.Counters.Reported);
+        Assert.Equal(await s.ScalarAsync<long>("SELECT count(*) FROM event WHERE village_code = $1", Village),
+            (long)(await kpi.GetReportAsync(VillageCode, from, to))!.Counters.Reported);
+
         // The manager goes to the larger half; the other half is vacant; the demo grid manager's account is flagged.
         var carried = Assert.Single(result.Managers.Carried);
         Assert.Equal((SplitGrid, "段波国"), (carried.From, carried.Name));

@@ -18,10 +18,10 @@ WITH pairs AS (
            (e.extension_count > 0)::int AS extended,
            (e.escalation_count > 0)::int AS escalated,
            (e.state = 'Voided' AND e.registered_at IS NOT NULL)::int AS voided,
-           (e.state = 'Closed' AND e.resolution_level = 6)::int AS closed_grid,
-           (e.state = 'Closed' AND e.resolution_level = 5)::int AS closed_village,
-           (e.state = 'Closed' AND e.resolution_level = 4)::int AS closed_township,
-           (e.state = 'Closed' AND e.resolution_level = 3)::int AS closed_county
+           (e.state = 'Closed' AND e.resolution_level IS NOT DISTINCT FROM 6)::int AS closed_grid,
+           (e.state = 'Closed' AND e.resolution_level IS NOT DISTINCT FROM 5)::int AS closed_village,
+           (e.state = 'Closed' AND e.resolution_level IS NOT DISTINCT FROM 4)::int AS closed_township,
+           (e.state = 'Closed' AND e.resolution_level IS NOT DISTINCT FROM 3)::int AS closed_county
     FROM pairs p
     JOIN event e ON e.county_code = p.county
                 AND e.reported_at >= (p.month::timestamp AT TIME ZONE 'Asia/Shanghai')
