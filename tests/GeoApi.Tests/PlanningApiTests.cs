@@ -137,6 +137,9 @@ public sealed class PlanningApiTests(PlanningApiFixture fixture) : IClassFixture
         Assert.Equal(200, status);
         Assert.Equal((grid, true), (then.GetProperty("grid").GetProperty("code").GetString(), then.GetProperty("retired").GetBoolean()));
         Assert.Equal(village, then.GetProperty("chain")[4].GetProperty("code").GetString());
+        // The retired grid's area is that of its shape on the day, as PostGIS measures it.
+        var areaThen = await fixture.ScalarAsync<double>("SELECT ST_Area(geom::geography) FROM grid_history WHERE code = $1", grid);
+        Assert.Equal(areaThen, then.GetProperty("grid").GetProperty("areaM2").GetDouble(), 3);
         (status, var onDay) = await SendAsync(planner, HttpMethod.Get, at + "&date=" + today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         Assert.Equal((current, false), (onDay.GetProperty("grid").GetProperty("code").GetString(), onDay.GetProperty("retired").GetBoolean()));
         Assert.Equal(grid, (await SendAsync(planner, HttpMethod.Get, at + "&date=2013-06-01")).Body.GetProperty("grid").GetProperty("code").GetString());

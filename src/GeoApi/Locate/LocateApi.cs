@@ -35,7 +35,7 @@ public static class LocateApi
         return TypedResults.Ok(new LocateResult([x, y], summary, [.. grid.Chain, new UnitRef(grid.Code, grid.Name, Domain.Codes.AdminLevel.Grid)]));
     }
 
-    /// <summary>From history: the grid as it was on the day; a retired grid is named by its code, without today's manager or counts.</summary>
+    /// <summary>From history: the grid as it was on the day (its area then); a retired grid is named by its code, without today's manager or counts.</summary>
     private static async Task<Results<Ok<LocateResult>, ProblemHttpResult>> LocateOnDate(double x, double y, string date, GridStore grids,
         PlanningStore planning, UnitStore units, CancellationToken ct)
     {
@@ -46,10 +46,10 @@ public static class LocateApi
             return ApiProblems.NotFound($"No grid contained {point} on {date}.");
         var code = Domain.Codes.AdminCode.Parse(then.Code);
         if (!then.Retired && await grids.GetAsync(code, ct) is { } grid)
-            return TypedResults.Ok(new LocateResult([x, y], new GridSummary(grid.Code, grid.Name, grid.Manager is null, grid.Manager?.Name, grid.AreaM2, grid.Households),
+            return TypedResults.Ok(new LocateResult([x, y], new GridSummary(grid.Code, grid.Name, grid.Manager is null, grid.Manager?.Name, then.AreaM2, grid.Households),
                 [.. grid.Chain, new UnitRef(grid.Code, grid.Name, Domain.Codes.AdminLevel.Grid)], date));
         var name = Domain.Codes.GridCode.DisplayName(code);
-        return TypedResults.Ok(new LocateResult([x, y], new GridSummary(then.Code, name, true, null, 0, 0),
+        return TypedResults.Ok(new LocateResult([x, y], new GridSummary(then.Code, name, true, null, then.AreaM2, 0),
             [.. await units.GetChainAsync(code, ct), new UnitRef(then.Code, name, Domain.Codes.AdminLevel.Grid)], date, Retired: true));
     }
 

@@ -324,7 +324,7 @@ public sealed class PlanningStore(NpgsqlDataSource dataSource, TimeProvider cloc
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct)
             ? new GridOnDate(reader.GetString(0), reader.GetBoolean(1), reader.GetInt32(2), reader.GetFieldValue<DateTimeOffset>(3),
-                reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4))
+                reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4), reader.GetDouble(5))
             : null;
     }
 
@@ -724,4 +724,4 @@ public sealed class PlanningStore(NpgsqlDataSource dataSource, TimeProvider cloc
 }
 
 /// <summary>The grid that held a point on a date: its code, whether it has been retired since, and the version span of that shape.</summary>
-public sealed record GridOnDate(string Code, bool Retired, int FromVersion, DateTimeOffset ValidFrom, DateTimeOffset? ValidTo);
+public sealed record GridOnDate(string Code, bool Retired, int FromVersion, DateTimeOffset ValidFrom, DateTimeOffset? ValidTo, double AreaM2);
