@@ -1,3 +1,4 @@
+using GridMap.Domain;
 using System.Text.RegularExpressions;
 
 namespace GridMap.GeoApi.Infrastructure;
@@ -14,9 +15,6 @@ public static partial class ReportRules
     public const int MaxContactName = 50;
     public const int MinKey = 8;
     public const int MaxKey = 80;
-
-    /// <summary>Shanxi's bounding box, rounded outwards (the store then checks the point lies in a grid).</summary>
-    public const double MinLon = 110, MaxLon = 115, MinLat = 34, MaxLat = 41;
 
     [GeneratedRegex(@"^[0-9]{4}$")]
     private static partial Regex CategoryPattern();
@@ -43,10 +41,10 @@ public static partial class ReportRules
             return "description has control characters.";
         if (lon is null || lat is null)
             return $"{lonField} and {latField} are required: the point of the problem in degrees (CGCS2000 / WGS 84).";
-        if (!double.IsFinite(lon.Value) || lon is < MinLon or > MaxLon)
-            return $"{lonField} {lon} is outside Shanxi: between {MinLon} and {MaxLon}.";
-        if (!double.IsFinite(lat.Value) || lat is < MinLat or > MaxLat)
-            return $"{latField} {lat} is outside Shanxi: between {MinLat} and {MaxLat}.";
+        if (!double.IsFinite(lon.Value) || lon is < ShanxiBox.MinLon or > ShanxiBox.MaxLon)
+            return $"{lonField} {lon} is outside Shanxi: between {ShanxiBox.MinLon} and {ShanxiBox.MaxLon}.";
+        if (!double.IsFinite(lat.Value) || lat is < ShanxiBox.MinLat or > ShanxiBox.MaxLat)
+            return $"{latField} {lat} is outside Shanxi: between {ShanxiBox.MinLat} and {ShanxiBox.MaxLat}.";
         if (address is not null && (address.Trim().Length > MaxAddress || HasControl(address, false)))
             return $"address has at most {MaxAddress} characters and no control characters.";
         if (contactName is not null && (contactName.Trim().Length > MaxContactName || HasControl(contactName, false)))

@@ -251,7 +251,7 @@ public static class PlanningApi
         problem = null;
         if (position is null)
             return true;
-        if (position.Length != 2 || !InShanxiBox(position[0], position[1]))
+        if (position.Length != 2 || !ShanxiBox.Contains(position[0], position[1]))
         {
             problem = ApiProblems.BadRequest($"{name} is [lon, lat] in CGCS2000 degrees within Shanxi (lon 110–115, lat 34–41).");
             return false;
@@ -260,7 +260,6 @@ public static class PlanningApi
         return true;
     }
 
-    private static bool InShanxiBox(Geometry geometry) => geometry.Coordinates.All(c => InShanxiBox(c.X, c.Y));
+    private static bool InShanxiBox(Geometry geometry) => geometry.Coordinates.All(c => ShanxiBox.Contains(c.X, c.Y));
 
-    private static bool InShanxiBox(double lon, double lat) => double.IsFinite(lon) && double.IsFinite(lat) && lon is >= 110 and <= 115 && lat is >= 34 and <= 41;
 }

@@ -13,12 +13,8 @@ namespace GridMap.Store.Geodesy;
 /// </summary>
 public static class TrueArea
 {
-    private const string Cgcs2000Wkt =
-        "GEOGCS[\"China Geodetic Coordinate System 2000\",DATUM[\"China_2000\",SPHEROID[\"CGCS2000\",6378137,298.257222101]]," +
-        "PRIMEM[\"Greenwich\",0],UNIT[\"degree\",0.0174532925199433]]";
-
     private const string AlbersWkt =
-        "PROJCS[\"CGCS2000 / Albers equal-area China\"," + Cgcs2000Wkt + ",PROJECTION[\"Albers_Conic_Equal_Area\"]," +
+        "PROJCS[\"CGCS2000 / Albers equal-area China\"," + Cgcs2000Wkt.Geographic + ",PROJECTION[\"Albers_Conic_Equal_Area\"]," +
         "PARAMETER[\"standard_parallel_1\",25],PARAMETER[\"standard_parallel_2\",47],PARAMETER[\"latitude_of_center\",0]," +
         "PARAMETER[\"longitude_of_center\",105],PARAMETER[\"false_easting\",0],PARAMETER[\"false_northing\",0],UNIT[\"metre\",1]]";
 
@@ -29,7 +25,7 @@ public static class TrueArea
     {
         var factory = new CoordinateSystemFactory();
         return new CoordinateTransformationFactory()
-            .CreateFromCoordinateSystems(factory.CreateFromWkt(Cgcs2000Wkt), factory.CreateFromWkt(AlbersWkt))
+            .CreateFromCoordinateSystems(factory.CreateFromWkt(Cgcs2000Wkt.Geographic), factory.CreateFromWkt(AlbersWkt))
             .MathTransform;
     }
 

@@ -1,3 +1,4 @@
+using GridMap.Store.Geodesy;
 using System.Collections.Concurrent;
 using GridMap.Domain;
 using GridMap.Domain.Topology;
@@ -25,10 +26,6 @@ public sealed class VillageFrame
 {
     private const int FirstGaussKrugerSrid = 4534;
     private const int FirstCentralMeridian = 75;
-
-    private const string Cgcs2000Wkt =
-        "GEOGCS[\"China Geodetic Coordinate System 2000\",DATUM[\"China_2000\",SPHEROID[\"CGCS2000\",6378137,298.257222101]]," +
-        "PRIMEM[\"Greenwich\",0],UNIT[\"degree\",0.0174532925199433]]";
 
     // One pair of transforms per zone and thread: ProjNET transforms are not documented as thread-safe.
     private static readonly ConcurrentDictionary<int, ThreadLocal<(MathTransform Forward, MathTransform Inverse)>> Transforms = new();
@@ -109,9 +106,9 @@ public sealed class VillageFrame
     private static (MathTransform, MathTransform) Create(int centralMeridian)
     {
         var factory = new CoordinateSystemFactory();
-        var geographic = factory.CreateFromWkt(Cgcs2000Wkt);
+        var geographic = factory.CreateFromWkt(Cgcs2000Wkt.Geographic);
         var projected = factory.CreateFromWkt(
-            $"PROJCS[\"CGCS2000 / 3-degree Gauss-Kruger CM {centralMeridian}E\",{Cgcs2000Wkt},PROJECTION[\"Transverse_Mercator\"]," +
+            $"PROJCS[\"CGCS2000 / 3-degree Gauss-Kruger CM {centralMeridian}E\",{Cgcs2000Wkt.Geographic},PROJECTION[\"Transverse_Mercator\"]," +
             $"PARAMETER[\"latitude_of_origin\",0],PARAMETER[\"central_meridian\",{centralMeridian}],PARAMETER[\"scale_factor\",1]," +
             "PARAMETER[\"false_easting\",500000],PARAMETER[\"false_northing\",0],UNIT[\"metre\",1]]");
         var transforms = new CoordinateTransformationFactory();

@@ -1,3 +1,4 @@
+using GridMap.Domain;
 using System.Globalization;
 using System.IO.Compression;
 using GridMap.Domain.Codes;
@@ -27,7 +28,6 @@ public sealed record GridFileLimits(long MaxBytes, int MaxFeatures)
 public static class GridFileReader
 {
     /// <summary>Shanxi's bounding box, rounded outwards: a grid anywhere else is a wrong file or wrong coordinates.</summary>
-    public const double MinLon = 110, MaxLon = 115, MinLat = 34, MaxLat = 41;
 
     private static readonly string[] ShapefileParts = [".shp", ".shx", ".dbf", ".prj", ".cpg"];
     private const int MaxZipEntries = 100;
@@ -118,10 +118,10 @@ public static class GridFileReader
             {
                 polygonal = Geo.Factory.CreateGeometry(geometry);
                 var box = polygonal.EnvelopeInternal;
-                if (box.MinX < MinLon || box.MaxX > MaxLon || box.MinY < MinLat || box.MaxY > MaxLat)
+                if (box.MinX < ShanxiBox.MinLon || box.MaxX > ShanxiBox.MaxLon || box.MinY < ShanxiBox.MinLat || box.MaxY > ShanxiBox.MaxLat)
                 {
                     Problem(GridFileProblemKind.OutsideShanxi,
-                        $"lies outside Shanxi (longitude {MinLon}–{MaxLon}, latitude {MinLat}–{MaxLat}), near ({Number(box.Centre.X)}, {Number(box.Centre.Y)}).",
+                        $"lies outside Shanxi (longitude {ShanxiBox.MinLon}–{ShanxiBox.MaxLon}, latitude {ShanxiBox.MinLat}–{ShanxiBox.MaxLat}), near ({Number(box.Centre.X)}, {Number(box.Centre.Y)}).",
                         polygonal);
                     usable = false;
                 }
