@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Benchmarks with their yardsticks, in one run:
-#   ./bench.sh tiles  [--seed] [--only mvt|lowzoom|cached|png|seed] [--duration S]
+#   ./bench.sh tiles  [--seed] [--only mvt|lowzoom|cached|png|seed] [--duration S] [--pin]
 #   ./bench.sh portal [--runs N]
 #   ./bench.sh people [--queries N]
 #   ./bench.sh intake [--reports N] [--clients C] [--kill]
 #   ./bench.sh kpi    [--events N] [--runs N]
 # tiles: installs nginx, wrk, MapServer 8 (cgi-mapserver) and spawn-fcgi from Debian, starts the private PostGIS
 # cluster (loading the province if needed), a tiling service with its own empty cache, MapServer over FastCGI and
-# nginx, then runs `gridmap bench tiles`. portal: starts GeoApi, tiles and the portal and times them in headless
+# nginx, then runs `gridmap bench tiles`; --pin gives PostgreSQL (its server and every backend, pgbench's included)
+# core 0 and everything else (tiling service, MapServer, nginx, wrk, pgbench's client) core 1, so that service and
+# yardstick get the same database capacity instead of sharing two cores with their clients. portal: starts GeoApi, tiles and the portal and times them in headless
 # Chromium with `gridmap bench portal`. people: regenerates 长子县's population (timed), imports a million-row
 # department list twice (`gridmap bench import`), starts GeoApi and times locate searches (`gridmap bench people`).
 # intake: starts GeoApi and sends reports through Open311 (`gridmap bench intake`: reports/s, p50/p95/p99); with
@@ -20,6 +22,15 @@ source "$(dirname "$0")/scripts/common.sh"
 cd "$GM_ROOT"
 mode="${1:-}"
 case "$mode" in tiles|portal|people|intake|kpi) shift ;; *) gm_die "usage: ./bench.sh tiles|portal|people|intake|kpi [options of gridmap bench]" ;; esac
+
+# --pin (tiles): PostgreSQL on core 0, the rest on core 1 (see above).
+PIN=""
+if [ "$mode" = tiles ]; then
+  args=()
+  for a in "$@"; do if [ "$a" = --pin ]; then PIN="taskset -c 1"; else args+=("$a"); fi; done
+  set -- ${args[@]+"${args[@]}"}
+  [ -z "$PIN" ] || [ "$(nproc)" -ge 2 ] || gm_die "--pin needs two cores"
+fi
 
 gm_install_deps
 if [ "$mode" = tiles ]; then gm_install_packages nginx wrk cgi-mapserver spawn-fcgi; elif [ "$mode" = portal ] || [ "$mode" = people ]; then gm_install_packages chromium; fi
@@ -39,7 +50,13 @@ cleanup() {
   [ ${#pids[@]} -gt 0 ] && { kill "${pids[@]}" 2>/dev/null; wait "${pids[@]}" 2>/dev/null; }
   [ -n "${created_ms_conf:-}" ] && rm -f /etc/mapserver.conf
   rm -rf "$work"
+  [ -n "$PIN" ] && pin_postgres "0-$(($(nproc) - 1))"
   [ -n "${GRIDMAP_KEEP_DB:-}" ] || gm_stop_postgres
+}
+# pin_postgres CPUS: the server process and its current children; later backends inherit the server's affinity.
+pin_postgres() {
+  local server; server="$(head -1 "$GM_PGDATA/postmaster.pid")"
+  for p in "$server" $(pgrep -P "$server"); do taskset -a -p -c "$1" "$p" >/dev/null 2>&1 || true; done
 }
 trap cleanup EXIT
 
@@ -140,7 +157,12 @@ CONFIG
   END
 END
 CONF
-spawn-fcgi -a 127.0.0.1 -p "$FCGI_PORT" -F 2 -u www-data -g www-data -P "$work/fcgi.pid" -- /usr/lib/cgi-bin/mapserv >/dev/null
+if [ -n "$PIN" ]; then
+  [ -n "${GM_PGDATA:-}" ] || gm_die "--pin needs the private cluster (unset GRIDMAP_DB)"
+  pin_postgres 0
+  gm_say "pinned: PostgreSQL on core 0; tiling service, MapServer, nginx and the benchmark's clients on core 1"
+fi
+$PIN spawn-fcgi -a 127.0.0.1 -p "$FCGI_PORT" -F 2 -u www-data -g www-data -P "$work/fcgi.pid" -- /usr/lib/cgi-bin/mapserv >/dev/null
 
 cat > "$work/nginx/nginx.conf" <<NGINX
 worker_processes 2;
@@ -165,12 +187,12 @@ http {
   }
 }
 NGINX
-nginx -c "$work/nginx/nginx.conf"
+$PIN nginx -c "$work/nginx/nginx.conf"
 
-( cd src/Tiling && exec dotnet bin/Release/net10.0/GridMap.Tiling.dll --urls "http://127.0.0.1:$TILES_PORT" \
+( cd src/Tiling && exec $PIN dotnet bin/Release/net10.0/GridMap.Tiling.dll --urls "http://127.0.0.1:$TILES_PORT" \
     --Tiling:CacheDirectory="$work/tiles" --Tiling:AllowCacheAdmin=true ) >"$work/tiling.log" 2>&1 &
 pids+=($!)
 wait_for "http://127.0.0.1:$TILES_PORT/health"
 
-$CLI bench tiles --url "http://127.0.0.1:$TILES_PORT" --static-dir "$work/static" --static-url "http://127.0.0.1:$WEB_PORT/static" \
+$PIN $CLI bench tiles --url "http://127.0.0.1:$TILES_PORT" --static-dir "$work/static" --static-url "http://127.0.0.1:$WEB_PORT/static" \
   --mapserver-url "http://127.0.0.1:$WEB_PORT/mapserv?map=GRIDS" "$@"

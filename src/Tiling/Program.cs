@@ -5,7 +5,8 @@ using GridMap.Tiling;
 using GridMap.Tiling.Tiles;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddGridMapStore(builder.Configuration, "gridmap-tiling");
+// Tiles are single SELECTs with parameters; the invalidation listener UNLISTENs before its connection goes back.
+builder.Services.AddGridMapStore(builder.Configuration, "gridmap-tiling", sessionStateFree: true);
 builder.Services.AddTiling(builder.Configuration);
 builder.Services.AddProblemDetails();
 builder.Services.AddCors();

@@ -69,13 +69,14 @@ internal sealed class TileBenchmark(NpgsqlDataSource dataSource, HttpClient tile
     private string Host => tiles.BaseAddress!.GetLeftPart(UriPartial.Authority);
 
     /// <summary>
-    /// A service just started runs on unoptimised code for its first seconds (tiered JIT, then dynamic PGO): uncached
-    /// tiles of zooms the run does not time, for 15 s, so that every timed figure is the service's steady state.
+    /// A service just started is slower at first (`perf` shows the JIT busy: tiered compilation, then dynamic PGO's
+    /// re-compiles; with only the 3 s pilot, z12 measured 0.40–0.43 of pgbench, after 15–60 s of warm-up 0.54–0.61):
+    /// uncached tiles of zooms the run does not time, for 60 s, so that every timed figure is the steady state.
     /// </summary>
     private async Task WarmUpAsync(List<TileCoordinate> warmTiles, CancellationToken ct)
     {
         await ClearAsync(ct);
-        await Wrk.RunPathsAsync(Host, [.. warmTiles.Select(MvtPath)], Workers, 15, ct);
+        await Wrk.RunPathsAsync(Host, [.. warmTiles.Select(MvtPath)], Workers, 60, ct);
     }
 
     private async Task UncachedMvtAsync(int z, List<TileCoordinate> tilesAtZoom, CancellationToken ct)

@@ -29,15 +29,21 @@ public sealed class InvalidationListener(NpgsqlDataSource dataSource, VectorTile
                 connection.Notification += (_, e) => Interlocked.Increment(ref pending);
                 await using (var listen = new NpgsqlCommand("LISTEN tile_invalidation", connection))
                     await listen.ExecuteNonQueryAsync(stoppingToken);
-
-                await SyncAsync(connection, stoppingToken);
-                started.TrySetResult();
-                delay = TimeSpan.FromSeconds(1);
-                while (!stoppingToken.IsCancellationRequested)
+                try
                 {
-                    await connection.WaitAsync(stoppingToken);
-                    if (Interlocked.Exchange(ref pending, 0) > 0)
-                        await SyncAsync(connection, stoppingToken);
+                    await SyncAsync(connection, stoppingToken);
+                    started.TrySetResult();
+                    delay = TimeSpan.FromSeconds(1);
+                    while (!stoppingToken.IsCancellationRequested)
+                    {
+                        await connection.WaitAsync(stoppingToken);
+                        if (Interlocked.Exchange(ref pending, 0) > 0)
+                            await SyncAsync(connection, stoppingToken);
+                    }
+                }
+                finally
+                {
+                    await UnlistenAsync(connection);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -50,6 +56,25 @@ public sealed class InvalidationListener(NpgsqlDataSource dataSource, VectorTile
                 await Task.Delay(delay, stoppingToken);
                 delay = TimeSpan.FromSeconds(Math.Min(30, delay.TotalSeconds * 2));
             }
+        }
+    }
+
+    /// <summary>
+    /// The service's pool skips Npgsql's session reset (Program.cs), so a connection that outlived an error goes back
+    /// to the pool without its LISTEN. A broken one is dropped by the pool anyway.
+    /// </summary>
+    private static async Task UnlistenAsync(NpgsqlConnection connection)
+    {
+        if (connection.State != System.Data.ConnectionState.Open)
+            return;
+        try
+        {
+            await using var unlisten = new NpgsqlCommand("UNLISTEN *", connection);
+            await unlisten.ExecuteNonQueryAsync();
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            // Broken or cancelled mid-wait: the pool will not hand it out again.
         }
     }
 
