@@ -15,11 +15,10 @@ public static class StoreServices
     /// <summary>
     /// Registers the one data source and the stores. The connection string comes from <c>Database:ConnectionString</c>
     /// (appsettings, <c>Database__ConnectionString</c>, command line), else from the <c>GRIDMAP_DB</c> environment
-    /// variable; start-up fails fast when neither is set. <paramref name="sessionStateFree"/>: see
-    /// <see cref="GridMapDataSource.Create"/>.
+    /// variable; start-up fails fast when neither is set.
     /// </summary>
     public static IServiceCollection AddGridMapStore(this IServiceCollection services, IConfiguration configuration, string applicationName,
-        bool sessionStateFree = false)
+        DataSourceProfile? profile = null)
     {
         services.AddOptions<DatabaseOptions>()
             .Bind(configuration.GetSection(DatabaseOptions.SectionName))
@@ -33,7 +32,7 @@ public static class StoreServices
                 $"No database: set {DatabaseOptions.EnvironmentVariable} or Database:ConnectionString.")
             .Validate(o => TryParse(o.ConnectionString), "Database:ConnectionString is not a valid Npgsql connection string.")
             .ValidateOnStart();
-        services.AddSingleton(sp => GridMapDataSource.Create(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString, applicationName, sessionStateFree));
+        services.AddSingleton(sp => GridMapDataSource.Create(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString, applicationName, profile));
         services.AddSingleton<UnitStore>();
         services.AddSingleton<GridStore>();
         services.AddSingleton<SearchStore>();

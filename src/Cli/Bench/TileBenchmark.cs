@@ -87,7 +87,7 @@ internal sealed class TileBenchmark(NpgsqlDataSource dataSource, HttpClient tile
         await ClearAsync(ct);
         await Wrk.RunPathsAsync(Host, [.. pilot.Select(MvtPath)], Workers, 3, ct);
         var raw = await PgBench.TilesPerSecondAsync(dataSource, options.ConnectionString, TileLayers.Grids.Sql, main, Workers, options.Duration, ct);
-        var seconds = Math.Clamp(0.9 * main.Count / raw, 1, options.Duration);
+        var seconds = Math.Clamp(Math.Floor(0.9 * main.Count / raw), 1, options.Duration);
         await ClearAsync(ct);
         var service = await Wrk.RunPathsAsync(Host, [.. main.Select(MvtPath)], Workers, seconds, ct);
         var ratio = service.RequestsPerSecond / raw;
