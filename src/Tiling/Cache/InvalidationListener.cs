@@ -50,9 +50,11 @@ public sealed class InvalidationListener(NpgsqlDataSource dataSource, VectorTile
             {
                 return;
             }
-            catch (Exception e) when (e is NpgsqlException or PostgresException or TimeoutException)
+            // The disk tier failing mid-invalidation is retried too: the invalidation is marked processed only once
+            // done, so the retry removes what the failed attempt did not.
+            catch (Exception e) when (e is NpgsqlException or PostgresException or TimeoutException or Microsoft.Data.Sqlite.SqliteException or IOException)
             {
-                logger.LogWarning(e, "Tile invalidation listener lost the database; retrying in {Delay}", delay);
+                logger.LogWarning(e, "Tile invalidation listener failed; retrying in {Delay}", delay);
                 await Task.Delay(delay, stoppingToken);
                 delay = TimeSpan.FromSeconds(Math.Min(30, delay.TotalSeconds * 2));
             }

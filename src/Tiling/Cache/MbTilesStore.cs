@@ -129,87 +129,44 @@ public sealed class MbTilesStore : IAsyncDisposable
     /// <summary>Queues a tile for the writer; dropped (and simply re-rendered later) when the queue is full.</summary>
     public void Write(TileKey key, byte[] data, long epoch) => queue.Writer.TryWrite((key, data, epoch));
 
-    // A tile waits up to this long for others to share its commit: a commit per few tiles cost more CPU than
-    // rendering them did. A tile not yet written is simply rendered again if asked for meanwhile.
-    private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(250);
-
     private async Task WriteLoopAsync()
     {
         var batch = new List<(TileKey Key, byte[] Data, long Epoch)>();
-        var writers = new Dictionary<string, Writer>();
-        try
+        while (await queue.Reader.WaitToReadAsync())
         {
-            while (await queue.Reader.WaitToReadAsync())
+            batch.Clear();
+            while (batch.Count < 1000 && queue.Reader.TryRead(out var item))
+                batch.Add(item);
+            try
             {
-                if (queue.Reader.Count < 1000 && !queue.Reader.Completion.IsCompleted)
-                    await Task.Delay(Linger);
-                batch.Clear();
-                while (batch.Count < 5000 && queue.Reader.TryRead(out var item))
-                    batch.Add(item);
-                try
+                foreach (var group in batch.GroupBy(b => FileOf(b.Key)))
                 {
-                    foreach (var group in batch.GroupBy(b => FileOf(b.Key)))
+                    EnsureCreated(group.First().Key);
+                    using var connection = Open(group.Key);
+                    using var transaction = connection.BeginTransaction();
+                    using var command = connection.CreateCommand();
+                    command.CommandText = "INSERT OR REPLACE INTO tiles VALUES ($z, $x, $y, $data)";
+                    var z = command.Parameters.Add("$z", SqliteType.Integer);
+                    var x = command.Parameters.Add("$x", SqliteType.Integer);
+                    var y = command.Parameters.Add("$y", SqliteType.Integer);
+                    var data = command.Parameters.Add("$data", SqliteType.Blob);
+                    foreach (var (key, bytes, queuedAt) in group)
                     {
-                        if (!writers.TryGetValue(group.Key, out var writer))
-                        {
-                            EnsureCreated(group.First().Key);
-                            writers[group.Key] = writer = new Writer(Open(group.Key));
-                        }
                         // Invalidated while queued: writing it would bring a stale tile back.
-                        writer.Write(group.Where(item => item.Epoch == epoch()).Select(item => (item.Key.Tile, item.Data)));
+                        if (queuedAt != epoch())
+                            continue;
+                        (z.Value, x.Value, y.Value, data.Value) = (key.Tile.Z, key.Tile.X, TmsRow(key.Tile), bytes);
+                        command.ExecuteNonQuery();
                     }
-                }
-                catch (SqliteException e)
-                {
-                    logger.LogWarning(e, "Could not write {Count} tiles to the disk cache", batch.Count);
+                    transaction.Commit();
                 }
             }
-        }
-        finally
-        {
-            foreach (var writer in writers.Values)
-                writer.Dispose();
-        }
-    }
-
-    /// <summary>The writer's connection to one file, its insert prepared once.</summary>
-    private sealed class Writer : IDisposable
-    {
-        private readonly SqliteConnection connection;
-        private readonly SqliteCommand command;
-        private readonly SqliteParameter z;
-        private readonly SqliteParameter x;
-        private readonly SqliteParameter y;
-        private readonly SqliteParameter data;
-
-        public Writer(SqliteConnection connection)
-        {
-            this.connection = connection;
-            command = connection.CreateCommand();
-            command.CommandText = "INSERT OR REPLACE INTO tiles VALUES ($z, $x, $y, $data)";
-            z = command.Parameters.Add("$z", SqliteType.Integer);
-            x = command.Parameters.Add("$x", SqliteType.Integer);
-            y = command.Parameters.Add("$y", SqliteType.Integer);
-            data = command.Parameters.Add("$data", SqliteType.Blob);
-            command.Prepare();
-        }
-
-        public void Write(IEnumerable<(TileCoordinate Tile, byte[] Data)> tiles)
-        {
-            using var transaction = connection.BeginTransaction();
-            command.Transaction = transaction;
-            foreach (var (tile, bytes) in tiles)
+            catch (SqliteException e)
             {
-                (z.Value, x.Value, y.Value, data.Value) = (tile.Z, tile.X, TmsRow(tile), bytes);
-                command.ExecuteNonQuery();
+                logger.LogWarning(e, "Could not write {Count} tiles to the disk cache", batch.Count);
             }
-            transaction.Commit();
-        }
-
-        public void Dispose()
-        {
-            command.Dispose();
-            connection.Dispose();
+            // Let requests and PostgreSQL have the cores between batches.
+            await Task.Delay(20);
         }
     }
 
