@@ -9,8 +9,8 @@
 # cluster (loading the province if needed), a tiling service with its own empty cache, MapServer over FastCGI and
 # nginx, then runs `gridmap bench tiles`; --pin gives PostgreSQL (its server and every backend, pgbench's included)
 # core 0 and everything else (tiling service, MapServer, nginx, wrk, pgbench's client) core 1, so that service and
-# yardstick get the same database capacity instead of sharing two cores with their clients. portal: starts GeoApi, tiles and the portal and times them in headless
-# Chromium with `gridmap bench portal`. people: regenerates 长子县's population (timed), imports a million-row
+# yardstick get the same database capacity instead of sharing two cores with their clients. portal: starts GeoApi,
+# tiles and the portal and times them in headless Chromium with `gridmap bench portal`. people: regenerates 长子县's population (timed), imports a million-row
 # department list twice (`gridmap bench import`), starts GeoApi and times locate searches (`gridmap bench people`).
 # intake: starts GeoApi and sends reports through Open311 (`gridmap bench intake`: reports/s, p50/p95/p99); with
 # --kill the benchmark starts its own GeoApi, kill -9s it mid-burst, restarts it and counts the events in PostgreSQL.

@@ -59,19 +59,14 @@ internal sealed class TileBenchmark(NpgsqlDataSource dataSource, HttpClient tile
         }
     }
 
-    /// <summary>
-    /// The service (wrk, 2 connections, each tile of a shuffled list at most once, cache emptied first) against pgbench
-    /// running the same statement with 2 clients over the same tiles. pgbench's rate bounds the service's, so the timed
-    /// service run is sized to end before the list does; a short pilot warms the service first.
-    /// </summary>
     private string MvtPath(TileCoordinate t) => $"{tiles.BaseAddress!.AbsolutePath}tiles/grids/{t.Z}/{t.X}/{t.Y}.mvt";
 
     private string Host => tiles.BaseAddress!.GetLeftPart(UriPartial.Authority);
 
     /// <summary>
-    /// A service just started is slower at first (`perf` shows the JIT busy: tiered compilation, then dynamic PGO's
-    /// re-compiles; with only the 3 s pilot, z12 measured 0.40–0.43 of pgbench, after 15–60 s of warm-up 0.54–0.61):
-    /// uncached tiles of zooms the run does not time, for 60 s, so that every timed figure is the steady state.
+    /// A service just started runs partly unoptimised code (`perf` shows the JIT busy: tiered compilation, then dynamic
+    /// PGO's re-compiles): 60 s of uncached tiles of zooms the run does not time come first, so that every timed figure
+    /// is the service's steady state.
     /// </summary>
     private async Task WarmUpAsync(List<TileCoordinate> warmTiles, CancellationToken ct)
     {
@@ -79,6 +74,11 @@ internal sealed class TileBenchmark(NpgsqlDataSource dataSource, HttpClient tile
         await Wrk.RunPathsAsync(Host, [.. warmTiles.Select(MvtPath)], Workers, 60, ct);
     }
 
+    /// <summary>
+    /// The service (wrk, 2 connections, each tile of a shuffled list at most once, cache emptied first) against pgbench
+    /// running the same statement with 2 clients over the same tiles. pgbench's rate bounds the service's, so the timed
+    /// service run is sized to end before the list does; a short pilot warms the service first.
+    /// </summary>
     private async Task UncachedMvtAsync(int z, List<TileCoordinate> tilesAtZoom, CancellationToken ct)
     {
         var pilot = tilesAtZoom.Take(Math.Max(100, tilesAtZoom.Count / 10)).ToList();
