@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
-using GridMap.Store.Accounts;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -21,21 +18,10 @@ public sealed class CommandBrowserTests(PeopleStack stack, ITestOutputHelper out
     private async Task<PortalPage> SignInAsync(string username, string path)
     {
         var page = await stack.OpenAsync(path, waitForMap: false);
-        await page.Page.WaitForURLAsync(new Regex("/login"), new PageWaitForURLOptions { Timeout = 30_000 });
-        await page.Page.GetByTestId("username").FillAsync(username);
-        await page.Page.GetByTestId("password").FillAsync(DemoAccounts.Password);
-        await page.Page.GetByTestId("sign-in").ClickAsync();
+        await page.SubmitSignInAsync(username);
         await page.Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == path, new PageWaitForURLOptions { Timeout = 30_000 });
         await page.WaitForMapAsync();
         return page;
-    }
-
-    private async Task<HttpClient> ClientAsync(string username)
-    {
-        var token = (await new AccountStore(stack.Population.DataSource).SignInAsync(username, DemoAccounts.Password))!.Token;
-        var client = new HttpClient { BaseAddress = stack.GeoApi.BaseAddress };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
     }
 
     private async Task<JsonElement> ReportAsync()
@@ -43,7 +29,7 @@ public sealed class CommandBrowserTests(PeopleStack stack, ITestOutputHelper out
         var point = await stack.Population.ScalarAsync<double[]>(
             "SELECT ARRAY[ST_X(ST_Centroid(geom)), ST_Y(ST_Centroid(geom))] FROM building WHERE code = $1", stack.Population.Buildings["A"]);
         var category = await stack.Population.ScalarAsync<string>("SELECT min(code) FROM event_category WHERE NOT urgent");
-        using var gridManager = await ClientAsync("gridmanager");
+        using var gridManager = await stack.ApiClientAsync("gridmanager");
         using var response = await gridManager.PostAsJsonAsync("/api/events",
             new { category, description = "路灯损坏 broken street light", lon = point[0], lat = point[1], channel = "grid" });
         var body = await response.Content.ReadAsStringAsync();
@@ -68,7 +54,7 @@ public sealed class CommandBrowserTests(PeopleStack stack, ITestOutputHelper out
         await Assertions.Expect(row).ToHaveAttributeAsync("data-tracking", tracking, new() { Timeout = 30_000 });
 
         var owner = reported.GetProperty("owner").GetProperty("unit").GetString()!;
-        using (var centre = await ClientAsync(owner.Length switch { 12 => "village", 9 => "township", _ => "county" }))
+        using (var centre = await stack.ApiClientAsync(owner.Length switch { 12 => "village", 9 => "township", _ => "county" }))
         using (var accepted = await centre.PostAsJsonAsync($"/api/events/{id}/actions/accept", new { version = 1 }))
             Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         clock.Restart();

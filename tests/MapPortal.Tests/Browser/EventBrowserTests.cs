@@ -22,10 +22,7 @@ public sealed class EventBrowserTests(PeopleStack stack) : IClassFixture<PeopleS
     private async Task<PortalPage> SignInAsync(string username, string path, Geolocation? position = null)
     {
         var page = await stack.OpenAsync(path, PhoneWidth, PhoneHeight, position, waitForMap: false);
-        await page.Page.WaitForURLAsync(new Regex("/login"), new() { Timeout = Wait });
-        await page.Page.GetByTestId("username").FillAsync(username);
-        await page.Page.GetByTestId("password").FillAsync(DemoAccounts.Password);
-        await page.Page.GetByTestId("sign-in").ClickAsync();
+        await page.SubmitSignInAsync(username);
         await page.Page.WaitForURLAsync(url => new Uri(url).PathAndQuery == path, new() { Timeout = Wait });
         await WaitInteractiveAsync(page);
         return page;

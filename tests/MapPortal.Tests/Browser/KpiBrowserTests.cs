@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using GridMap.Store.Accounts;
 using Microsoft.Playwright;
 
 namespace GridMap.MapPortal.Tests.Browser;
@@ -15,10 +14,7 @@ public sealed class KpiBrowserTests(PeopleStack stack) : IClassFixture<PeopleSta
     {
         const string path = "/kpi/1407?year=2013";
         var page = await stack.OpenAsync(path, waitForMap: false);
-        await page.Page.WaitForURLAsync(new Regex("/login"), new PageWaitForURLOptions { Timeout = 30_000 });
-        await page.Page.GetByTestId("username").FillAsync("province");
-        await page.Page.GetByTestId("password").FillAsync(DemoAccounts.Password);
-        await page.Page.GetByTestId("sign-in").ClickAsync();
+        await page.SubmitSignInAsync("province");
         // Only the navigation is awaited here (the page's own load can take long on a busy machine); the assertions below wait for content.
         await page.Page.WaitForURLAsync(url => new Uri(url).PathAndQuery == path, Navigated);
 

@@ -22,6 +22,15 @@ public sealed class PeopleStack : PortalStack
         await Population.DisposeAsync();
     }
 
+    /// <summary>A GeoApi client signed in as a demo account (bearer token).</summary>
+    public async Task<HttpClient> ApiClientAsync(string username)
+    {
+        var token = (await new AccountStore(Population.DataSource).SignInAsync(username, DemoAccounts.Password))!.Token;
+        var client = new HttpClient { BaseAddress = GeoApi.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        return client;
+    }
+
     /// <summary>A point surely inside a grid, as PostGIS finds it.</summary>
     public async Task<Geolocation> PointInGridAsync(string grid)
     {
@@ -47,10 +56,7 @@ public sealed partial class PeopleBrowserTests(PeopleStack stack) : IClassFixtur
     private async Task<PortalPage> SignInAsync(string username, string path, int width = PhoneWidth, int height = PhoneHeight)
     {
         var page = await stack.OpenAsync(path, width, height, waitForMap: false);
-        await page.Page.WaitForURLAsync(new Regex("/login"), new PageWaitForURLOptions { Timeout = 30_000 });
-        await page.Page.GetByTestId("username").FillAsync(username);
-        await page.Page.GetByTestId("password").FillAsync(DemoAccounts.Password);
-        await page.Page.GetByTestId("sign-in").ClickAsync();
+        await page.SubmitSignInAsync(username);
         await page.Page.WaitForURLAsync(url => new Uri(url).PathAndQuery == path, new PageWaitForURLOptions { Timeout = 30_000 });
         // The people pages hold a map: its first frame also means the circuit is interactive.
         if (path.StartsWith("/people", StringComparison.Ordinal))
@@ -122,9 +128,7 @@ public sealed partial class PeopleBrowserTests(PeopleStack stack) : IClassFixtur
     [Fact]
     public async Task The_auditor_sees_the_trail_and_an_intact_chain()
     {
-        var client = new HttpClient { BaseAddress = stack.GeoApi.BaseAddress };
-        var token = (await new AccountStore(stack.Population.DataSource).SignInAsync("village", DemoAccounts.Password))!.Token;
-        client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        var client = await stack.ApiClientAsync("village");
         using (var unmask = await client.PostAsync($"/api/people/{stack.Population.People["A-spouse"]}/unmask",
                    System.Net.Http.Json.JsonContent.Create(new { purpose = "审计浏览器测试 audit trail test" })))
             unmask.EnsureSuccessStatusCode();

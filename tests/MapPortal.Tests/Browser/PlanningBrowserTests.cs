@@ -1,9 +1,7 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using GridMap.Store.Accounts;
 using Microsoft.Playwright;
 
 namespace GridMap.MapPortal.Tests.Browser;
@@ -73,21 +71,10 @@ public sealed class PlanningBrowserTests(PeopleStack stack) : IClassFixture<Peop
     private async Task<PortalPage> SignInAsync(string path)
     {
         var page = await stack.OpenAsync(path, 1400, 900, waitForMap: false);
-        await page.Page.WaitForURLAsync(new Regex("/login"), new PageWaitForURLOptions { Timeout = 30_000 });
-        await page.Page.GetByTestId("username").FillAsync("planner");
-        await page.Page.GetByTestId("password").FillAsync(DemoAccounts.Password);
-        await page.Page.GetByTestId("sign-in").ClickAsync();
+        await page.SubmitSignInAsync("planner");
         await page.Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == path, new PageWaitForURLOptions { Timeout = 30_000, WaitUntil = WaitUntilState.Commit });
         await page.WaitForMapAsync();
         return page;
-    }
-
-    private async Task<HttpClient> PlannerAsync()
-    {
-        var token = (await new AccountStore(stack.Population.DataSource).SignInAsync("planner", DemoAccounts.Password))!.Token;
-        var client = new HttpClient { BaseAddress = stack.GeoApi.BaseAddress };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
     }
 
     /// <summary>Clicks a button of the page and waits until its action has finished (the page drops clicks while one runs).</summary>
@@ -171,7 +158,7 @@ public sealed class PlanningBrowserTests(PeopleStack stack) : IClassFixture<Peop
         await page.ScreenshotAsync("planning-split-published");
 
         // GeoApi and the database agree: the old code is retired, the two new ones exist and hold its households.
-        using var api = await PlannerAsync();
+        using var api = await stack.ApiClientAsync("planner");
         var versions = await api.GetFromJsonAsync<JsonElement>($"/api/planning/villages/{plan.Village}/versions");
         var newest = versions[0];
         Assert.Equal(before + 1, newest.GetProperty("version").GetInt32());

@@ -123,6 +123,15 @@ public sealed class PortalPage(IPage page, PortalStack stack)
         }
     }
 
+    /// <summary>On the sign-in page a protected path redirected to: fills in a demo account and submits it.</summary>
+    public async Task SubmitSignInAsync(string username)
+    {
+        await Page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/login"), new PageWaitForURLOptions { Timeout = 30_000 });
+        await Page.GetByTestId("username").FillAsync(username);
+        await Page.GetByTestId("password").FillAsync(GridMap.Store.Accounts.DemoAccounts.Password);
+        await Page.GetByTestId("sign-in").ClickAsync();
+    }
+
     /// <summary>Waits until the map has finished drawing more often than <paramref name="after"/> times.</summary>
     public async Task WaitForMapAsync(int after = 0) =>
         await Page.WaitForFunctionAsync("n => window.gridmap && window.gridmap.renderCount > n", after, new PageWaitForFunctionOptions { Timeout = 30_000 });
