@@ -1,5 +1,5 @@
 using GridMap.Store.Boundaries;
-using GridMap.Store.Generation;
+using GridMap.Synthetic.Generation;
 
 namespace GridMap.Store.Tests;
 

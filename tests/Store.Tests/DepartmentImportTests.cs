@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Text;
+using GridMap.Synthetic.Imports;
 using GridMap.Domain.People;
 using GridMap.Domain.Privacy;
 using GridMap.Store.Audit;
 using GridMap.Store.Database;
-using GridMap.Store.Generation;
+using GridMap.Synthetic.Generation;
 using GridMap.Store.Imports;
 using GridMap.Testing;
 using Npgsql;

@@ -1,8 +1,8 @@
 using GridMap.Store.Boundaries;
 using GridMap.Store.Database;
-using GridMap.Store.EventHistory;
-using GridMap.Store.Generation;
-using GridMap.Store.Population;
+using GridMap.Synthetic.EventHistory;
+using GridMap.Synthetic.Generation;
+using GridMap.Synthetic.Population;
 using Npgsql;
 
 namespace GridMap.Testing;

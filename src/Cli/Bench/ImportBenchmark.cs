@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using GridMap.Synthetic.Imports;
 using GridMap.Cli.Commands;
 using GridMap.Domain.People;
 using GridMap.Store.Imports;

@@ -4,7 +4,7 @@ using GridMap.Cli.Commands;
 using GridMap.Domain.Codes;
 using GridMap.Domain.Events.Kpi;
 using GridMap.Store.Database;
-using GridMap.Store.EventHistory;
+using GridMap.Synthetic.EventHistory;
 using GridMap.Store.Kpi;
 using Npgsql;
 

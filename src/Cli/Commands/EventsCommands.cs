@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using GridMap.Store.Database;
-using GridMap.Store.EventHistory;
+using GridMap.Synthetic.EventHistory;
 using GridMap.Store.Kpi;
 
 namespace GridMap.Cli.Commands;

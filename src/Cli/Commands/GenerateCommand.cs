@@ -3,8 +3,8 @@ using System.Diagnostics;
 using GridMap.Domain.Codes;
 using GridMap.Store.Boundaries;
 using GridMap.Store.Database;
-using GridMap.Store.Generation;
-using GridMap.Store.Population;
+using GridMap.Synthetic.Generation;
+using GridMap.Synthetic.Population;
 
 namespace GridMap.Cli.Commands;
 
