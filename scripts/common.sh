@@ -102,5 +102,5 @@ gm_web_assets() {
 gm_build() {
   gm_web_assets
   gm_say "building GridMap ($1)"
-  dotnet build "$GM_ROOT/GridMap.slnx" -c "$1" -nologo -clp:ErrorsOnly -v:q || gm_die "build failed"
+  dotnet build "$GM_ROOT/GridMap.sln" -c "$1" -nologo -clp:ErrorsOnly -v:q || gm_die "build failed"
 }

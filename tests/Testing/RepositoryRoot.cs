@@ -1,6 +1,6 @@
 namespace GridMap.Testing;
 
-/// <summary>The checkout the tests run from (the folder holding GridMap.slnx), for fixtures, data and artifacts.</summary>
+/// <summary>The checkout the tests run from (the folder holding GridMap.sln), for fixtures, data and artifacts.</summary>
 public static class RepositoryRoot
 {
     public static string Path { get; } = Find();
@@ -8,8 +8,8 @@ public static class RepositoryRoot
     private static string Find()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "GridMap.slnx")))
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "GridMap.sln")))
                 return dir.FullName;
-        throw new DirectoryNotFoundException("GridMap.slnx not found above the test binaries.");
+        throw new DirectoryNotFoundException("GridMap.sln not found above the test binaries.");
     }
 }

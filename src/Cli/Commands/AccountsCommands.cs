@@ -18,7 +18,7 @@ internal static class AccountsCommands
         var demo = new Command("demo", $"Create (or reset) one demo account per role over 长子县; password '{DemoAccounts.Password}'. Local use only.") { db };
         demo.SetAction(async (result, ct) =>
         {
-            await using var dataSource = GridMapDataSource.Create(CommonOptions.ConnectionString(result, db), "gridmap-accounts");
+            await using var dataSource = CommonOptions.OpenDatabase(result, db, "gridmap-accounts");
             await DemoAccounts.EnsureAsync(new AccountStore(dataSource), ct);
             await new AuditLog(dataSource).AppendAsync(CliActor, "accounts_demo", "account:*", "local demo accounts",
                 System.Text.Json.JsonSerializer.Serialize(DemoAccounts.All.Select(a => new { a.Username, role = a.Role.Slug(), scope = a.Scope.Value })), ct);
@@ -47,7 +47,7 @@ internal static class AccountsCommands
                 return 2;
             }
             var password = Console.In.ReadLine() ?? "";
-            await using var dataSource = GridMapDataSource.Create(CommonOptions.ConnectionString(result, db), "gridmap-accounts");
+            await using var dataSource = CommonOptions.OpenDatabase(result, db, "gridmap-accounts");
             try
             {
                 var account = await new AccountStore(dataSource).CreateAsync(new NewAccount(result.GetValue(username)!,

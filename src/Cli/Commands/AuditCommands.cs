@@ -12,7 +12,7 @@ internal static class AuditCommands
         var verify = new Command("verify", "Recompute the audit log's hash chain; exit 1 and name the first broken entry if it was tampered with.") { db };
         verify.SetAction(async (result, ct) =>
         {
-            await using var dataSource = GridMapDataSource.Create(CommonOptions.ConnectionString(result, db), "gridmap-audit");
+            await using var dataSource = CommonOptions.OpenDatabase(result, db, "gridmap-audit");
             var verification = await new AuditLog(dataSource).VerifyAsync(ct);
             if (verification.Break is { } broken)
             {

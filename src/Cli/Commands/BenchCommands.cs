@@ -51,7 +51,7 @@ internal static class BenchCommands
         var people = new Command("people", "Locate-search latency (address, building code, name, ID number) through GeoApi over a county.") { peopleDb, peopleApi, county, queries };
         people.SetAction(async (result, ct) =>
         {
-            await using var dataSource = GridMapDataSource.Create(CommonOptions.ConnectionString(result, peopleDb), "gridmap-bench");
+            await using var dataSource = CommonOptions.OpenDatabase(result, peopleDb, "gridmap-bench");
             using var http = new HttpClient { BaseAddress = new Uri(result.GetValue(peopleApi)!.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(1) };
             await new PeopleBenchmark(dataSource, http, result.GetValue(county)!, result.GetValue(queries), Console.Out).RunAsync(ct);
             return 0;
@@ -66,7 +66,7 @@ internal static class BenchCommands
         };
         import.SetAction(async (result, ct) =>
         {
-            await using var dataSource = GridMapDataSource.Create(CommonOptions.ConnectionString(result, importDb), "gridmap-bench");
+            await using var dataSource = CommonOptions.OpenDatabase(result, importDb, "gridmap-bench");
             return await new ImportBenchmark(dataSource, Console.Out).RunAsync(result.GetValue(rows), result.GetValue(department)!, ct);
         });
         var intakeDb = CommonOptions.Database();
@@ -108,7 +108,7 @@ internal static class BenchCommands
     {
         foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "GridMap.slnx")))
+                if (File.Exists(Path.Combine(dir.FullName, "GridMap.sln")))
                     return dir.FullName;
         throw new InvalidOperationException("Run from the GridMap working tree, or pass --geoapi-dll.");
     }

@@ -23,9 +23,7 @@ internal static class EventsCommands
         };
         command.SetAction(async (result, ct) =>
         {
-            var connectionString = CommonOptions.ConnectionString(result, db);
-            Migrator.Migrate(connectionString);
-            await using var dataSource = GridMapDataSource.Create(connectionString, "gridmap-generate");
+            await using var dataSource = CommonOptions.OpenDatabase(result, db, "gridmap-generate", migrate: true);
             var loader = new EventHistoryLoader(dataSource);
             var (cityCode, yearValue) = (result.GetValue(city)!, result.GetValue(year));
             if (await loader.FindLoadAsync(cityCode, yearValue, ct) is { } loadedAt)
@@ -68,9 +66,7 @@ internal static class EventsCommands
         var refresh = new Command("refresh", "Refresh the event KPI rollup from the events.") { all, db };
         refresh.SetAction(async (result, ct) =>
         {
-            var connectionString = CommonOptions.ConnectionString(result, db);
-            Migrator.Migrate(connectionString);
-            await using var dataSource = GridMapDataSource.Create(connectionString, "gridmap-kpi");
+            await using var dataSource = CommonOptions.OpenDatabase(result, db, "gridmap-kpi", migrate: true);
             var store = new KpiStore(dataSource);
             var done = result.GetValue(all) ? await store.RefreshAllAsync(ct) : await store.RefreshChangedAsync(ct);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -22,9 +22,7 @@ internal static class GenerateCommand
         };
         command.SetAction(async (result, ct) =>
         {
-            var connectionString = CommonOptions.ConnectionString(result, db);
-            Migrator.Migrate(connectionString);
-            await using var dataSource = GridMapDataSource.Create(connectionString, "gridmap-generate");
+            await using var dataSource = CommonOptions.OpenDatabase(result, db, "gridmap-generate", migrate: true);
             var loader = new ProvinceLoader(dataSource);
             var targets = new GenerationTargets { Seed = result.GetValue(seed) };
             if (result.GetValue(ifMissing) && await loader.FindLoadAsync(targets.Seed, ProvinceGenerator.Version, ct) is { } loadedAt)
@@ -63,9 +61,7 @@ internal static class GenerateCommand
         };
         command.SetAction(async (result, ct) =>
         {
-            var connectionString = CommonOptions.ConnectionString(result, db);
-            Migrator.Migrate(connectionString);
-            await using var dataSource = GridMapDataSource.Create(connectionString, "gridmap-generate");
+            await using var dataSource = CommonOptions.OpenDatabase(result, db, "gridmap-generate", migrate: true);
             var loader = new PopulationLoader(dataSource);
             var (countyCode, seedValue) = (result.GetValue(county)!, result.GetValue(seed));
             if (result.GetValue(ifMissing) && await loader.FindLoadAsync(countyCode, seedValue, PopulationGenerator.Version, ct) is { } loadedAt)

@@ -33,7 +33,7 @@ internal static class GridsCommands
                 return Fail("--format: one of geojson, shapefile, gpkg.");
             var path = result.GetValue(output) ?? fileFormat.FileName(code.Value);
 
-            await using var dataSource = GridMapDataSource.Create(CommonOptions.ConnectionString(result, db), "gridmap-grids-export");
+            await using var dataSource = CommonOptions.OpenDatabase(result, db, "gridmap-grids-export");
             var store = new GridExportStore(dataSource);
             if (await store.GetUnitNameAsync(code, ct) is not { } name)
                 return Fail($"--unit: there is no unit {code}.");

@@ -32,7 +32,7 @@ internal static class ImportCommands
         };
         dept.SetAction(async (result, ct) =>
         {
-            await using var dataSource = GridMapDataSource.Create(CommonOptions.ConnectionString(result, db), "gridmap-import");
+            await using var dataSource = CommonOptions.OpenDatabase(result, db, "gridmap-import");
             var importer = new DepartmentImporter(dataSource);
             var path = result.GetValue(file)!;
             ImportReport outcome;

@@ -21,7 +21,7 @@ internal static class Open311Commands
                 Console.Error.WriteLine("--name has 2–40 characters a–z 0–9 . _ - and starts with a letter or digit.");
                 return 2;
             }
-            await using var dataSource = GridMapDataSource.Create(CommonOptions.ConnectionString(result, createDb), "gridmap-open311");
+            await using var dataSource = CommonOptions.OpenDatabase(result, createDb, "gridmap-open311");
             var key = await new Open311Store(dataSource, TimeProvider.System).CreateKeyAsync(name, ct);
             await new AuditLog(dataSource).AppendAsync($"cli:{Environment.UserName}", "open311_key_created", $"open311:{name}", "Open311 client administration", "{}", ct);
             Console.WriteLine(key);
@@ -33,7 +33,7 @@ internal static class Open311Commands
         var revoke = new Command("revoke", "Revoke a client's API key.") { revokeDb, revokeName };
         revoke.SetAction(async (result, ct) =>
         {
-            await using var dataSource = GridMapDataSource.Create(CommonOptions.ConnectionString(result, revokeDb), "gridmap-open311");
+            await using var dataSource = CommonOptions.OpenDatabase(result, revokeDb, "gridmap-open311");
             var name = result.GetValue(revokeName)!;
             if (!await new Open311Store(dataSource, TimeProvider.System).RevokeAsync(name, ct))
             {

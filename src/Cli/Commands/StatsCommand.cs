@@ -11,7 +11,7 @@ internal static class StatsCommand
         var command = new Command("stats", "Print what the database holds: units per level, grids, managers, vacancies, last load.") { db };
         command.SetAction(async (result, ct) =>
         {
-            await using var dataSource = GridMapDataSource.Create(CommonOptions.ConnectionString(result, db), "gridmap-stats");
+            await using var dataSource = CommonOptions.OpenDatabase(result, db, "gridmap-stats");
             await using var query = dataSource.CreateCommand(SqlResource.Get("Units/Stats.sql"));
             await using var reader = await query.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))

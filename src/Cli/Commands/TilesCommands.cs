@@ -46,7 +46,7 @@ internal static class TilesCommands
                 var other => throw new ArgumentException($"Format '{other}' is not one of mvt, png, 2x.png."),
             };
 
-            await using var dataSource = GridMapDataSource.Create(CommonOptions.ConnectionString(result, db), "gridmap-seed");
+            await using var dataSource = CommonOptions.OpenDatabase(result, db, "gridmap-seed");
             var outline = await new VectorTileStore(dataSource).GetProvinceOutline3857Async(ct);
             var tiles = VectorTileStore.TilesOver(outline, min, max).ToList();
             Console.WriteLine($"seeding {tiles.Count:N0} {definition.Name} tiles (z{min}–z{max}, {suffix}) through {result.GetValue(url)}");

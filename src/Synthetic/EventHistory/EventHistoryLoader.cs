@@ -130,13 +130,9 @@ public sealed class EventHistoryLoader(NpgsqlDataSource dataSource)
     private static async Task CopyEventsAsync(NpgsqlConnection connection, IReadOnlyList<GeneratedEvent> batch, long firstId, string[][] hashes,
         bool withHistory, CancellationToken ct)
     {
-        await using var writer = await connection.BeginBinaryImportAsync(SyntheticSql.Get("EventHistory/CopyEvents.sql"), ct);
-        writer.Timeout = TimeSpan.Zero;
-        for (var k = 0; k < batch.Count; k++)
+        await BinaryCopy.WriteAsync(connection, SyntheticSql.Get("EventHistory/CopyEvents.sql"), batch, (writer, e, k) =>
         {
-            var e = batch[k];
             var c = e.Case;
-            writer.StartRow();
             writer.Write(firstId + k, NpgsqlDbType.Bigint);
             writer.Write(e.TrackingNo, NpgsqlDbType.Text);
             writer.Write("history", NpgsqlDbType.Text);
@@ -148,107 +144,71 @@ public sealed class EventHistoryLoader(NpgsqlDataSource dataSource)
             writer.Write(e.Reporter, NpgsqlDbType.Text);
             writer.Write(c.State.ToString(), NpgsqlDbType.Text);
             writer.Write(c.Owner.Unit.Value, NpgsqlDbType.Text);
-            WriteText(writer, c.Owner.Department);
-            WriteText(writer, c.Handler?.Unit.Value);
-            WriteText(writer, c.Handler?.Department);
+            writer.WriteOrNull(c.Owner.Department, NpgsqlDbType.Text);
+            writer.WriteOrNull(c.Handler?.Unit.Value, NpgsqlDbType.Text);
+            writer.WriteOrNull(c.Handler?.Department, NpgsqlDbType.Text);
             writer.Write(c.StepLimit.Kind.ToString(), NpgsqlDbType.Text);
             writer.Write(c.StepLimit.Amount, NpgsqlDbType.Integer);
-            WriteTime(writer, c.Due);
-            if (c.PausedRemaining is { } paused)
-                writer.Write(paused, NpgsqlDbType.Interval);
-            else
-                writer.WriteNull();
-            WriteText(writer, c.SuspendedFrom?.ToString());
-            WriteTime(writer, e.SuspendedAt);
-            WriteText(writer, c.PendingExtension?.Kind.ToString());
-            if (c.PendingExtension is { } pending)
-                writer.Write(pending.Amount, NpgsqlDbType.Integer);
-            else
-                writer.WriteNull();
-            WriteText(writer, c.PendingVoidReason);
+            writer.WriteOrNull(Utc(c.Due), NpgsqlDbType.TimestampTz);
+            writer.WriteOrNull(c.PausedRemaining, NpgsqlDbType.Interval);
+            writer.WriteOrNull(c.SuspendedFrom?.ToString(), NpgsqlDbType.Text);
+            writer.WriteOrNull(Utc(e.SuspendedAt), NpgsqlDbType.TimestampTz);
+            writer.WriteOrNull(c.PendingExtension?.Kind.ToString(), NpgsqlDbType.Text);
+            writer.WriteOrNull(c.PendingExtension?.Amount, NpgsqlDbType.Integer);
+            writer.WriteOrNull(c.PendingVoidReason, NpgsqlDbType.Text);
             writer.Write(c.Supervisions, NpgsqlDbType.Integer);
-            WriteTime(writer, c.ReportedAt);
-            WriteTime(writer, e.AcceptedAt);
-            WriteTime(writer, e.RegisteredAt);
-            WriteBool(writer, e.RegisteredOnTime);
-            WriteTime(writer, e.DispatchedAt);
-            WriteTime(writer, e.HandledAt);
-            WriteTime(writer, e.CloseDue);
-            WriteTime(writer, e.FinishedAt);
-            WriteBool(writer, e.ClosedOnTime);
+            writer.WriteOrNull(Utc(c.ReportedAt), NpgsqlDbType.TimestampTz);
+            writer.WriteOrNull(Utc(e.AcceptedAt), NpgsqlDbType.TimestampTz);
+            writer.WriteOrNull(Utc(e.RegisteredAt), NpgsqlDbType.TimestampTz);
+            writer.WriteOrNull(e.RegisteredOnTime, NpgsqlDbType.Boolean);
+            writer.WriteOrNull(Utc(e.DispatchedAt), NpgsqlDbType.TimestampTz);
+            writer.WriteOrNull(Utc(e.HandledAt), NpgsqlDbType.TimestampTz);
+            writer.WriteOrNull(Utc(e.CloseDue), NpgsqlDbType.TimestampTz);
+            writer.WriteOrNull(Utc(e.FinishedAt), NpgsqlDbType.TimestampTz);
+            writer.WriteOrNull(e.ClosedOnTime, NpgsqlDbType.Boolean);
             writer.Write(e.ReworkCount, NpgsqlDbType.Integer);
             writer.Write(e.ExtensionCount, NpgsqlDbType.Integer);
             writer.Write(e.EscalationCount, NpgsqlDbType.Integer);
-            if (e.ResolutionLevel is { } level)
-                writer.Write(level, NpgsqlDbType.Smallint);
-            else
-                writer.WriteNull();
+            writer.WriteOrNull(e.ResolutionLevel, NpgsqlDbType.Smallint);
             writer.Write(e.History.Count, NpgsqlDbType.Integer);
             // Without history rows (benchmarks) the tip is the genesis: the chain is empty, which verifies.
             writer.Write(withHistory ? hashes[k][^1] : EventHistoryChain.GenesisHash, NpgsqlDbType.Text);
-            WriteTime(writer, e.UpdatedAt);
-        }
-        await writer.CompleteAsync(ct);
+            writer.WriteOrNull(Utc(e.UpdatedAt), NpgsqlDbType.TimestampTz);
+        }, ct: ct);
     }
 
     private static async Task<long> CopyHistoryAsync(NpgsqlConnection connection, IReadOnlyList<GeneratedEvent> batch, long firstId, string[][] hashes, CancellationToken ct)
     {
-        long rows = 0;
-        await using var writer = await connection.BeginBinaryImportAsync(SyntheticSql.Get("EventHistory/CopyHistory.sql"), ct);
-        writer.Timeout = TimeSpan.Zero;
+        // One row per step, numbered from 1 within its event.
+        var steps = new List<(int Event, int Step)>();
         for (var k = 0; k < batch.Count; k++)
+            for (var i = 0; i < batch[k].History.Count; i++)
+                steps.Add((k, i));
+        await BinaryCopy.WriteAsync(connection, SyntheticSql.Get("EventHistory/CopyHistory.sql"), steps, (writer, step, _) =>
         {
-            var history = batch[k].History;
-            for (var i = 0; i < history.Count; i++)
-            {
-                var h = history[i];
-                writer.StartRow();
-                writer.Write(firstId + k, NpgsqlDbType.Bigint);
-                writer.Write(i + 1, NpgsqlDbType.Integer);
-                WriteTime(writer, h.At);
-                writer.Write(h.Actor, NpgsqlDbType.Text);
-                WriteText(writer, h.ActorUnit);
-                WriteText(writer, h.ActorDepartment);
-                writer.Write(h.Action, NpgsqlDbType.Text);
-                writer.Write(h.FromState, NpgsqlDbType.Text);
-                writer.Write(h.ToState, NpgsqlDbType.Text);
-                WriteText(writer, h.Reason);
-                writer.Write(h.OwnerUnit, NpgsqlDbType.Text);
-                WriteText(writer, h.OwnerDepartment);
-                WriteTime(writer, h.Due);
-                writer.Write(i == 0 ? EventHistoryChain.GenesisHash : hashes[k][i - 1], NpgsqlDbType.Text);
-                writer.Write(hashes[k][i], NpgsqlDbType.Text);
-                rows++;
-            }
-        }
-        await writer.CompleteAsync(ct);
-        return rows;
-    }
-
-    private static void WriteText(NpgsqlBinaryImporter writer, string? value)
-    {
-        if (value is null)
-            writer.WriteNull();
-        else
-            writer.Write(value, NpgsqlDbType.Text);
-    }
-
-    private static void WriteBool(NpgsqlBinaryImporter writer, bool? value)
-    {
-        if (value is { } v)
-            writer.Write(v, NpgsqlDbType.Boolean);
-        else
-            writer.WriteNull();
+            var (k, i) = step;
+            var h = batch[k].History[i];
+            writer.Write(firstId + k, NpgsqlDbType.Bigint);
+            writer.Write(i + 1, NpgsqlDbType.Integer);
+            writer.WriteOrNull(Utc(h.At), NpgsqlDbType.TimestampTz);
+            writer.Write(h.Actor, NpgsqlDbType.Text);
+            writer.WriteOrNull(h.ActorUnit, NpgsqlDbType.Text);
+            writer.WriteOrNull(h.ActorDepartment, NpgsqlDbType.Text);
+            writer.Write(h.Action, NpgsqlDbType.Text);
+            writer.Write(h.FromState, NpgsqlDbType.Text);
+            writer.Write(h.ToState, NpgsqlDbType.Text);
+            writer.WriteOrNull(h.Reason, NpgsqlDbType.Text);
+            writer.Write(h.OwnerUnit, NpgsqlDbType.Text);
+            writer.WriteOrNull(h.OwnerDepartment, NpgsqlDbType.Text);
+            writer.WriteOrNull(Utc(h.Due), NpgsqlDbType.TimestampTz);
+            writer.Write(i == 0 ? EventHistoryChain.GenesisHash : hashes[k][i - 1], NpgsqlDbType.Text);
+            writer.Write(hashes[k][i], NpgsqlDbType.Text);
+        }, ct: ct);
+        return steps.Count;
     }
 
     // Npgsql writes timestamptz from UTC instants only.
-    private static void WriteTime(NpgsqlBinaryImporter writer, DateTimeOffset? value)
-    {
-        if (value is { } v)
-            writer.Write(v.UtcDateTime, NpgsqlDbType.TimestampTz);
-        else
-            writer.WriteNull();
-    }
+    private static DateTime? Utc(DateTimeOffset? value) => value?.UtcDateTime;
 
     private static async Task<bool> FindLoadAsync(NpgsqlConnection connection, string areaCode, int year, CancellationToken ct)
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using GridMap.Domain.Codes;
+using GridMap.Store.Database;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -35,70 +36,44 @@ public sealed class ProvinceLoader(NpgsqlDataSource dataSource)
         await Execute(connection, "SET LOCAL gridmap.bulk_load = 'on'", ct);
         await Execute(connection, "TRUNCATE grid_manager, grid, admin_unit RESTART IDENTITY CASCADE", ct);
 
-        await using (var writer = await connection.BeginBinaryImportAsync(
-            "COPY admin_unit (code, level, name, parent_code, stat_code_2023, urban, boundary_source, geom, label_point, seat, area_m2, households, geom_generalized) FROM STDIN (FORMAT BINARY)", ct))
-        {
-            foreach (var unit in province.Units)
+        await BinaryCopy.WriteAsync(connection,
+            "COPY admin_unit (code, level, name, parent_code, stat_code_2023, urban, boundary_source, geom, label_point, seat, area_m2, households, geom_generalized) FROM STDIN (FORMAT BINARY)",
+            province.Units, (writer, unit, _) =>
             {
-                await writer.StartRowAsync(ct);
-                await writer.WriteAsync(unit.Code, NpgsqlDbType.Text, ct);
-                await writer.WriteAsync((short)unit.Level, NpgsqlDbType.Smallint, ct);
-                await writer.WriteAsync(unit.Name, NpgsqlDbType.Text, ct);
-                await WriteNullable(writer, unit.ParentCode, ct);
-                await WriteNullable(writer, unit.StatCode2023, ct);
-                await writer.WriteAsync(unit.Urban, NpgsqlDbType.Boolean, ct);
-                await writer.WriteAsync(unit.BoundarySource, NpgsqlDbType.Text, ct);
-                await writer.WriteAsync(unit.Geometry, NpgsqlDbType.Geometry, ct);
-                await writer.WriteAsync(unit.LabelPoint, NpgsqlDbType.Geometry, ct);
-                if (unit.Seat is null)
-                    await writer.WriteNullAsync(ct);
-                else
-                    await writer.WriteAsync(unit.Seat, NpgsqlDbType.Geometry, ct);
-                await writer.WriteAsync(unit.AreaM2, NpgsqlDbType.Double, ct);
-                await writer.WriteAsync(unit.Households, NpgsqlDbType.Integer, ct);
-                if (unit.Generalized is null)
-                    await writer.WriteNullAsync(ct);
-                else
-                    await writer.WriteAsync(unit.Generalized, NpgsqlDbType.Geometry, ct);
-            }
-            await writer.CompleteAsync(ct);
-        }
-        progress?.Report(("units", province.Units.Count, province.Units.Count));
+                writer.Write(unit.Code, NpgsqlDbType.Text);
+                writer.Write((short)unit.Level, NpgsqlDbType.Smallint);
+                writer.Write(unit.Name, NpgsqlDbType.Text);
+                writer.WriteOrNull(unit.ParentCode, NpgsqlDbType.Text);
+                writer.WriteOrNull(unit.StatCode2023, NpgsqlDbType.Text);
+                writer.Write(unit.Urban, NpgsqlDbType.Boolean);
+                writer.Write(unit.BoundarySource, NpgsqlDbType.Text);
+                writer.Write(unit.Geometry, NpgsqlDbType.Geometry);
+                writer.Write(unit.LabelPoint, NpgsqlDbType.Geometry);
+                writer.WriteOrNull(unit.Seat, NpgsqlDbType.Geometry);
+                writer.Write(unit.AreaM2, NpgsqlDbType.Double);
+                writer.Write(unit.Households, NpgsqlDbType.Integer);
+                writer.WriteOrNull(unit.Generalized, NpgsqlDbType.Geometry);
+            }, done => progress?.Report(("units", done, province.Units.Count)), int.MaxValue, ct);
 
-        await using (var writer = await connection.BeginBinaryImportAsync(
-            "COPY grid (code, village_code, geom, label_point, area_m2, households) FROM STDIN (FORMAT BINARY)", ct))
-        {
-            var done = 0;
-            foreach (var grid in province.Grids)
+        await BinaryCopy.WriteAsync(connection, "COPY grid (code, village_code, geom, label_point, area_m2, households) FROM STDIN (FORMAT BINARY)",
+            province.Grids, (writer, grid, _) =>
             {
-                await writer.StartRowAsync(ct);
-                await writer.WriteAsync(grid.Code, NpgsqlDbType.Text, ct);
-                await writer.WriteAsync(grid.VillageCode, NpgsqlDbType.Text, ct);
-                await writer.WriteAsync(grid.Geometry, NpgsqlDbType.Geometry, ct);
-                await writer.WriteAsync(grid.LabelPoint, NpgsqlDbType.Geometry, ct);
-                await writer.WriteAsync(grid.AreaM2, NpgsqlDbType.Double, ct);
-                await writer.WriteAsync(grid.Households, NpgsqlDbType.Integer, ct);
-                if (++done % 10_000 == 0)
-                    progress?.Report(("grids", done, province.Grids.Count));
-            }
-            await writer.CompleteAsync(ct);
-        }
-        progress?.Report(("grids", province.Grids.Count, province.Grids.Count));
+                writer.Write(grid.Code, NpgsqlDbType.Text);
+                writer.Write(grid.VillageCode, NpgsqlDbType.Text);
+                writer.Write(grid.Geometry, NpgsqlDbType.Geometry);
+                writer.Write(grid.LabelPoint, NpgsqlDbType.Geometry);
+                writer.Write(grid.AreaM2, NpgsqlDbType.Double);
+                writer.Write(grid.Households, NpgsqlDbType.Integer);
+            }, done => progress?.Report(("grids", done, province.Grids.Count)), 10_000, ct);
 
-        await using (var writer = await connection.BeginBinaryImportAsync(
-            "COPY grid_manager (grid_code, name, phone, appointed_on) FROM STDIN (FORMAT BINARY)", ct))
-        {
-            foreach (var manager in province.Managers)
+        await BinaryCopy.WriteAsync(connection, "COPY grid_manager (grid_code, name, phone, appointed_on) FROM STDIN (FORMAT BINARY)",
+            province.Managers, (writer, manager, _) =>
             {
-                await writer.StartRowAsync(ct);
-                await writer.WriteAsync(manager.GridCode, NpgsqlDbType.Text, ct);
-                await writer.WriteAsync(manager.Name, NpgsqlDbType.Text, ct);
-                await writer.WriteAsync(manager.Phone, NpgsqlDbType.Text, ct);
-                await writer.WriteAsync(manager.AppointedOn, NpgsqlDbType.Date, ct);
-            }
-            await writer.CompleteAsync(ct);
-        }
-        progress?.Report(("managers", province.Managers.Count, province.Managers.Count));
+                writer.Write(manager.GridCode, NpgsqlDbType.Text);
+                writer.Write(manager.Name, NpgsqlDbType.Text);
+                writer.Write(manager.Phone, NpgsqlDbType.Text);
+                writer.Write(manager.AppointedOn, NpgsqlDbType.Date);
+            }, done => progress?.Report(("managers", done, province.Managers.Count)), int.MaxValue, ct);
 
         // The new grids are version 1 of every village: the old versions, history, drafts and locks described another layout.
         await Execute(connection,
@@ -138,14 +113,6 @@ public sealed class ProvinceLoader(NpgsqlDataSource dataSource)
         // Statistics for the planner; outside the transaction, harmless if interrupted.
         await Execute(connection, "ANALYZE admin_unit; ANALYZE grid; ANALYZE grid_manager;", ct);
         return clock.Elapsed;
-    }
-
-    private static async Task WriteNullable(NpgsqlBinaryImporter writer, string? value, CancellationToken ct)
-    {
-        if (value is null)
-            await writer.WriteNullAsync(ct);
-        else
-            await writer.WriteAsync(value, NpgsqlDbType.Text, ct);
     }
 
     private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken ct)

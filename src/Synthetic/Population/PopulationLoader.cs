@@ -96,10 +96,7 @@ public sealed class PopulationLoader(NpgsqlDataSource dataSource)
                 writer.Write(p.Name, NpgsqlDbType.Text);
                 writer.Write(p.Sex.ToString(), NpgsqlDbType.Char);
                 writer.Write(p.BirthDate, NpgsqlDbType.Date);
-                if (p.Phone is null)
-                    writer.WriteNull();
-                else
-                    writer.Write(p.Phone, NpgsqlDbType.Text);
+                writer.WriteOrNull(p.Phone, NpgsqlDbType.Text);
                 writer.Write(p.PoliticalStatus, NpgsqlDbType.Text);
                 writer.Write(p.RegisterType, NpgsqlDbType.Text);
                 writer.Write(p.GridCode, NpgsqlDbType.Text);
@@ -112,10 +109,7 @@ public sealed class PopulationLoader(NpgsqlDataSource dataSource)
                 writer.Write(personIds + m.Person, NpgsqlDbType.Bigint);
                 writer.Write(m.Relation, NpgsqlDbType.Text);
                 writer.Write(m.MovedIn, NpgsqlDbType.Date);
-                if (m.MovedOut is { } movedOut)
-                    writer.Write(movedOut, NpgsqlDbType.Date);
-                else
-                    writer.WriteNull();
+                writer.WriteOrNull(m.MovedOut, NpgsqlDbType.Date);
             });
         await Copy(connection, "groups",
             "COPY special_group (id, person_id, group_code, department, risk_level, registered_on, visit_cadence_days, next_visit_due, source) FROM STDIN (FORMAT BINARY)",
@@ -204,28 +198,10 @@ public sealed class PopulationLoader(NpgsqlDataSource dataSource)
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
-    private static async Task Copy<T>(
+    private static Task Copy<T>(
         NpgsqlConnection connection, string step, string copySql, IReadOnlyList<T> rows,
-        IProgress<(string Step, int Done, int Total)>? progress, CancellationToken ct, Action<NpgsqlBinaryImporter, T, int> writeRow)
-    {
-        await using (var writer = await connection.BeginBinaryImportAsync(copySql, ct))
-        {
-            writer.Timeout = TimeSpan.Zero; // the end of a COPY waits for its foreign-key checks: seconds, more on a busy server
-            // Rows are written synchronously into the importer's buffer (a flush blocks briefly): a million awaits cost
-            // more than the blocking does.
-            for (var i = 0; i < rows.Count; i++)
-            {
-                writer.StartRow();
-                writeRow(writer, rows[i], i);
-                if ((i + 1) % 1_000 == 0)
-                    ct.ThrowIfCancellationRequested();
-                if ((i + 1) % ProgressEvery == 0)
-                    progress?.Report((step, i + 1, rows.Count));
-            }
-            await writer.CompleteAsync(ct);
-        }
-        progress?.Report((step, rows.Count, rows.Count));
-    }
+        IProgress<(string Step, int Done, int Total)>? progress, CancellationToken ct, Action<NpgsqlBinaryImporter, T, int> writeRow) =>
+        BinaryCopy.WriteAsync(connection, copySql, rows, writeRow, done => progress?.Report((step, done, rows.Count)), ProgressEvery, ct);
 
     private static async Task<T> Scalar<T>(NpgsqlConnection connection, string sql, CancellationToken ct)
     {

@@ -1,6 +1,4 @@
-using GridMap.Domain.Tiles;
-
-namespace GridMap.Tiling.Cache;
+namespace GridMap.Domain.Tiles;
 
 /// <summary>The formats a tile is served in; PNG variants are drawn from the same layer's vector tile.</summary>
 public enum TileFormat

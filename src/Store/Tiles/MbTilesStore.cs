@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using GridMap.Domain.Tiles;
-using GridMap.Store.Tiles;
+using GridMap.Store.Database;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
-namespace GridMap.Tiling.Cache;
+namespace GridMap.Store.Tiles;
 
 /// <summary>
 /// The disk tier: one MBTiles 1.3 file (SQLite) per layer and format under a folder per dataset version, so a seeded
@@ -40,7 +41,7 @@ public sealed class MbTilesStore : IAsyncDisposable
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file, Pooling = false }.ToString());
         connection.Open();
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;";
+        pragma.CommandText = SqlResource.Get("Tiles/MbTiles/OpenFile.sql");
         pragma.ExecuteNonQuery();
         return connection;
     }
@@ -52,17 +53,9 @@ public sealed class MbTilesStore : IAsyncDisposable
         {
             using var connection = Open(f);
             using var command = connection.CreateCommand();
-            command.CommandText = """
-                CREATE TABLE IF NOT EXISTS metadata (name text PRIMARY KEY, value text);
-                CREATE TABLE IF NOT EXISTS tiles (zoom_level integer, tile_column integer, tile_row integer, tile_data blob,
-                                                  PRIMARY KEY (zoom_level, tile_column, tile_row)) WITHOUT ROWID;
-                INSERT OR REPLACE INTO metadata VALUES ('name', $name), ('format', $format), ('bounds', '110.23,34.58,114.57,40.74'),
-                    ('center', '112.4,37.6,6'), ('minzoom', '0'), ('maxzoom', '22'), ('type', 'overlay'),
-                    ('attribution', 'GridMap; townships, villages and grids are synthetic'), ('json', $json);
-                """;
+            command.CommandText = SqlResource.Get("Tiles/MbTiles/CreateTables.sql");
             command.Parameters.AddWithValue("$name", $"GridMap {key.Layer}");
             command.Parameters.AddWithValue("$format", key.Format == TileFormat.Mvt ? "pbf" : "png");
-            // Vector MBTiles readers (GDAL, tileserver-gl) learn the layers and their fields from 'json'.
             var layers = TileLayers.Find(key.Layer)?.VectorLayers ?? [];
             command.Parameters.AddWithValue("$json", System.Text.Json.JsonSerializer.Serialize(new
             {
@@ -104,7 +97,7 @@ public sealed class MbTilesStore : IAsyncDisposable
         {
             this.connection = connection;
             command = connection.CreateCommand();
-            command.CommandText = "SELECT tile_data FROM tiles WHERE zoom_level = $z AND tile_column = $x AND tile_row = $y";
+            command.CommandText = SqlResource.Get("Tiles/MbTiles/ReadTile.sql");
             z = command.Parameters.Add("$z", SqliteType.Integer);
             x = command.Parameters.Add("$x", SqliteType.Integer);
             y = command.Parameters.Add("$y", SqliteType.Integer);
@@ -139,27 +132,12 @@ public sealed class MbTilesStore : IAsyncDisposable
                 batch.Add(item);
             try
             {
-                foreach (var group in batch.GroupBy(b => FileOf(b.Key)))
+                // Invalidated while queued: writing it would bring a stale tile back.
+                InEachFile(batch, b => b.Key, "Tiles/MbTiles/WriteTile.sql", create: true, (tile, b) =>
                 {
-                    EnsureCreated(group.First().Key);
-                    using var connection = Open(group.Key);
-                    using var transaction = connection.BeginTransaction();
-                    using var command = connection.CreateCommand();
-                    command.CommandText = "INSERT OR REPLACE INTO tiles VALUES ($z, $x, $y, $data)";
-                    var z = command.Parameters.Add("$z", SqliteType.Integer);
-                    var x = command.Parameters.Add("$x", SqliteType.Integer);
-                    var y = command.Parameters.Add("$y", SqliteType.Integer);
-                    var data = command.Parameters.Add("$data", SqliteType.Blob);
-                    foreach (var (key, bytes, queuedAt) in group)
-                    {
-                        // Invalidated while queued: writing it would bring a stale tile back.
-                        if (queuedAt != epoch())
-                            continue;
-                        (z.Value, x.Value, y.Value, data.Value) = (key.Tile.Z, key.Tile.X, TmsRow(key.Tile), bytes);
-                        command.ExecuteNonQuery();
-                    }
-                    transaction.Commit();
-                }
+                    if (b.Epoch == epoch())
+                        tile.Execute(b.Key, b.Data);
+                });
             }
             catch (SqliteException e)
             {
@@ -174,26 +152,63 @@ public sealed class MbTilesStore : IAsyncDisposable
     public IReadOnlyCollection<TileKey> Delete(IEnumerable<TileKey> keys)
     {
         var removed = new List<TileKey>();
-        foreach (var group in keys.GroupBy(FileOf))
+        InEachFile(keys, k => k, "Tiles/MbTiles/DeleteTile.sql", create: false, (tile, key) =>
         {
-            if (!File.Exists(group.Key))
+            if (tile.Execute(key) > 0)
+                removed.Add(key);
+        });
+        return removed;
+    }
+
+    /// <summary>
+    /// Runs one statement per item, grouped by the file the item's tile lives in, in one transaction per file; a file
+    /// not yet on disk is created first, or skipped when <paramref name="create"/> is false.
+    /// </summary>
+    private void InEachFile<T>(IEnumerable<T> items, Func<T, TileKey> keyOf, string sql, bool create, Action<TileStatement, T> run)
+    {
+        foreach (var group in items.GroupBy(item => FileOf(keyOf(item))))
+        {
+            if (create)
+                EnsureCreated(keyOf(group.First()));
+            else if (!File.Exists(group.Key))
                 continue;
             using var connection = Open(group.Key);
             using var transaction = connection.BeginTransaction();
             using var command = connection.CreateCommand();
-            command.CommandText = "DELETE FROM tiles WHERE zoom_level = $z AND tile_column = $x AND tile_row = $y";
-            var z = command.Parameters.Add("$z", SqliteType.Integer);
-            var x = command.Parameters.Add("$x", SqliteType.Integer);
-            var y = command.Parameters.Add("$y", SqliteType.Integer);
-            foreach (var key in group)
-            {
-                (z.Value, x.Value, y.Value) = (key.Tile.Z, key.Tile.X, TmsRow(key.Tile));
-                if (command.ExecuteNonQuery() > 0)
-                    removed.Add(key);
-            }
+            command.CommandText = SqlResource.Get(sql);
+            var statement = new TileStatement(command);
+            foreach (var item in group)
+                run(statement, item);
             transaction.Commit();
         }
-        return removed;
+    }
+
+    /// <summary>A statement on one tile (<c>$z</c>, <c>$x</c>, TMS <c>$y</c>, and <c>$data</c> where it has one), parameters bound once.</summary>
+    private sealed class TileStatement
+    {
+        private readonly SqliteCommand command;
+        private readonly SqliteParameter z;
+        private readonly SqliteParameter x;
+        private readonly SqliteParameter y;
+        private readonly SqliteParameter? data;
+
+        public TileStatement(SqliteCommand command)
+        {
+            this.command = command;
+            z = command.Parameters.Add("$z", SqliteType.Integer);
+            x = command.Parameters.Add("$x", SqliteType.Integer);
+            y = command.Parameters.Add("$y", SqliteType.Integer);
+            if (command.CommandText.Contains("$data", StringComparison.Ordinal))
+                data = command.Parameters.Add("$data", SqliteType.Blob);
+        }
+
+        public int Execute(TileKey key, byte[]? bytes = null)
+        {
+            (z.Value, x.Value, y.Value) = (key.Tile.Z, key.Tile.X, TmsRow(key.Tile));
+            if (data is not null)
+                data.Value = bytes;
+            return command.ExecuteNonQuery();
+        }
     }
 
     /// <summary>The cached tiles of a layer at one zoom, in any format (for invalidations too large to walk the tile grid).</summary>
@@ -204,7 +219,7 @@ public sealed class MbTilesStore : IAsyncDisposable
         {
             using var connection = Open(file);
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT tile_column, tile_row FROM tiles WHERE zoom_level = $z";
+            command.CommandText = SqlResource.Get("Tiles/MbTiles/CachedTiles.sql");
             command.Parameters.AddWithValue("$z", z);
             using var reader = command.ExecuteReader();
             while (reader.Read())
@@ -219,7 +234,7 @@ public sealed class MbTilesStore : IAsyncDisposable
         {
             using var connection = Open(file);
             using var command = connection.CreateCommand();
-            command.CommandText = "DELETE FROM tiles";
+            command.CommandText = SqlResource.Get("Tiles/MbTiles/ClearTiles.sql");
             command.ExecuteNonQuery();
         }
     }

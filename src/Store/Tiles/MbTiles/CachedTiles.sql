@@ -1,0 +1,1 @@
+SELECT tile_column, tile_row FROM tiles WHERE zoom_level = $z

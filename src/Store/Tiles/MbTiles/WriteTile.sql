@@ -1,0 +1,1 @@
+INSERT OR REPLACE INTO tiles VALUES ($z, $x, $y, $data)
