@@ -48,6 +48,9 @@ public static class EventWorkflow
 
     public const string SystemActor = "system";
 
+    /// <summary>The history action of a report, the first line of every history (no <see cref="EventAction"/>: nothing is applied).</summary>
+    public const string ReportAction = "Report";
+
     /// <summary>
     /// A new event as a grid manager (or clerk) reports it; the intake clock starts now, owned by the grid's centre at
     /// <paramref name="intakeAt"/> (the township unless routing names the village as competent; never the grid itself).
@@ -66,6 +69,15 @@ public static class EventWorkflow
             Reporter = reporter,
         };
     }
+
+    /// <summary>
+    /// The level the catalogue makes competent for a category, within the county's chain (a stored level outside it is
+    /// read as the nearest end).
+    /// </summary>
+    public static AdminLevel CompetentLevel(int catalogueLevel) => (AdminLevel)Math.Clamp(catalogueLevel, (int)AdminLevel.County, (int)AdminLevel.Grid);
+
+    /// <summary>The centre that takes a report in: the competent level's, but never the grid itself (its village instead).</summary>
+    public static AdminLevel IntakeLevel(int catalogueLevel) => (AdminLevel)Math.Clamp(catalogueLevel, (int)AdminLevel.County, (int)AdminLevel.Village);
 
     public static bool Admits(EventState state, EventAction action) => AllowedFrom[action].Contains(state);
 

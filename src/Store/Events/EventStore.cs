@@ -196,7 +196,8 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
         }
         var history = await HistoryAsync(connection, id, ct);
         var names = await UnitNamesAsync(connection, history.Select(h => h.ActorUnit ?? h.OwnerUnit), ct);
-        var steps = history.Select(h => new TrackingStep(h.At, h.Action, h.To, PublicActor(h, names))).ToList();
+        var steps = history.Select(h => new TrackingStep(h.At, h.Action, h.To,
+            PublicTracking.Actor(h.Actor, h.Action, h.ActorUnit, h.ActorDepartment, h.OwnerUnit, unit => names.GetValueOrDefault(unit, unit)))).ToList();
         return view with { Steps = steps };
     }
 
@@ -298,10 +299,6 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
         return ids;
     }
 
-    private static bool MayReportIn(Caller caller, string grid) => caller.Role == Role.GridManager
-        ? grid.StartsWith(caller.Scope.Value[..Math.Min(caller.Scope.Value.Length, 12)], StringComparison.Ordinal)
-        : caller.Covers(grid);
-
     private async Task<(string Grid, double Lon, double Lat)?> BuildingPointAsync(string code, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand(
@@ -327,7 +324,7 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
         return new EventCard(row.Id, row.TrackingNo, row.Channel, c.Category.Code, c.Category.Name, row.MajorName, c.Category.Urgent, c.Grid.Value,
             chain.Single(u => u.Level == AdminLevel.Village).Value, chain.Single(u => u.Level == AdminLevel.Township).Value,
             chain.Single(u => u.Level == AdminLevel.County).Value, [Math.Round(row.Lon, 7), Math.Round(row.Lat, 7)], row.BuildingCode, row.Address,
-            row.Description, c.Reporter, row.ContactName is { } n ? MaskName(n) : null, row.ContactPhone is { } ph ? Masking.Phone(ph) : null,
+            row.Description, c.Reporter, row.ContactName is { } n ? Masking.Name(n) : null, row.ContactPhone is { } ph ? Masking.Phone(ph) : null,
             row.DuplicateOf, c.State.ToString(), View(c.Owner), c.Handler is { } h ? View(h) : null, c.Due, Slug(EventWorkflow.Deadline(c, now)),
             c.ReportedAt, c.Indicators.CloseDue, c.Indicators.FinishedAt, (int?)c.Indicators.ResolutionLevel, row.Version, c.Supervisions,
             c.PendingExtension is { } ext ? $"{ext.Amount} {ext.Kind}" : null, c.PendingVoidReason,
@@ -347,8 +344,8 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
         command.Parameters.AddWithValue("code", c.Category.Code);
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        var level = Math.Clamp(reader.GetInt32(0), (int)AdminLevel.County, (int)AdminLevel.Grid);
-        return (level, c.Grid.Chain.Single(u => (int)u.Level == level).Value, reader.GetFieldValue<string[]>(1));
+        var level = EventWorkflow.CompetentLevel(reader.GetInt32(0));
+        return ((int)level, c.Grid.Chain.Single(u => u.Level == level).Value, reader.GetFieldValue<string[]>(1));
     }
 
     private static async Task<Dictionary<string, string>> UnitNamesAsync(NpgsqlConnection connection, IEnumerable<string> codes, CancellationToken ct)
@@ -367,13 +364,18 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
         await using var command = new NpgsqlCommand(SqlResource.Get("Events/History.sql"), connection);
         command.Parameters.AddWithValue("id", id);
         await using var reader = await command.ExecuteReaderAsync(ct);
+        int Column(string name) => reader.GetOrdinal(name);
+        int seq = Column("seq"), at = Column("at"), actor = Column("actor"), actorUnit = Column("actor_unit"), actorDepartment = Column("actor_department"),
+            action = Column("action"), from = Column("from_state"), to = Column("to_state"), reason = Column("reason"), ownerUnit = Column("owner_unit"),
+            ownerDepartment = Column("owner_department"), due = Column("due"), prevHash = Column("prev_hash"), hash = Column("hash");
         var lines = new List<HistoryLine>();
         while (await reader.ReadAsync(ct))
-            lines.Add(new HistoryLine(reader.GetInt32(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetString(3), NullableString(reader, 4),
-                NullableString(reader, 5), reader.GetString(6), reader.GetString(7), reader.GetString(8), NullableString(reader, 9), reader.GetString(10),
-                NullableString(reader, 11), reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12), reader.GetString(14))
+            lines.Add(new HistoryLine(reader.GetInt32(seq), reader.GetFieldValue<DateTimeOffset>(at), reader.GetString(actor), NullableString(reader, actorUnit),
+                NullableString(reader, actorDepartment), reader.GetString(action), reader.GetString(from), reader.GetString(to), NullableString(reader, reason),
+                reader.GetString(ownerUnit), NullableString(reader, ownerDepartment), reader.IsDBNull(due) ? null : reader.GetFieldValue<DateTimeOffset>(due),
+                reader.GetString(hash))
             {
-                PrevHash = reader.GetString(13),
+                PrevHash = reader.GetString(prevHash),
             });
         return lines;
     }
@@ -489,16 +491,6 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
         if (await update.ExecuteScalarAsync(ct) is null)
             throw new InvalidOperationException($"Event {row.Id} changed under a row lock; this is a bug.");
     }
-
-    private static string PublicActor(HistoryLine h, Dictionary<string, string> names) => h.Actor == EventWorkflow.SystemActor
-        ? "系统"
-        : h.Action == "Report" && h.ActorUnit is null
-            ? "群众"
-            : h.ActorDepartment is { } department
-                ? department
-                : h.ActorUnit is { } unit ? names.GetValueOrDefault(unit, unit) : names.GetValueOrDefault(h.OwnerUnit, h.OwnerUnit);
-
-    private static string MaskName(string name) => name.Length <= 1 ? "*" : name[..1] + new string('*', name.Length - 1);
 
     private static string NewTrackingNumber()
     {
