@@ -97,6 +97,9 @@ public sealed record EventCase(
 
     public EventState? SuspendedFrom { get; init; }
 
+    /// <summary>When the event was suspended, while it is; resuming moves the closing deadline by the time since.</summary>
+    public DateTimeOffset? SuspendedAt { get; init; }
+
     public TimeLimit? PendingExtension { get; init; }
 
     public string? PendingVoidReason { get; init; }
@@ -105,5 +108,13 @@ public sealed record EventCase(
 
     public ImmutableList<Accountability> Accountabilities { get; init; } = [];
 
-    public bool IsFinished => State is EventState.Rejected or EventState.Voided or EventState.Closed;
+    public EventIndicators Indicators { get; init; } = EventIndicators.None;
+
+    public bool IsFinished => State.IsFinished();
+}
+
+public static class EventStates
+{
+    /// <summary>Rejected, voided and closed events take no further step (but for holding someone to account).</summary>
+    public static bool IsFinished(this EventState state) => state is EventState.Rejected or EventState.Voided or EventState.Closed;
 }

@@ -58,3 +58,9 @@ public sealed record EventResult(EventCase? Case, HistoryEntry? Entry, Refusal? 
 
     public static EventResult Refused(RefusalKind kind, string message) => new(null, null, new Refusal(kind, message));
 }
+
+/// <summary>
+/// A step of the overdue sweep: the case after it, the command it took (an automatic escalation) or null for an alert
+/// that changes no state (<see cref="EventWorkflow.OverdueAlertAction"/> in the history), and the history line's reason.
+/// </summary>
+public sealed record OverdueStep(EventCase Case, EventCommand? Command, string Reason);

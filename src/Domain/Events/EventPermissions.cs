@@ -47,6 +47,20 @@ public static class EventPermissions
 
     private static readonly Role[] CentreRoles = [Role.VillageStaff, Role.TownshipStaff, Role.CountyStaff];
 
+    private static readonly Role[] ReporterRoles =
+        [Role.GridManager, Role.VillageStaff, Role.TownshipStaff, Role.CountyStaff, Role.CityStaff, Role.ProvinceStaff];
+
+    /// <summary>Whether this account reports events: grid managers and centre staff (the hotline) do.</summary>
+    public static bool MayReport(Caller caller) => ReporterRoles.Contains(caller.Role);
+
+    /// <summary>
+    /// Whether this reporter may report in <paramref name="grid"/>: a grid manager anywhere in their own village (a
+    /// neighbour's grid included), centre staff within their area.
+    /// </summary>
+    public static bool MayReportIn(Caller caller, string grid) => caller.Role == Role.GridManager
+        ? grid.StartsWith(caller.Scope.Value[..Math.Min(caller.Scope.Value.Length, 12)], StringComparison.Ordinal)
+        : caller.Covers(grid);
+
     /// <summary>The party an action needs on this event: the table's, except that re-dispatching an already dispatched event is for its owner.</summary>
     public static EventParty PartyFor(EventCase c, EventAction action) =>
         action == Dispatch && c.State == EventState.Dispatched ? EventParty.CentreOwningTheStep : Table[action];

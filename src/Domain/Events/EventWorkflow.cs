@@ -48,6 +48,9 @@ public static class EventWorkflow
 
     public const string SystemActor = "system";
 
+    /// <summary>The history action of a report, the first line of every history (no <see cref="EventAction"/>: nothing is applied).</summary>
+    public const string ReportAction = "Report";
+
     /// <summary>
     /// A new event as a grid manager (or clerk) reports it; the intake clock starts now, owned by the grid's centre at
     /// <paramref name="intakeAt"/> (the township unless routing names the village as competent; never the grid itself).
@@ -67,6 +70,15 @@ public static class EventWorkflow
         };
     }
 
+    /// <summary>
+    /// The level the catalogue makes competent for a category, within the county's chain (a stored level outside it is
+    /// read as the nearest end).
+    /// </summary>
+    public static AdminLevel CompetentLevel(int catalogueLevel) => (AdminLevel)Math.Clamp(catalogueLevel, (int)AdminLevel.County, (int)AdminLevel.Grid);
+
+    /// <summary>The centre that takes a report in: the competent level's, but never the grid itself (its village instead).</summary>
+    public static AdminLevel IntakeLevel(int catalogueLevel) => (AdminLevel)Math.Clamp(catalogueLevel, (int)AdminLevel.County, (int)AdminLevel.Village);
+
     public static bool Admits(EventState state, EventAction action) => AllowedFrom[action].Contains(state);
 
     /// <summary>The actions this caller may take on the event now (state admits them and the caller is the right party).</summary>
@@ -74,11 +86,11 @@ public static class EventWorkflow
         [.. Enum.GetValues<EventAction>().Where(a => Admits(c.State, a) && EventPermissions.May(caller, c, a))];
 
     /// <summary>How the current step stands against its deadline, for colouring maps and lists.</summary>
-    public static DeadlineState Deadline(EventCase c, DateTimeOffset now) => Deadline(c.IsFinished, c.State == Suspended, c.Due, now);
+    public static DeadlineState Deadline(EventCase c, DateTimeOffset now) => Deadline(c.State, c.Due, now);
 
-    public static DeadlineState Deadline(bool finished, bool suspended, DateTimeOffset? due, DateTimeOffset now) =>
-        finished ? DeadlineState.Finished
-        : suspended || due is null ? DeadlineState.Paused
+    public static DeadlineState Deadline(EventState state, DateTimeOffset? due, DateTimeOffset now) =>
+        state.IsFinished() ? DeadlineState.Finished
+        : state == Suspended || due is null ? DeadlineState.Paused
         : now > due ? DeadlineState.Overdue
         : due - now <= DueSoonWindow ? DeadlineState.DueSoon
         : DeadlineState.OnTime;
@@ -101,12 +113,30 @@ public static class EventWorkflow
         return Transition(c, command, actor.Username, now, calendar, table);
     }
 
+    /// <summary>
+    /// What the overdue sweep does to one event: escalates the step when its state escalates automatically, else raises
+    /// an alert that changes no state; null when the step is not overdue or was already alerted since its deadline.
+    /// </summary>
+    public static OverdueStep? Sweep(EventCase c, DateTimeOffset now, WorkingCalendar calendar, TimeLimitTable? limits = null)
+    {
+        if (!Overdue(c, now) || (c.Indicators.OverdueAlertedAt is { } alerted && alerted >= c.Due))
+            return null;
+        if (AutoEscalate(c, now, calendar, limits) is { Ok: true } escalated)
+            return new OverdueStep(escalated.Case!, new EventCommand.Escalate(OverdueReason), escalated.Entry!.Reason!);
+        return new OverdueStep(Settle(c, c, null, now), null, $"overdue since {c.Due!.Value.ToOffset(WorkingCalendar.ChinaStandardTime):yyyy-MM-dd HH:mm}");
+    }
+
+    private const string OverdueReason = "overdue";
+
+    /// <summary>The history action of an overdue alert, which is no <see cref="EventAction"/>: it changes no state.</summary>
+    public const string OverdueAlertAction = "OverdueAlert";
+
     /// <summary>Escalates an overdue step whose state escalates automatically; null when the rule does not fire.</summary>
     public static EventResult? AutoEscalate(EventCase c, DateTimeOffset now, WorkingCalendar calendar, TimeLimitTable? limits = null)
     {
         if (!Overdue(c, now) || !AutoEscalating.Contains(c.State) || c.Owner.Level <= AdminLevel.County)
             return null;
-        return Transition(c, new EventCommand.Escalate("overdue"), SystemActor, now, calendar, limits ?? TimeLimitTable.Taiyuan);
+        return Transition(c, new EventCommand.Escalate(OverdueReason), SystemActor, now, calendar, limits ?? TimeLimitTable.Taiyuan);
     }
 
     private static string? Precondition(EventCase c, EventCommand command) => command switch
@@ -168,8 +198,15 @@ public static class EventWorkflow
             _ => throw new ArgumentOutOfRangeException(nameof(command), command, null),
         };
         var entry = new HistoryEntry(c.History.Count + 1, now, actor, command.Action, c.State, next.State, reason);
-        return new EventResult(next with { History = c.History.Add(entry) }, entry, null);
+        return new EventResult(Settle(c, next, command, now) with { History = c.History.Add(entry) }, entry, null);
     }
+
+    /// <summary>The bookkeeping every step ends with (a null command is an overdue alert): suspension time and indicators.</summary>
+    private static EventCase Settle(EventCase before, EventCase after, EventCommand? command, DateTimeOffset now) => after with
+    {
+        SuspendedAt = after.State == Suspended ? (before.State == Suspended ? before.SuspendedAt : now) : null,
+        Indicators = EventIndicators.Step(before, after, command, now),
+    };
 
     private static EventCase Finish(EventCase c, EventState state) =>
         c with { State = state, Due = null, PausedRemaining = null, SuspendedFrom = null, PendingExtension = null, PendingVoidReason = null };

@@ -42,8 +42,7 @@ public sealed partial class EventStore
     /// </summary>
     public async Task<IntakeReceipt> IntakeAsync(Caller? caller, string reporter, NewReport report, CancellationToken ct = default)
     {
-        if (caller is not null && caller.Role is not (Role.GridManager or Role.VillageStaff or Role.TownshipStaff or Role.CountyStaff
-                or Role.CityStaff or Role.ProvinceStaff))
+        if (caller is not null && !EventPermissions.MayReport(caller))
             return IntakeReceipt.Refused(IntakeProblem.NotAReporter, $"A {caller.Role.Slug()} account does not report events; grid managers and centre staff do.");
 
         var (lon, lat) = (report.Lon, report.Lat);
@@ -214,7 +213,7 @@ public sealed partial class EventStore
                 $"Unknown event category '{Truncate(pending.Report.Category)}'; GET /api/events/categories lists them.");
         if (route.Grid is null)
             return IntakeReceipt.Refused(IntakeProblem.OutsideGrids, $"The point {pending.Lon:0.######}, {pending.Lat:0.######} is not inside any grid of Shanxi.");
-        if (pending.Caller is { } caller && !MayReportIn(caller, route.Grid))
+        if (pending.Caller is { } caller && !EventPermissions.MayReportIn(caller, route.Grid))
             return IntakeReceipt.Refused(IntakeProblem.OutsideArea,
                 $"The point lies in grid {route.Grid}, outside the area you report for ({caller.Scope.Value}).");
         return null;
@@ -222,10 +221,9 @@ public sealed partial class EventStore
 
     private NewEvent NewEventFor(PendingReport pending, Route route, IReadOnlyList<NewEvent> batchMates, DateTimeOffset now)
     {
-        var intakeAt = (AdminLevel)Math.Clamp(route.CompetentLevel, (int)AdminLevel.County, (int)AdminLevel.Village);
         var reported = EventWorkflow.Report(route.Id.ToString(), route.Category!, AdminCode.Parse(route.Grid!), route.Urban, pending.Reporter, now, Calendar,
-            Limits, intakeAt);
-        var hash = EventHistoryChain.Hash(route.Id, 1, now, pending.Reporter, "Report", "Reported", "Reported", pending.Report.Channel,
+            Limits, EventWorkflow.IntakeLevel(route.CompetentLevel));
+        var hash = EventHistoryChain.Hash(route.Id, 1, now, pending.Reporter, EventWorkflow.ReportAction, "Reported", "Reported", pending.Report.Channel,
             reported.Owner.Unit.Value, null, EventHistoryChain.GenesisHash);
         // A batch-mate is newer than anything in the table, so the latest near one of the same category is the duplicate,
         // as if the reports had come one after the other (the same distance test as Intake.sql's, in 3857 metres).
@@ -258,16 +256,23 @@ public sealed partial class EventStore
         p.AddWithValue("radius", DuplicateRadiusMetres);
         var routes = new Route[reports.Count];
         await using var reader = await command.ExecuteReaderAsync();
+        int Column(string name) => reader.GetOrdinal(name);
+        int earlierId = Column("earlier_id"), earlierTrackingNo = Column("earlier_tracking_no"), earlierDays = Column("earlier_handle_working_days"),
+            grid = Column("grid_code"), urban = Column("urban"), categoryName = Column("category_name"), urgent = Column("urgent"), days = Column("handle_working_days"),
+            onTheSpot = Column("minor_on_the_spot"), department = Column("category_department"), competent = Column("competent_level"),
+            duplicateOf = Column("duplicate_of"), id = Column("id"), x = Column("x"), y = Column("y");
         for (var i = 0; await reader.ReadAsync(); i++)
         {
             var category = reports[i].Report.Category;
             routes[i] = new Route(
-                reader.IsDBNull(0) ? null : new IntakeReceipt(reader.GetInt64(0), reader.GetString(1), false, reader.GetInt32(2), null, null),
-                reader.IsDBNull(3) ? null : reader.GetString(3), !reader.IsDBNull(4) && reader.GetBoolean(4),
-                reader.IsDBNull(5) ? null : new EventCategory(category, reader.GetString(5), reader.GetBoolean(6), reader.GetInt32(7), reader.GetBoolean(8),
-                    reader.IsDBNull(9) ? null : reader.GetString(9)),
-                reader.IsDBNull(10) ? 0 : reader.GetInt16(10),
-                reader.IsDBNull(11) ? null : reader.GetInt64(11), reader.GetInt64(12), reader.GetDouble(13), reader.GetDouble(14));
+                reader.IsDBNull(earlierId)
+                    ? null
+                    : new IntakeReceipt(reader.GetInt64(earlierId), reader.GetString(earlierTrackingNo), false, reader.GetInt32(earlierDays), null, null),
+                reader.IsDBNull(grid) ? null : reader.GetString(grid), !reader.IsDBNull(urban) && reader.GetBoolean(urban),
+                reader.IsDBNull(categoryName) ? null : new EventCategory(category, reader.GetString(categoryName), reader.GetBoolean(urgent), reader.GetInt32(days),
+                    reader.GetBoolean(onTheSpot), reader.IsDBNull(department) ? null : reader.GetString(department)),
+                reader.IsDBNull(competent) ? 0 : reader.GetInt16(competent),
+                reader.IsDBNull(duplicateOf) ? null : reader.GetInt64(duplicateOf), reader.GetInt64(id), reader.GetDouble(x), reader.GetDouble(y));
         }
         return routes;
     }

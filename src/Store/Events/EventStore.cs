@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Data;
 using System.Security.Cryptography;
 using GridMap.Domain.Access;
 using GridMap.Domain.Codes;
@@ -99,14 +100,9 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
             await using var connection = await dataSource.OpenConnectionAsync(ct);
             await using var transaction = await connection.BeginTransactionAsync(ct);
             var row = await LoadAsync(connection, transaction, id, lockRow: true, skipLocked: true, ct);
-            if (row is null || !EventWorkflow.Overdue(row.Case, now) || (row.OverdueAlertedAt is { } alerted && alerted >= row.Case.Due))
+            if (row is null || EventWorkflow.Sweep(row.Case, now, Calendar, Limits) is not { } step)
                 continue;
-            if (EventWorkflow.AutoEscalate(row.Case, now, Calendar, Limits) is { Ok: true } escalated)
-                await WriteAsync(connection, transaction, row, escalated.Case!, new EventCommand.Escalate("overdue"), EventWorkflow.SystemActor, null, null,
-                    escalated.Entry!.Reason, now, ct);
-            else
-                await WriteAsync(connection, transaction, row, row.Case, null, EventWorkflow.SystemActor, null, null,
-                    $"overdue since {row.Case.Due!.Value.ToOffset(WorkingCalendar.ChinaStandardTime):yyyy-MM-dd HH:mm}", now, ct);
+            await WriteAsync(connection, transaction, row, step.Case, step.Command, EventWorkflow.SystemActor, null, null, step.Reason, now, ct);
             await transaction.CommitAsync(ct);
             touched++;
         }
@@ -133,8 +129,9 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
         p.AddWithValue("limit", Math.Clamp(filter.Limit, 1, 5000));
         await using var reader = await command.ExecuteReaderAsync(ct);
         var list = new List<EventSummary>();
+        var columns = new SummaryColumns(reader);
         while (await reader.ReadAsync(ct))
-            list.Add(ReadSummary(reader, now));
+            list.Add(ReadSummary(reader, columns, now));
         return list;
     }
 
@@ -150,21 +147,33 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
         await using var reader = await command.ExecuteReaderAsync(ct);
         var now = clock.GetUtcNow();
         var summaries = new List<EventSummary>(ids.Count);
+        var columns = new SummaryColumns(reader);
         while (await reader.ReadAsync(ct))
-            summaries.Add(ReadSummary(reader, now));
+            summaries.Add(ReadSummary(reader, columns, now));
         return summaries;
     }
 
-    private static EventSummary ReadSummary(NpgsqlDataReader reader, DateTimeOffset now)
+    private static EventSummary ReadSummary(NpgsqlDataReader reader, SummaryColumns at, DateTimeOffset now)
     {
-        var state = reader.GetString(6);
-        DateTimeOffset? due = reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10);
-        var finished = state is "Closed" or "Voided" or "Rejected";
-        return new EventSummary(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-            reader.GetString(5), state, reader.GetString(7), [Math.Round(reader.GetDouble(8), 7), Math.Round(reader.GetDouble(9), 7)], due,
-            Slug(EventWorkflow.Deadline(finished, state == "Suspended", due, now)), reader.GetFieldValue<DateTimeOffset>(11),
-            reader.GetFieldValue<DateTimeOffset>(12), reader.GetString(13), reader.IsDBNull(14) ? null : reader.GetString(14), reader.GetInt32(15),
-            reader.GetString(16), reader.GetBoolean(17));
+        var state = reader.GetString(at.State);
+        DateTimeOffset? due = reader.IsDBNull(at.Due) ? null : reader.GetFieldValue<DateTimeOffset>(at.Due);
+        return new EventSummary(reader.GetInt64(at.Id), reader.GetString(at.TrackingNo), reader.GetString(at.Category), reader.GetString(at.CategoryName),
+            reader.GetString(at.MajorCode), reader.GetString(at.MajorName), state, reader.GetString(at.Grid),
+            [Math.Round(reader.GetDouble(at.Lon), 7), Math.Round(reader.GetDouble(at.Lat), 7)], due,
+            Slug(EventWorkflow.Deadline(Enum.Parse<EventState>(state), due, now)), reader.GetFieldValue<DateTimeOffset>(at.ReportedAt),
+            reader.GetFieldValue<DateTimeOffset>(at.UpdatedAt), reader.GetString(at.OwnerUnit), NullableString(reader, at.OwnerDepartment),
+            reader.GetInt32(at.Version), reader.GetString(at.Description), reader.GetBoolean(at.Urgent));
+    }
+
+    /// <summary>Where ListEvents.sql and SummariesById.sql put each column, looked up by name once per query.</summary>
+    private sealed class SummaryColumns(NpgsqlDataReader r)
+    {
+        public readonly int Id = r.GetOrdinal("id"), TrackingNo = r.GetOrdinal("tracking_no"), Category = r.GetOrdinal("category_code"),
+            CategoryName = r.GetOrdinal("category_name"), MajorCode = r.GetOrdinal("major_code"), MajorName = r.GetOrdinal("major_name"),
+            State = r.GetOrdinal("state"), Grid = r.GetOrdinal("grid_code"), Lon = r.GetOrdinal("lon"), Lat = r.GetOrdinal("lat"),
+            Due = r.GetOrdinal("due"), ReportedAt = r.GetOrdinal("reported_at"), UpdatedAt = r.GetOrdinal("updated_at"),
+            OwnerUnit = r.GetOrdinal("owner_unit"), OwnerDepartment = r.GetOrdinal("owner_department"), Version = r.GetOrdinal("version"),
+            Description = r.GetOrdinal("description"), Urgent = r.GetOrdinal("urgent");
     }
 
     /// <summary>The public view of an event by its tracking number, or null.</summary>
@@ -187,7 +196,8 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
         }
         var history = await HistoryAsync(connection, id, ct);
         var names = await UnitNamesAsync(connection, history.Select(h => h.ActorUnit ?? h.OwnerUnit), ct);
-        var steps = history.Select(h => new TrackingStep(h.At, h.Action, h.To, PublicActor(h, names))).ToList();
+        var steps = history.Select(h => new TrackingStep(h.At, h.Action, h.To,
+            PublicTracking.Actor(h.Actor, h.Action, h.ActorUnit, h.ActorDepartment, h.OwnerUnit, unit => names.GetValueOrDefault(unit, unit)))).ToList();
         return view with { Steps = steps };
     }
 
@@ -289,10 +299,6 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
         return ids;
     }
 
-    private static bool MayReportIn(Caller caller, string grid) => caller.Role == Role.GridManager
-        ? grid.StartsWith(caller.Scope.Value[..Math.Min(caller.Scope.Value.Length, 12)], StringComparison.Ordinal)
-        : caller.Covers(grid);
-
     private async Task<(string Grid, double Lon, double Lat)?> BuildingPointAsync(string code, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand(
@@ -318,9 +324,9 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
         return new EventCard(row.Id, row.TrackingNo, row.Channel, c.Category.Code, c.Category.Name, row.MajorName, c.Category.Urgent, c.Grid.Value,
             chain.Single(u => u.Level == AdminLevel.Village).Value, chain.Single(u => u.Level == AdminLevel.Township).Value,
             chain.Single(u => u.Level == AdminLevel.County).Value, [Math.Round(row.Lon, 7), Math.Round(row.Lat, 7)], row.BuildingCode, row.Address,
-            row.Description, c.Reporter, row.ContactName is { } n ? MaskName(n) : null, row.ContactPhone is { } ph ? Masking.Phone(ph) : null,
+            row.Description, c.Reporter, row.ContactName is { } n ? Masking.Name(n) : null, row.ContactPhone is { } ph ? Masking.Phone(ph) : null,
             row.DuplicateOf, c.State.ToString(), View(c.Owner), c.Handler is { } h ? View(h) : null, c.Due, Slug(EventWorkflow.Deadline(c, now)),
-            c.ReportedAt, row.CloseDue, row.FinishedAt, row.ResolutionLevel, row.Version, c.Supervisions,
+            c.ReportedAt, c.Indicators.CloseDue, c.Indicators.FinishedAt, (int?)c.Indicators.ResolutionLevel, row.Version, c.Supervisions,
             c.PendingExtension is { } ext ? $"{ext.Amount} {ext.Kind}" : null, c.PendingVoidReason,
             new RoutingView(routing.Level, routing.Unit, c.Category.Department, routing.Functions),
             caller is null ? [] : [.. EventWorkflow.ActionsFor(c, caller).Select(a => a.ToString())],
@@ -338,8 +344,8 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
         command.Parameters.AddWithValue("code", c.Category.Code);
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        var level = Math.Clamp(reader.GetInt32(0), (int)AdminLevel.County, (int)AdminLevel.Grid);
-        return (level, c.Grid.Chain.Single(u => (int)u.Level == level).Value, reader.GetFieldValue<string[]>(1));
+        var level = EventWorkflow.CompetentLevel(reader.GetInt32(0));
+        return ((int)level, c.Grid.Chain.Single(u => u.Level == level).Value, reader.GetFieldValue<string[]>(1));
     }
 
     private static async Task<Dictionary<string, string>> UnitNamesAsync(NpgsqlConnection connection, IEnumerable<string> codes, CancellationToken ct)
@@ -358,13 +364,18 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
         await using var command = new NpgsqlCommand(SqlResource.Get("Events/History.sql"), connection);
         command.Parameters.AddWithValue("id", id);
         await using var reader = await command.ExecuteReaderAsync(ct);
+        int Column(string name) => reader.GetOrdinal(name);
+        int seq = Column("seq"), at = Column("at"), actor = Column("actor"), actorUnit = Column("actor_unit"), actorDepartment = Column("actor_department"),
+            action = Column("action"), from = Column("from_state"), to = Column("to_state"), reason = Column("reason"), ownerUnit = Column("owner_unit"),
+            ownerDepartment = Column("owner_department"), due = Column("due"), prevHash = Column("prev_hash"), hash = Column("hash");
         var lines = new List<HistoryLine>();
         while (await reader.ReadAsync(ct))
-            lines.Add(new HistoryLine(reader.GetInt32(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetString(3), NullableString(reader, 4),
-                NullableString(reader, 5), reader.GetString(6), reader.GetString(7), reader.GetString(8), NullableString(reader, 9), reader.GetString(10),
-                NullableString(reader, 11), reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12), reader.GetString(14))
+            lines.Add(new HistoryLine(reader.GetInt32(seq), reader.GetFieldValue<DateTimeOffset>(at), reader.GetString(actor), NullableString(reader, actorUnit),
+                NullableString(reader, actorDepartment), reader.GetString(action), reader.GetString(from), reader.GetString(to), NullableString(reader, reason),
+                reader.GetString(ownerUnit), NullableString(reader, ownerDepartment), reader.IsDBNull(due) ? null : reader.GetFieldValue<DateTimeOffset>(due),
+                reader.GetString(hash))
             {
-                PrevHash = reader.GetString(13),
+                PrevHash = reader.GetString(prevHash),
             });
         return lines;
     }
@@ -380,51 +391,60 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
         await using var r = await command.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct))
             return null;
-        var category = new EventCategory(r.GetString(3), r.GetString(4), r.GetBoolean(6), r.GetInt32(7), r.GetBoolean(8), NullableString(r, 9));
-        var owner = new StepOwner(AdminCode.Parse(r.GetString(22)), NullableString(r, 23));
-        StepOwner? handler = r.IsDBNull(24) ? null : new StepOwner(AdminCode.Parse(r.GetString(24)), NullableString(r, 25));
-        var c = new EventCase(id.ToString(), category, AdminCode.Parse(r.GetString(10)), r.GetBoolean(11), Enum.Parse<EventState>(r.GetString(21)), owner,
-            new TimeLimit(Enum.Parse<TimeLimitKind>(r.GetString(26)), r.GetInt32(27)), NullableTime(r, 28), [])
+        var category = new EventCategory(r.GetString("category_code"), r.GetString("category_name"), r.GetBoolean("urgent"),
+            r.GetInt32("handle_working_days"), r.GetBoolean("minor_on_the_spot"), NullableString(r, "category_department"));
+        var handlerUnit = NullableString(r, "handler_unit");
+        var c = new EventCase(id.ToString(), category, AdminCode.Parse(r.GetString("grid_code")), r.GetBoolean("urban"),
+            Enum.Parse<EventState>(r.GetString("state")), new StepOwner(AdminCode.Parse(r.GetString("owner_unit")), NullableString(r, "owner_department")),
+            new TimeLimit(Enum.Parse<TimeLimitKind>(r.GetString("step_limit_kind")), r.GetInt32("step_limit_amount")), Nullable<DateTimeOffset>(r, "due"), [])
         {
-            ReportedAt = r.GetFieldValue<DateTimeOffset>(36),
-            Reporter = r.GetString(17),
-            Handler = handler,
-            PausedRemaining = r.IsDBNull(29) ? null : r.GetFieldValue<TimeSpan>(29),
-            SuspendedFrom = r.IsDBNull(30) ? null : Enum.Parse<EventState>(r.GetString(30)),
-            PendingExtension = r.IsDBNull(32) ? null : new TimeLimit(Enum.Parse<TimeLimitKind>(r.GetString(32)), r.GetInt32(33)),
-            PendingVoidReason = NullableString(r, 34),
-            Supervisions = r.GetInt32(35),
+            ReportedAt = r.GetFieldValue<DateTimeOffset>("reported_at"),
+            Reporter = r.GetString("reporter"),
+            Handler = handlerUnit is null ? null : new StepOwner(AdminCode.Parse(handlerUnit), NullableString(r, "handler_department")),
+            PausedRemaining = Nullable<TimeSpan>(r, "paused_remaining"),
+            SuspendedFrom = NullableString(r, "suspended_from") is { } from ? Enum.Parse<EventState>(from) : null,
+            SuspendedAt = Nullable<DateTimeOffset>(r, "suspended_at"),
+            PendingExtension = NullableString(r, "pending_extension_kind") is { } kind
+                ? new TimeLimit(Enum.Parse<TimeLimitKind>(kind), r.GetInt32("pending_extension_amount"))
+                : null,
+            PendingVoidReason = NullableString(r, "pending_void_reason"),
+            Supervisions = r.GetInt32("supervisions"),
+            Indicators = new EventIndicators
+            {
+                AcceptedAt = Nullable<DateTimeOffset>(r, "accepted_at"),
+                RegisteredAt = Nullable<DateTimeOffset>(r, "registered_at"),
+                RegisteredOnTime = Nullable<bool>(r, "registered_on_time"),
+                DispatchedAt = Nullable<DateTimeOffset>(r, "dispatched_at"),
+                HandledAt = Nullable<DateTimeOffset>(r, "handled_at"),
+                CloseDue = Nullable<DateTimeOffset>(r, "close_due"),
+                FinishedAt = Nullable<DateTimeOffset>(r, "finished_at"),
+                ClosedOnTime = Nullable<bool>(r, "closed_on_time"),
+                ReworkCount = r.GetInt32("rework_count"),
+                ExtensionCount = r.GetInt32("extension_count"),
+                EscalationCount = r.GetInt32("escalation_count"),
+                ResolutionLevel = (AdminLevel?)Nullable<short>(r, "resolution_level"),
+                OverdueAlertedAt = Nullable<DateTimeOffset>(r, "overdue_alerted_at"),
+            },
         };
-        return new EventRow(id, r.GetString(1), r.GetString(2), c, r.GetDouble(12), r.GetDouble(13), NullableString(r, 14), NullableString(r, 15),
-            r.GetString(16), NullableString(r, 18), NullableString(r, 19), r.IsDBNull(20) ? null : r.GetInt64(20), NullableTime(r, 31),
-            r.GetInt32(37), r.GetString(38), NullableTime(r, 39), NullableTime(r, 40), r.IsDBNull(41) ? null : r.GetInt16(41), NullableTime(r, 48),
-            r.GetString(49));
+        return new EventRow(id, r.GetString("tracking_no"), r.GetString("channel"), c, r.GetDouble("lon"), r.GetDouble("lat"),
+            NullableString(r, "building_code"), NullableString(r, "address"), r.GetString("description"), NullableString(r, "contact_name"),
+            NullableString(r, "contact_phone"), Nullable<long>(r, "duplicate_of"), r.GetInt32("version"), r.GetString("history_hash"),
+            r.GetString("major_name"));
     }
 
-    /// <summary>Writes one transition (or, with a null command, an overdue alert that changes no state) and its history line.</summary>
+    /// <summary>
+    /// Writes one step as the workflow computed it (or, with a null command, an overdue alert that changes no state) and
+    /// its history line.
+    /// </summary>
     private async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, EventRow row, EventCase next, EventCommand? command,
         string actor, string? actorUnit, string? actorDepartment, string? reason, DateTimeOffset now, CancellationToken ct)
     {
         var old = row.Case;
-        var action = command?.Action.ToString() ?? "OverdueAlert";
-        var onTheSpot = command is EventCommand.ResolveOnTheSpot;
-        var closeDue = command switch
-        {
-            _ when onTheSpot => now,
-            EventCommand.Dispatch when row.CloseDue is null => next.Due,
-            EventCommand.ApproveExtension when row.CloseDue is { } due && old.Due is { } before && next.Due is { } after => due + (after - before),
-            EventCommand.Resume when row.CloseDue is { } due && row.SuspendedAt is { } since => due + (now - since),
-            _ => row.CloseDue,
-        };
-        var resolution = command switch
-        {
-            _ when onTheSpot => (short)AdminLevel.Grid,
-            EventCommand.Close => (short)(old.Handler is null ? old.Owner.Level : old.Handler.Department is null ? old.Handler.Level : AdminLevel.County),
-            _ => row.ResolutionLevel,
-        };
+        var action = command?.Action.ToString() ?? EventWorkflow.OverdueAlertAction;
         var seq = row.Version + 1;
         var hash = EventHistoryChain.Hash(row.Id, seq, now, actor, action, old.State.ToString(), next.State.ToString(), reason, next.Owner.Unit.Value,
             next.Owner.Department, row.HistoryHash);
+        var indicators = next.Indicators;
 
         await using var update = new NpgsqlCommand(SqlResource.Get("Events/UpdateEvent.sql"), connection, transaction);
         var p = update.Parameters;
@@ -442,26 +462,24 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
         p.Add(Time("due", next.Due));
         p.Add(new NpgsqlParameter<TimeSpan?>("paused_remaining", next.PausedRemaining) { NpgsqlDbType = NpgsqlDbType.Interval });
         p.Add(Text("suspended_from", next.SuspendedFrom?.ToString()));
-        p.Add(Time("suspended_at", next.State == EventState.Suspended ? (old.State == EventState.Suspended ? row.SuspendedAt : now) : null));
+        p.Add(Time("suspended_at", next.SuspendedAt));
         p.Add(Text("pending_extension_kind", next.PendingExtension?.Kind.ToString()));
         p.Add(new NpgsqlParameter<int?>("pending_extension_amount", next.PendingExtension?.Amount) { NpgsqlDbType = NpgsqlDbType.Integer });
         p.Add(Text("pending_void_reason", next.PendingVoidReason));
         p.AddWithValue("supervisions", next.Supervisions);
-        p.Add(Time("accepted_at", command is EventCommand.Accept || onTheSpot ? now : null));
-        p.Add(Time("registered_at", command is EventCommand.Register || onTheSpot ? now : null));
-        p.Add(new NpgsqlParameter<bool?>("registered_on_time", command is EventCommand.Register ? old.Due is null || now <= old.Due : onTheSpot ? true : null)
-            { NpgsqlDbType = NpgsqlDbType.Boolean });
-        p.Add(Time("dispatched_at", command is EventCommand.Dispatch || onTheSpot ? now : null));
-        p.Add(Time("handled_at", command is EventCommand.Feedback || onTheSpot ? now : null));
-        p.Add(Time("close_due", closeDue));
-        p.Add(Time("finished_at", next.IsFinished ? now : null));
-        p.Add(new NpgsqlParameter<bool?>("closed_on_time", next.State == EventState.Closed ? closeDue is null || now <= closeDue : null)
-            { NpgsqlDbType = NpgsqlDbType.Boolean });
-        p.AddWithValue("rework", command is EventCommand.Verify { Passed: false } ? 1 : 0);
-        p.AddWithValue("extension", command is EventCommand.ApproveExtension ? 1 : 0);
-        p.AddWithValue("escalation", command is EventCommand.Escalate ? 1 : 0);
-        p.Add(new NpgsqlParameter<short?>("resolution_level", resolution) { NpgsqlDbType = NpgsqlDbType.Smallint });
-        p.Add(Time("overdue_alerted_at", command is null ? now : next.Due == old.Due ? row.OverdueAlertedAt : null));
+        p.Add(Time("accepted_at", indicators.AcceptedAt));
+        p.Add(Time("registered_at", indicators.RegisteredAt));
+        p.Add(Flag("registered_on_time", indicators.RegisteredOnTime));
+        p.Add(Time("dispatched_at", indicators.DispatchedAt));
+        p.Add(Time("handled_at", indicators.HandledAt));
+        p.Add(Time("close_due", indicators.CloseDue));
+        p.Add(Time("finished_at", indicators.FinishedAt));
+        p.Add(Flag("closed_on_time", indicators.ClosedOnTime));
+        p.AddWithValue("rework_count", indicators.ReworkCount);
+        p.AddWithValue("extension_count", indicators.ExtensionCount);
+        p.AddWithValue("escalation_count", indicators.EscalationCount);
+        p.Add(new NpgsqlParameter<short?>("resolution_level", (short?)indicators.ResolutionLevel) { NpgsqlDbType = NpgsqlDbType.Smallint });
+        p.Add(Time("overdue_alerted_at", indicators.OverdueAlertedAt));
         p.AddWithValue("hash", hash);
         p.AddWithValue("prev_hash", row.HistoryHash);
         p.AddWithValue("at", now);
@@ -473,16 +491,6 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
         if (await update.ExecuteScalarAsync(ct) is null)
             throw new InvalidOperationException($"Event {row.Id} changed under a row lock; this is a bug.");
     }
-
-    private static string PublicActor(HistoryLine h, Dictionary<string, string> names) => h.Actor == EventWorkflow.SystemActor
-        ? "系统"
-        : h.Action == "Report" && h.ActorUnit is null
-            ? "群众"
-            : h.ActorDepartment is { } department
-                ? department
-                : h.ActorUnit is { } unit ? names.GetValueOrDefault(unit, unit) : names.GetValueOrDefault(h.OwnerUnit, h.OwnerUnit);
-
-    private static string MaskName(string name) => name.Length <= 1 ? "*" : name[..1] + new string('*', name.Length - 1);
 
     private static string NewTrackingNumber()
     {
@@ -510,12 +518,19 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
     private static NpgsqlParameter Time(string name, DateTimeOffset? value) =>
         new NpgsqlParameter<DateTimeOffset?>(name, value?.ToUniversalTime()) { NpgsqlDbType = NpgsqlDbType.TimestampTz };
 
+    private static NpgsqlParameter Flag(string name, bool? value) => new NpgsqlParameter<bool?>(name, value) { NpgsqlDbType = NpgsqlDbType.Boolean };
+
     private static string? NullableString(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 
-    private static DateTimeOffset? NullableTime(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetFieldValue<DateTimeOffset>(i);
+    private static string? NullableString(NpgsqlDataReader r, string column) => NullableString(r, r.GetOrdinal(column));
 
+    private static T? Nullable<T>(NpgsqlDataReader r, string column) where T : struct
+    {
+        var i = r.GetOrdinal(column);
+        return r.IsDBNull(i) ? null : r.GetFieldValue<T>(i);
+    }
+
+    /// <summary>An event as loaded: the workflow's case and what the card shows besides.</summary>
     private sealed record EventRow(long Id, string TrackingNo, string Channel, EventCase Case, double Lon, double Lat, string? BuildingCode, string? Address,
-        string Description, string? ContactName, string? ContactPhone, long? DuplicateOf, DateTimeOffset? SuspendedAt, int Version, string HistoryHash,
-        DateTimeOffset? CloseDue, DateTimeOffset? FinishedAt, short? ResolutionLevel, DateTimeOffset? OverdueAlertedAt, string MajorName)
-;
+        string Description, string? ContactName, string? ContactPhone, long? DuplicateOf, int Version, string HistoryHash, string MajorName);
 }

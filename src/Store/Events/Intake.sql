@@ -14,12 +14,13 @@ WITH report AS (
     FROM event_category c
     WHERE c.code IN (SELECT category FROM report) AND c.active
 )
-SELECT earlier.id, earlier.tracking_no, earlier.handle_working_days,
-       hit.code, hit.urban,
-       category.name, category.urgent, category.handle_working_days, category.minor_on_the_spot, category.department, category.competent_level,
-       duplicate.id,
-       nextval(pg_get_serial_sequence('event', 'id')),
-       ST_X(r.geom_3857), ST_Y(r.geom_3857)
+SELECT earlier.id AS earlier_id, earlier.tracking_no AS earlier_tracking_no, earlier.handle_working_days AS earlier_handle_working_days,
+       hit.code AS grid_code, hit.urban,
+       category.name AS category_name, category.urgent, category.handle_working_days, category.minor_on_the_spot,
+       category.department AS category_department, category.competent_level,
+       duplicate.id AS duplicate_of,
+       nextval(pg_get_serial_sequence('event', 'id')) AS id,
+       ST_X(r.geom_3857) AS x, ST_Y(r.geom_3857) AS y
 FROM report r
 LEFT JOIN category ON category.code = r.category
 LEFT JOIN LATERAL (

@@ -1,4 +1,5 @@
--- Writes a transition: the new workflow state and indicators, the history line, and a notice for live maps.
+-- Writes a transition as the workflow computed it (GridMap.Domain.Events.EventWorkflow, EventIndicators): the new
+-- workflow state and indicators, the history line, and a notice for live maps.
 WITH updated AS (
     UPDATE event SET
         state = @state, owner_unit = @owner_unit, owner_department = @owner_department,
@@ -7,15 +8,11 @@ WITH updated AS (
         paused_remaining = @paused_remaining, suspended_from = @suspended_from, suspended_at = @suspended_at,
         pending_extension_kind = @pending_extension_kind, pending_extension_amount = @pending_extension_amount,
         pending_void_reason = @pending_void_reason, supervisions = @supervisions,
-        accepted_at = coalesce(accepted_at, @accepted_at),
-        registered_at = coalesce(registered_at, @registered_at),
-        registered_on_time = coalesce(registered_on_time, @registered_on_time),
-        dispatched_at = coalesce(dispatched_at, @dispatched_at),
-        handled_at = coalesce(handled_at, @handled_at),
+        accepted_at = @accepted_at, registered_at = @registered_at, registered_on_time = @registered_on_time,
+        dispatched_at = @dispatched_at, handled_at = @handled_at,
         close_due = @close_due, finished_at = @finished_at, closed_on_time = @closed_on_time,
-        rework_count = rework_count + @rework, extension_count = extension_count + @extension,
-        escalation_count = escalation_count + @escalation, resolution_level = @resolution_level,
-        overdue_alerted_at = @overdue_alerted_at,
+        rework_count = @rework_count, extension_count = @extension_count, escalation_count = @escalation_count,
+        resolution_level = @resolution_level, overdue_alerted_at = @overdue_alerted_at,
         version = version + 1, history_hash = @hash, updated_at = @at
     WHERE id = @id AND version = @version
     RETURNING id, county_code, version
