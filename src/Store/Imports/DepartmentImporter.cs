@@ -45,7 +45,7 @@ public sealed class DepartmentImporter(NpgsqlDataSource dataSource, TimeProvider
 
         using var hashing = new HashingReadStream(csv);
         using var text = new StreamReader(hashing, StrictUtf8, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16, leaveOpen: true);
-        var records = new CsvRecordReader(text);
+        await using var records = new CsvRecordReader(text);
         var fields = new List<string>(8);
         if (!await records.ReadAsync(fields, ct))
             throw new ImportRejectedException("The file is empty; a list starts with a header row naming its columns.");
