@@ -38,6 +38,9 @@ public static class StoreServices
         services.AddSingleton<SearchStore>();
         services.AddSingleton<DatabaseHealth>();
         services.AddSingleton<Tiles.VectorTileStore>();
+        services.AddSingleton<Tiles.TileInvalidationStore>();
+        // Stateful (one connection, its counters): each owner gets its own.
+        services.AddTransient<Notifications.NotificationListener>();
         services.AddSingleton<Features.FeatureStore>();
         services.AddSingleton<Planning.Exchange.GridExportStore>();
         services.TryAddSingleton(TimeProvider.System);

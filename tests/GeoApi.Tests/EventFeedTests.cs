@@ -6,6 +6,7 @@ using GridMap.Domain.Access;
 using GridMap.Domain.Codes;
 using GridMap.GeoApi.Events;
 using GridMap.Store.Accounts;
+using GridMap.Store.Notifications;
 using GridMap.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -179,7 +180,7 @@ public sealed class EventFeedTests(PopulationFixture population) : IClassFixture
     [InlineData("12 140428 1,13 140428 1,14 140525 1", true)]
     [InlineData("12 140428 1,", false)]
     [InlineData("12 140428 1,x 140428 1", false)]
-    public void Notices_are_parsed_strictly(string payload, bool ok) => Assert.Equal(ok, EventFeed.TryParse(payload, out _));
+    public void Notices_are_parsed_strictly(string payload, bool ok) => Assert.Equal(ok, EventNotice.TryParseIds(payload, out _));
 
     [Fact]
     public void An_event_goes_to_every_level_above_its_grid() =>

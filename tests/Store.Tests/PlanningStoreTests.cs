@@ -5,6 +5,7 @@ using GridMap.Store.Accounts;
 using GridMap.Store.Boundaries;
 using GridMap.Store.Database;
 using GridMap.Store.Events;
+using GridMap.Store.Notifications;
 using GridMap.Store.Planning;
 using GridMap.Testing;
 using NetTopologySuite.Geometries;
@@ -165,7 +166,7 @@ public sealed class PlanningStoreTests
         await using var listener = await s.DataSource.OpenConnectionAsync();
         var notices = new List<string>();
         listener.Notification += (_, e) => notices.Add(e.Payload);
-        await using (var listen = new NpgsqlCommand($"LISTEN {EventStore.NotifyChannel}", listener))
+        await using (var listen = new NpgsqlCommand($"LISTEN {Channels.Events}", listener))
             await listen.ExecuteNonQueryAsync();
 
         var published = await s.Store.PublishAsync(planner, VillageCode, 2, "按道路拆分 split along the road");

@@ -3,6 +3,7 @@ using GridMap.Domain.Access;
 using GridMap.Domain.Codes;
 using GridMap.Domain.Events;
 using GridMap.Store.Database;
+using GridMap.Store.Notifications;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -332,7 +333,8 @@ public sealed partial class EventStore
         try
         {
             await using var notify = new NpgsqlCommand(SqlResource.Get("Events/Notify.sql"), connection);
-            notify.Parameters.AddWithValue("payload", string.Join(',', created.Select(r => $"{r.Id} {r.Grid[..6]} 1")));
+            notify.Parameters.AddWithValue("channel", Channels.Events);
+            notify.Parameters.AddWithValue("payload", EventNotice.Join(created.Select(r => new EventNotice(r.Id, r.Grid[..6], 1))));
             await notify.ExecuteNonQueryAsync();
         }
         catch (NpgsqlException)

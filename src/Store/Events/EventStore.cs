@@ -6,6 +6,7 @@ using GridMap.Domain.Codes;
 using GridMap.Domain.Events;
 using GridMap.Domain.Privacy;
 using GridMap.Store.Database;
+using GridMap.Store.Notifications;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -14,12 +15,10 @@ namespace GridMap.Store.Events;
 /// <summary>
 /// Events in PostgreSQL, moved only by <see cref="EventWorkflow"/>: intake (idempotent by the client's key, routed by
 /// point and category, duplicates flagged), transitions (one row lock, optimistic version check, a hash-chained history
-/// line, a notice on channel <c>gridmap_events</c> for live maps), lists, the public tracker and the overdue sweep.
+/// line, a notice on <see cref="Channels.Events"/> for live maps), lists, the public tracker and the overdue sweep.
 /// </summary>
 public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider clock)
 {
-    public const string NotifyChannel = "gridmap_events";
-
     /// <summary>Reports of the same category within this distance and time window are flagged as likely duplicates.</summary>
     public const double DuplicateRadiusMetres = 50;
 
@@ -450,6 +449,7 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
         var p = update.Parameters;
         p.AddWithValue("id", row.Id);
         p.AddWithValue("version", row.Version);
+        p.AddWithValue("channel", Channels.Events);
         p.AddWithValue("seq", seq);
         p.AddWithValue("state", next.State.ToString());
         p.AddWithValue("from_state", old.State.ToString());

@@ -1,5 +1,6 @@
 -- Writes a transition as the workflow computed it (GridMap.Domain.Events.EventWorkflow, EventIndicators): the new
--- workflow state and indicators, the history line, and a notice for live maps.
+-- workflow state and indicators, the history line, and a notice for live maps on @channel (Channels.Events),
+-- formatted here as an EventNotice: '<id> <county> <version>'.
 WITH updated AS (
     UPDATE event SET
         state = @state, owner_unit = @owner_unit, owner_department = @owner_department,
@@ -24,5 +25,5 @@ WITH updated AS (
     FROM updated
     RETURNING event_id
 )
-SELECT u.version, pg_notify('gridmap_events', u.id || ' ' || u.county_code || ' ' || u.version)
+SELECT u.version, pg_notify(@channel, u.id || ' ' || u.county_code || ' ' || u.version)
 FROM updated u JOIN history h ON h.event_id = u.id;

@@ -6,6 +6,7 @@ using GridMap.Domain.Geometry;
 using GridMap.Domain.Topology;
 using GridMap.Store.Boundaries;
 using GridMap.Store.Database;
+using GridMap.Store.Notifications;
 using GridMap.Store.Geodesy;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Operation.OverlayNG;
@@ -221,13 +222,17 @@ public sealed class PlanningStore(NpgsqlDataSource dataSource, TimeProvider cloc
         var buildings = await ExecuteAsync(connection, "Planning/Publish/RelinkBuildings.sql", Common, ct);
         var (households, _) = await PairAsync(connection, "Planning/Publish/RelinkPeople.sql", p => p.AddWithValue("village", village.Value), ct);
         await ExecuteAsync(connection, "Planning/Publish/OrphanPeople.sql", p => p.AddWithValue("retired", retired), ct);
-        var moved = new List<string>();
+        var moved = new List<EventNotice>();
         await ReadAsync(connection, "Planning/Publish/RelinkEvents.sql", Common,
-            r => moved.Add(FormattableString.Invariant($"{r.GetInt64(0)} {r.GetString(1)} {r.GetInt32(2)}")), ct);
+            r => moved.Add(new EventNotice(r.GetInt64(0), r.GetString(1), r.GetInt32(2))), ct);
         var events = moved.Count;
         // A notice's payload is limited to 8000 bytes: a village's open events go out in chunks.
         foreach (var chunk in moved.Chunk(200))
-            await ExecuteAsync(connection, "Planning/Publish/NotifyEvents.sql", p => p.AddWithValue("payload", string.Join(',', chunk)), ct);
+            await ExecuteAsync(connection, "Planning/Publish/NotifyEvents.sql", p =>
+            {
+                p.AddWithValue("channel", Channels.Events);
+                p.AddWithValue("payload", EventNotice.Join(chunk));
+            }, ct);
         var carried = new List<CarriedManager>();
         await ReadAsync(connection, "Planning/Publish/CarryManagers.sql", Common, r => carried.Add(new(r.GetString(0), r.GetString(1), r.GetString(2))), ct);
         var flagged = new List<FlaggedManager>();
