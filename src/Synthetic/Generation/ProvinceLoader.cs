@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using GridMap.Domain.Codes;
 using GridMap.Store.Database;
+using GridMap.Store.Notifications;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -107,7 +108,7 @@ public sealed class ProvinceLoader(NpgsqlDataSource dataSource)
             await record.ExecuteNonQueryAsync(ct);
         }
         // Tile services key their caches by the dataset version; tell them a new one has landed (delivered on commit).
-        await Execute(connection, $"SELECT pg_notify('{Notifications.Channels.TileInvalidation}', '{Notifications.Channels.DatasetLoaded}')", ct);
+        await Execute(connection, $"SELECT pg_notify('{Channels.TileInvalidation}', '{Channels.DatasetLoaded}')", ct);
         await transaction.CommitAsync(ct);
 
         // Statistics for the planner; outside the transaction, harmless if interrupted.
