@@ -59,14 +59,12 @@ function faded(hex, alpha) {
   return `rgba(${r},${g},${b},${alpha})`;
 }
 
-// A vector tile source as a layer's TileJSON describes it; none when the service did not say.
+// A vector tile source at the URL and up to the last zoom a layer's TileJSON gives; none when the service did not say.
 function vectorTiles(tilejson, extra) {
-  return tilejson ? new ol.source.VectorTile({
-    format: new ol.format.MVT(), url: tilejson.tiles[0], minZoom: tilejson.minzoom, maxZoom: tilejson.maxzoom, ...extra,
-  }) : undefined;
+  return tilejson ? new ol.source.VectorTile({ format: new ol.format.MVT(), url: tilejson.tiles[0], maxZoom: tilejson.maxzoom, ...extra }) : undefined;
 }
 
-// A layer shows from half a level before its first tiles: OpenLayers already fetches those there.
+// A layer shows from half a level before its first zoom.
 const shownFrom = tilejson => (tilejson ? tilejson.minzoom - 0.5 : undefined);
 
 function styleCache(make) {
@@ -118,12 +116,12 @@ export async function createMap(element, positionElement, options, dotnet) {
   };
 
   const admin = new ol.layer.VectorTile({ source: vectorTiles(tilejson.admin), style: adminStyle, declutter: true, zIndex: 3 });
+  // The shared grids come at OpenLayers' own tile zoom for the view (its 512-pixel tiles reach the grids' first zoom
+  // about a level after the layer shows); starting their tile grid there would load every grid of a county at once.
   const grids = new ol.layer.VectorTile({ source: vectorTiles(tilejson.grids), style: gridStyle, minZoom: shownFrom(tilejson.grids), zIndex: 2 });
   // The same grids drawn by the service as PNG: its vector tile URLs with the image suffix.
   const png = new ol.layer.Tile({
-    source: tilejson.grids ? new ol.source.XYZ({
-      url: tilejson.grids.tiles[0].replace(/\.mvt$/, ".png"), minZoom: tilejson.grids.minzoom, maxZoom: PNG_MAX_ZOOM,
-    }) : undefined,
+    source: tilejson.grids ? new ol.source.XYZ({ url: tilejson.grids.tiles[0].replace(/\.mvt$/, ".png"), maxZoom: PNG_MAX_ZOOM }) : undefined,
     visible: false, minZoom: shownFrom(tilejson.grids), zIndex: 1,
   });
   const highlight = new ol.layer.Vector({
@@ -137,14 +135,15 @@ export async function createMap(element, positionElement, options, dotnet) {
       stroke: new ol.style.Stroke({ color: "#ffffff", width: 1 }) }) }),
     visible: false, zIndex: 5,
   });
-  // Per-account layers (buildings, incidents): each tile request carries the signed-in person's token.
+  // Per-account layers (buildings, incidents): each tile request carries the signed-in person's token, and their tile
+  // grid starts at their first zoom, so the few tiles of one's own area come as soon as the layer shows.
   const withToken = (url, tile) => tile.setLoader((extent, resolution, projection) =>
     fetch(url, { headers: { Authorization: `Bearer ${options.accessToken}` } })
       .then(r => (r.status === 200 ? r.arrayBuffer() : null))
       .then(data => tile.setFeatures(data ? tile.getFormat().readFeatures(data, { extent, featureProjection: projection }) : []))
       .catch(() => tile.setState(3)));
   const buildings = options.accessToken ? new ol.layer.VectorTile({
-    source: vectorTiles(tilejson.buildings, { tileLoadFunction: (tile, url) => withToken(url, tile) }),
+    source: vectorTiles(tilejson.buildings, { minZoom: tilejson.buildings?.minzoom, tileLoadFunction: (tile, url) => withToken(url, tile) }),
     style: feature => fills(`b${state.prefix === feature.get("code")}`,
       state.prefix === feature.get("code") ? "#f59e0b" : "#c9b18a", "#7a5c2e", 0.8),
     minZoom: shownFrom(tilejson.buildings), zIndex: 3,
@@ -165,7 +164,7 @@ export async function createMap(element, positionElement, options, dotnet) {
     return eventDot(`p${feature.get("deadline")}${feature.get("urgent")}`, colourOf(feature.get("deadline")), 6, "", feature.get("urgent") ? "#7f1d1d" : null);
   };
   const incidents = options.incidents && options.accessToken ? new ol.layer.VectorTile({
-    source: vectorTiles(tilejson.incidents, { tileLoadFunction: (tile, url) => withToken(url, tile) }),
+    source: vectorTiles(tilejson.incidents, { minZoom: tilejson.incidents?.minzoom, tileLoadFunction: (tile, url) => withToken(url, tile) }),
     style: incidentStyle, zIndex: 6,
   }) : null;
   const liveSource = new ol.source.Vector();
