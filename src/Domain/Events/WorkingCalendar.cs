@@ -28,7 +28,7 @@ public sealed record TimeLimit(TimeLimitKind Kind, int Amount)
 /// </summary>
 public sealed class WorkingCalendar
 {
-    public static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
+    public static readonly TimeSpan ChinaStandardTime = ChinaTime.Offset;
 
     public static readonly IReadOnlyList<(TimeOnly Start, TimeOnly End)> DefaultPeriods =
         [(new TimeOnly(8, 30), new TimeOnly(12, 0)), (new TimeOnly(14, 30), new TimeOnly(18, 0))];

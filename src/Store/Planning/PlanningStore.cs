@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using GridMap.Domain;
 using GridMap.Domain.Access;
 using GridMap.Domain.Codes;
 using GridMap.Domain.Geometry;
@@ -321,7 +322,7 @@ public sealed class PlanningStore(NpgsqlDataSource dataSource, TimeProvider cloc
     /// </summary>
     public async Task<GridOnDate?> GridOnDateAsync(double lon, double lat, DateOnly date, CancellationToken ct = default)
     {
-        var endOfDay = new DateTimeOffset(date.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8));
+        var endOfDay = ChinaTime.StartOf(date.AddDays(1));
         await using var command = dataSource.CreateCommand(SqlResource.Get("Planning/GridOnDate.sql"));
         command.Parameters.AddWithValue("lon", lon);
         command.Parameters.AddWithValue("lat", lat);

@@ -1,11 +1,71 @@
 // OpenLayers for the MapView component: draws GridMap's own tiles and reports clicks. No business rules live here:
-// which unit is shown, what a click means and what the panel says are decided in .NET.
+// which unit is shown, what a click means and what the panel says are decided in .NET. What the tiling service knows
+// it says itself: tile URLs and zoom ranges come from its TileJSON, the colours of its layers from its style document
+// (those its PNG tiles are drawn with). Only the portal's own overlays pick colours here.
 const ol = window.ol;
 
-const LINE = { 1: ["#1d3f6e", 3.0], 2: ["#2a5c9a", 2.2], 3: ["#3f73b4", 1.6], 4: ["#6b8fc0", 1.0], 5: ["#9fb6d6", 0.7] };
-const FILL = { staffed: "#dfe9f5", vacant: "#f3a59c" };
+const TILE_LAYERS = ["admin", "grids", "buildings", "incidents"];
+// The service draws PNG tiles from the vector data at any zoom; past this one the map scales them up.
+const PNG_MAX_ZOOM = 18;
 const DEADLINE = { on_time: "#16a34a", due_soon: "#f59e0b", overdue: "#dc2626", paused: "#9ca3af", finished: "#9ca3af" };
 const REPLAY = { Reported: "#2563eb", Closed: "#6b7280", Voided: "#6b7280", Rejected: "#6b7280" };
+
+// The tiling service's style and TileJSON, read once per page for every map on it (again after a failed read).
+const services = new Map();
+function describe(tilesUrl) {
+  if (!services.has(tilesUrl)) {
+    const read = path => fetch(tilesUrl + path).then(r => (r.ok ? r.json() : null)).catch(() => null);
+    const reads = Promise.all([read("/styles/default.json"), ...TILE_LAYERS.map(name => read(`/tiles/${name}.json`))])
+      .then(([style, ...tilejson]) => {
+        const service = { style, tilejson: Object.fromEntries(TILE_LAYERS.map((name, i) => [name, tilejson[i]])) };
+        if (!style || tilejson.includes(null)) services.delete(tilesUrl);
+        return service;
+      });
+    services.set(tilesUrl, reads);
+  }
+  return services.get(tilesUrl);
+}
+
+// The colours and sizes the style document gives the service's own layers, by the style's layer ids.
+function lookOf(style) {
+  const layers = new Map((style?.layers ?? []).map(l => [l.id, l]));
+  const paint = (id, key) => layers.get(id)?.paint?.[key];
+  const layout = (id, key) => layers.get(id)?.layout?.[key];
+  // A ["match", input, value, result, ..., fallback] expression, taken for one input.
+  const match = (expression, input) => {
+    if (!Array.isArray(expression)) return expression;
+    for (let i = 2; i < expression.length - 1; i += 2) if (expression[i] === input) return expression[i + 1];
+    return expression[expression.length - 1];
+  };
+  const adminLine = level => {
+    const id = layers.has(`admin-level-${level}`) ? `admin-level-${level}` : "admin-level-5";
+    return [paint(id, "line-color"), paint(id, "line-width")];
+  };
+  return {
+    adminLine,
+    adminLabelSize: level => match(layout("admin-labels", "text-size"), level),
+    gridFill: status => match(paint("grids-fill", "fill-color"), status),
+    gridOutline: paint("grids-outline", "line-color"),
+    gridLabel: paint("grid-labels", "text-color"),
+    gridLabelSize: layout("grid-labels", "text-size"),
+    halo: paint("grid-labels", "text-halo-color"),
+  };
+}
+
+// "#rrggbb" at an opacity, for the dimmed variants of the service's colours.
+function faded(hex, alpha) {
+  if (!hex) return undefined;
+  const [r, g, b] = [1, 3, 5].map(i => parseInt(hex.slice(i, i + 2), 16));
+  return `rgba(${r},${g},${b},${alpha})`;
+}
+
+// A vector tile source at the URL and up to the last zoom a layer's TileJSON gives; none when the service did not say.
+function vectorTiles(tilejson, extra) {
+  return tilejson ? new ol.source.VectorTile({ format: new ol.format.MVT(), url: tilejson.tiles[0], maxZoom: tilejson.maxzoom, ...extra }) : undefined;
+}
+
+// A layer shows from half a level before its first zoom.
+const shownFrom = tilejson => (tilejson ? tilejson.minzoom - 0.5 : undefined);
 
 function styleCache(make) {
   const cache = new Map();
@@ -15,7 +75,10 @@ function styleCache(make) {
   };
 }
 
-export function createMap(element, positionElement, options, dotnet) {
+export async function createMap(element, positionElement, options, dotnet) {
+  const service = await describe(options.tilesUrl.replace(/\/$/, ""));
+  const look = lookOf(service.style);
+  const tilejson = service.tilejson;
   const state = { prefix: "", vacancy: false, labels: true, shown: null, replayIndex: -1 };
   const lines = styleCache((colour, width) => new ol.style.Style({ stroke: new ol.style.Stroke({ color: colour, width }) }));
   const fills = styleCache((fill, stroke, width) => new ol.style.Style({
@@ -23,7 +86,7 @@ export function createMap(element, positionElement, options, dotnet) {
   const texts = styleCache((text, size, colour) => new ol.style.Style({
     text: new ol.style.Text({
       text, font: `${size}px "Noto Sans CJK SC", "Microsoft YaHei", sans-serif`,
-      fill: new ol.style.Fill({ color: colour }), stroke: new ol.style.Stroke({ color: "#ffffff", width: 3 }), overflow: true,
+      fill: new ol.style.Fill({ color: colour }), stroke: new ol.style.Stroke({ color: look.halo, width: 3 }), overflow: true,
     }),
   }));
 
@@ -34,34 +97,32 @@ export function createMap(element, positionElement, options, dotnet) {
     const dim = !inside(code);
     if (feature.getGeometry().getType() === "Point") {
       if (!state.labels || dim) return null;
-      return texts(`${code}`, feature.get("name"), [16, 14, 13, 12, 11][level - 1] ?? 11, LINE[level][0]);
+      return texts(`${code}`, feature.get("name"), look.adminLabelSize(level), look.adminLine(level)[0]);
     }
-    const [colour, width] = LINE[level] ?? LINE[5];
+    const [colour, width] = look.adminLine(level);
     return dim ? lines(`d${level}`, "rgba(120,140,170,0.35)", Math.max(0.5, width * 0.6)) : lines(`${level}`, colour, width);
   };
 
   const gridStyle = feature => {
     if (feature.getGeometry().getType() === "Point") {
       const code = feature.get("code");
-      return state.labels && inside(code) ? texts(`g${code}`, code.slice(12), 11, "#2d3e50") : null;
+      return state.labels && inside(code) ? texts(`g${code}`, code.slice(12), look.gridLabelSize, look.gridLabel) : null;
     }
     const vacant = feature.get("status") === "vacant", dim = !inside(feature.get("code"));
-    if (dim) return fills(`dim${vacant}`, vacant && state.vacancy ? "rgba(243,165,156,0.35)" : "rgba(223,233,245,0.25)", "rgba(111,143,181,0.25)", 0.5);
-    if (state.vacancy) return vacant ? fills("vv", "#e5484d", "#9b1c1f", 1.2) : fills("vs", "rgba(223,233,245,0.45)", "#9fb6d6", 0.5);
-    return fills(vacant ? "v" : "s", vacant ? FILL.vacant : FILL.staffed, "#6f8fb5", 0.6);
+    const vacantFill = look.gridFill("vacant"), staffedFill = look.gridFill("staffed");
+    if (dim) return fills(`dim${vacant}`, vacant && state.vacancy ? faded(vacantFill, 0.35) : faded(staffedFill, 0.25), faded(look.gridOutline, 0.25), 0.5);
+    if (state.vacancy) return vacant ? fills("vv", "#e5484d", "#9b1c1f", 1.2) : fills("vs", faded(staffedFill, 0.45), "#9fb6d6", 0.5);
+    return fills(vacant ? "v" : "s", vacant ? vacantFill : staffedFill, look.gridOutline, 0.6);
   };
 
-  const tiles = options.tilesUrl.replace(/\/$/, "");
-  const admin = new ol.layer.VectorTile({
-    source: new ol.source.VectorTile({ format: new ol.format.MVT(), url: `${tiles}/tiles/admin/{z}/{x}/{y}.mvt`, maxZoom: 14 }),
-    style: adminStyle, declutter: true, zIndex: 3,
-  });
-  const grids = new ol.layer.VectorTile({
-    source: new ol.source.VectorTile({ format: new ol.format.MVT(), url: `${tiles}/tiles/grids/{z}/{x}/{y}.mvt`, maxZoom: 16 }),
-    style: gridStyle, minZoom: 10.5, zIndex: 2,
-  });
+  const admin = new ol.layer.VectorTile({ source: vectorTiles(tilejson.admin), style: adminStyle, declutter: true, zIndex: 3 });
+  // The shared grids come at OpenLayers' own tile zoom for the view (its 512-pixel tiles reach the grids' first zoom
+  // about a level after the layer shows); starting their tile grid there would load every grid of a county at once.
+  const grids = new ol.layer.VectorTile({ source: vectorTiles(tilejson.grids), style: gridStyle, minZoom: shownFrom(tilejson.grids), zIndex: 2 });
+  // The same grids drawn by the service as PNG: its vector tile URLs with the image suffix.
   const png = new ol.layer.Tile({
-    source: new ol.source.XYZ({ url: `${tiles}/tiles/grids/{z}/{x}/{y}.png`, maxZoom: 18 }), visible: false, minZoom: 10.5, zIndex: 1,
+    source: tilejson.grids ? new ol.source.XYZ({ url: tilejson.grids.tiles[0].replace(/\.mvt$/, ".png"), maxZoom: PNG_MAX_ZOOM }) : undefined,
+    visible: false, minZoom: shownFrom(tilejson.grids), zIndex: 1,
   });
   const highlight = new ol.layer.Vector({
     source: new ol.source.Vector(),
@@ -74,27 +135,21 @@ export function createMap(element, positionElement, options, dotnet) {
       stroke: new ol.style.Stroke({ color: "#ffffff", width: 1 }) }) }),
     visible: false, zIndex: 5,
   });
-  // Buildings come per account: each tile request carries the signed-in person's token.
-  const buildings = options.accessToken ? new ol.layer.VectorTile({
-    source: new ol.source.VectorTile({
-      format: new ol.format.MVT(), url: `${tiles}/tiles/buildings/{z}/{x}/{y}.mvt`, minZoom: 15, maxZoom: 18,
-      tileLoadFunction: (tile, url) => tile.setLoader((extent, resolution, projection) =>
-        fetch(url, { headers: { Authorization: `Bearer ${options.accessToken}` } })
-          .then(r => (r.status === 200 ? r.arrayBuffer() : null))
-          .then(data => tile.setFeatures(data ? tile.getFormat().readFeatures(data, { extent, featureProjection: projection }) : []))
-          .catch(() => tile.setState(3))),
-    }),
-    style: feature => fills(`b${state.prefix === feature.get("code")}`,
-      state.prefix === feature.get("code") ? "#f59e0b" : "#c9b18a", "#7a5c2e", 0.8),
-    minZoom: 14.5, zIndex: 3,
-  }) : null;
-  // Events (command centre): the per-account incidents tiles (clusters up to z12), the live points the page hands over,
-  // a heatmap of those points, and the day replay. Colours only encode the deadline state the server computed.
+  // Per-account layers (buildings, incidents): each tile request carries the signed-in person's token, and their tile
+  // grid starts at their first zoom, so the few tiles of one's own area come as soon as the layer shows.
   const withToken = (url, tile) => tile.setLoader((extent, resolution, projection) =>
     fetch(url, { headers: { Authorization: `Bearer ${options.accessToken}` } })
       .then(r => (r.status === 200 ? r.arrayBuffer() : null))
       .then(data => tile.setFeatures(data ? tile.getFormat().readFeatures(data, { extent, featureProjection: projection }) : []))
       .catch(() => tile.setState(3)));
+  const buildings = options.accessToken ? new ol.layer.VectorTile({
+    source: vectorTiles(tilejson.buildings, { minZoom: tilejson.buildings?.minzoom, tileLoadFunction: (tile, url) => withToken(url, tile) }),
+    style: feature => fills(`b${state.prefix === feature.get("code")}`,
+      state.prefix === feature.get("code") ? "#f59e0b" : "#c9b18a", "#7a5c2e", 0.8),
+    minZoom: shownFrom(tilejson.buildings), zIndex: 3,
+  }) : null;
+  // Events (command centre): the per-account incidents tiles (clusters up to z12), the live points the page hands over,
+  // a heatmap of those points, and the day replay. Colours only encode the deadline state the server computed.
   const eventDot = styleCache((colour, radius, text, ring) => new ol.style.Style({
     image: new ol.style.Circle({ radius, fill: new ol.style.Fill({ color: colour }),
       stroke: new ol.style.Stroke({ color: ring ?? "#ffffff", width: ring ? 3 : 1.5 }) }),
@@ -109,10 +164,7 @@ export function createMap(element, positionElement, options, dotnet) {
     return eventDot(`p${feature.get("deadline")}${feature.get("urgent")}`, colourOf(feature.get("deadline")), 6, "", feature.get("urgent") ? "#7f1d1d" : null);
   };
   const incidents = options.incidents && options.accessToken ? new ol.layer.VectorTile({
-    source: new ol.source.VectorTile({
-      format: new ol.format.MVT(), url: `${tiles}/tiles/incidents/{z}/{x}/{y}.mvt`, minZoom: 5, maxZoom: 18,
-      tileLoadFunction: (tile, url) => withToken(url, tile),
-    }),
+    source: vectorTiles(tilejson.incidents, { minZoom: tilejson.incidents?.minzoom, tileLoadFunction: (tile, url) => withToken(url, tile) }),
     style: incidentStyle, zIndex: 6,
   }) : null;
   const liveSource = new ol.source.Vector();
@@ -132,7 +184,9 @@ export function createMap(element, positionElement, options, dotnet) {
   });
   const layers = { admin, grids, png, buildings, incidents, live, heatmap, replay };
 
-  const extent = ol.proj.transformExtent(options.extent, "EPSG:4326", "EPSG:3857");
+  // The data's bounds, as every layer's TileJSON gives them (the whole world if the service could not be read).
+  const bounds = options.extent ?? Object.values(tilejson).find(Boolean)?.bounds;
+  const extent = bounds ? ol.proj.transformExtent(bounds, "EPSG:4326", "EPSG:3857") : ol.proj.get("EPSG:3857").getExtent();
   const map = new ol.Map({
     target: element,
     layers: [png, grids, admin, ...(buildings ? [buildings] : []), highlight, vacantPoints, ...(incidents ? [incidents] : []), heatmap, live, replay],
@@ -289,7 +343,7 @@ export function createMap(element, positionElement, options, dotnet) {
       const geometry = new ol.format.GeoJSON().readGeometry(geojson, { featureProjection: "EPSG:3857" });
       map.getView().fit(ol.extent.buffer(geometry.getExtent(), 30), { padding: [60, 60, 60, 60], duration: 300, maxZoom: 19 });
     },
-    refreshGrids() { grids.getSource().refresh(); png.getSource().refresh(); },
+    refreshGrids() { grids.getSource()?.refresh(); png.getSource()?.refresh(); },
     showUnit(code, geojson, bbox, animate) {
       state.prefix = code.length > 2 ? code : "";
       state.shown = code;
@@ -348,7 +402,7 @@ export function createMap(element, positionElement, options, dotnet) {
         map.getView().animate({ center: f.getGeometry().getCoordinates(), duration: 300 });
     },
     setHeatmap(on) { heatmap.setVisible(on); live.setVisible(!on && !replay.getVisible()); },
-    refreshIncidents() { incidents?.getSource().refresh(); },
+    refreshIncidents() { incidents?.getSource()?.refresh(); },
     // The day's steps [{ id, lon, lat, state, index }]; setReplayIndex shows steps 0..index.
     setReplaySteps(steps) {
       replaySource.clear();
