@@ -52,7 +52,10 @@ public class LayeringTests
     [InlineData("SELECT pg_notify($1, $2)", true)]
     [InlineData("UNLISTEN *", true)]
     [InlineData("select", false)]
-    [InlineData("Event feed lost its connection; reconnecting in {Delay}", false)]
+    [InlineData("LISTEN gridmap_events", true)]
+    [InlineData("LISTEN {0}", true)]
+    [InlineData("NOTIFY tile_invalidation, 'dataset'", true)]
+    [InlineData("Event feed lost its LISTEN connection; reconnecting in {Delay}", false)]
     [InlineData("选择一个村", false)]
     public void Sql_text_is_told_from_other_strings(string text, bool sql) => Assert.Equal(sql, Rules.LooksLikeSql(text));
 

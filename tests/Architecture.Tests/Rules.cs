@@ -44,8 +44,8 @@ public static partial class Rules
     public static IReadOnlyList<string> ReferencedAssemblies(Assembly assembly, string prefix) =>
         assembly.GetReferencedAssemblies().Select(a => a.Name!).Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).ToList();
 
-    // SQL keywords in capitals, as every statement of this tree is written; "LISTEN"/"NOTIFY" only before a channel.
-    [GeneratedRegex(@"\bSELECT\b[\s\S]*\bFROM\b|\bSELECT\s+(\d|\w+\()|\bINSERT\s+(OR\s+\w+\s+)?INTO\b|\bUPDATE\s+\w+\s+SET\b|\bDELETE\s+FROM\b|\bTRUNCATE\s+\w|\b(UN)?LISTEN\s+[a-z_*{]|\bNOTIFY\s+[a-z_{]|\bpg_notify\s*\(|\bCREATE\s+(TEMP\s+|TEMPORARY\s+|UNIQUE\s+)?(TABLE|INDEX|VIEW)\b|\bCOPY\s+\w+[\s\S]*\bSTDIN\b")]
+    // SQL keywords in capitals, as every statement of this tree is written; "LISTEN"/"NOTIFY" only as a whole statement on a channel.
+    [GeneratedRegex(@"\bSELECT\b[\s\S]*\bFROM\b|\bSELECT\s+(\d|\w+\()|\bINSERT\s+(OR\s+\w+\s+)?INTO\b|\bUPDATE\s+\w+\s+SET\b|\bDELETE\s+FROM\b|\bTRUNCATE\s+\w|\b(UN)?LISTEN\s+(""?[a-z_][a-z0-9_]*""?|\*|\{\d+\})?\s*;?\s*$|\bNOTIFY\s+(""?[a-z_][a-z0-9_]*""?|\{\d+\})\s*(,|;?\s*$)|\bpg_notify\s*\(|\bCREATE\s+(TEMP\s+|TEMPORARY\s+|UNIQUE\s+)?(TABLE|INDEX|VIEW)\b|\bCOPY\s+\w+[\s\S]*\bSTDIN\b")]
     private static partial Regex SqlStatement();
 
     public static bool LooksLikeSql(string text) => SqlStatement().IsMatch(text);
