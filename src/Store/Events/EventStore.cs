@@ -31,12 +31,8 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
     public async Task<IReadOnlyList<EventCategoryInfo>> CategoriesAsync(CancellationToken ct = default)
     {
         await using var command = dataSource.CreateCommand(SqlResource.Get("Events/Categories.sql"));
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var list = new List<EventCategoryInfo>();
-        while (await reader.ReadAsync(ct))
-            list.Add(new EventCategoryInfo(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetBoolean(4),
-                reader.GetInt32(5), reader.GetBoolean(6), reader.IsDBNull(7) ? null : reader.GetString(7), reader.GetInt16(8)));
-        return list;
+        return await command.ListAsync(r => new EventCategoryInfo(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4),
+            r.GetInt32(5), r.GetBoolean(6), r.IsDBNull(7) ? null : r.GetString(7), r.GetInt16(8)), ct);
     }
 
     /// <summary>
@@ -223,12 +219,8 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
     {
         await using var command = dataSource.CreateCommand(
             "SELECT id, level, department, name, category_code, proxy, synthetic FROM devolved_function ORDER BY level, department, id");
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var list = new List<DevolvedFunction>();
-        while (await reader.ReadAsync(ct))
-            list.Add(new DevolvedFunction(reader.GetInt32(0), reader.GetInt16(1), reader.GetString(2), reader.GetString(3), NullableString(reader, 4),
-                reader.GetBoolean(5), reader.GetBoolean(6)));
-        return list;
+        return await command.ListAsync(r => new DevolvedFunction(r.GetInt32(0), r.GetInt16(1), r.GetString(2), r.GetString(3), NullableString(r, 4),
+            r.GetBoolean(5), r.GetBoolean(6)), ct);
     }
 
     /// <summary>Adds a function to the catalogue; null when the category does not exist or the function is already listed.</summary>
@@ -291,11 +283,7 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
     {
         await using var command = dataSource.CreateCommand("SELECT id FROM event_photo WHERE event_id = @id ORDER BY id");
         command.Parameters.AddWithValue("id", id);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var ids = new List<long>();
-        while (await reader.ReadAsync(ct))
-            ids.Add(reader.GetInt64(0));
-        return ids;
+        return await command.ListAsync(r => r.GetInt64(0), ct);
     }
 
     private async Task<(string Grid, double Lon, double Lat)?> BuildingPointAsync(string code, CancellationToken ct)

@@ -19,11 +19,7 @@ public sealed class SearchStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("pattern", "%" + escaped + "%");
         command.Parameters.AddWithValue("by_code", byCode);
         command.Parameters.AddWithValue("limit", limit);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var hits = new List<SearchHit>();
-        while (await reader.ReadAsync(ct))
-            hits.Add(new SearchHit(reader.GetString(0), reader.GetString(1), (AdminLevel)reader.GetInt32(2), reader.IsDBNull(3) ? "" : reader.GetString(3)));
-        return hits;
+        return await command.ListAsync(r => new SearchHit(r.GetString(0), r.GetString(1), (AdminLevel)r.GetInt32(2), r.IsDBNull(3) ? "" : r.GetString(3)), ct);
     }
 
     private static string EscapeLike(string text) =>
