@@ -1,11 +1,12 @@
 using GridMap.GeoApi;
-using GridMap.Store.Accounts;
 using GridMap.GeoApi.Events;
 using GridMap.GeoApi.Imports;
 using GridMap.GeoApi.Infrastructure;
 using GridMap.GeoApi.Kpi;
+using GridMap.Hosting.Authentication;
+using GridMap.Hosting.Health;
+using GridMap.Hosting.Problems;
 using GridMap.Store;
-using GridMap.Store.Database;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddGridMapStore(builder.Configuration, "gridmap-geoapi");

@@ -1,5 +1,7 @@
+using GridMap.Hosting.Authentication;
+using GridMap.Hosting.Health;
+using GridMap.Hosting.Problems;
 using GridMap.Store;
-using GridMap.Store.Accounts;
 using GridMap.Store.Database;
 using GridMap.Tiling;
 using GridMap.Tiling.Tiles;
@@ -8,13 +10,12 @@ var builder = WebApplication.CreateBuilder(args);
 // Tiles are single SELECTs with parameters; the invalidation listener UNLISTENs before its connection goes back.
 builder.Services.AddGridMapStore(builder.Configuration, "gridmap-tiling", DataSourceProfile.TileServer);
 builder.Services.AddTiling(builder.Configuration);
-builder.Services.AddProblemDetails();
+builder.Services.AddGridMapProblemDetails();
 builder.Services.AddCors();
 builder.Services.AddGridMapTokenAuthentication();
 
 var app = builder.Build();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseGridMapProblemDetails();
 // Tiles, TileJSON and the style are public and read by map clients on other origins (the portal), errors included.
 // Per-account layers (buildings) take a bearer token, so the Authorization header is allowed too.
 app.UseCors(cors => cors.AllowAnyOrigin().WithMethods("GET").WithHeaders("Authorization").WithExposedHeaders("ETag", "X-Cache"));

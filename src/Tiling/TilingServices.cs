@@ -1,3 +1,4 @@
+using GridMap.Hosting;
 using GridMap.Tiling.Cache;
 using GridMap.Tiling.Rendering;
 
@@ -7,11 +8,8 @@ public static class TilingServices
 {
     public static IServiceCollection AddTiling(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<TilingOptions>()
-            .Bind(configuration.GetSection(TilingOptions.SectionName))
-            .ValidateDataAnnotations()
-            .Validate(o => File.Exists(o.FontPath), "Tiling:FontPath names no file; install fonts-noto-cjk or point it at a CJK font.")
-            .ValidateOnStart();
+        services.AddValidatedOptions<TilingOptions>(configuration, TilingOptions.SectionName)
+            .Validate(o => File.Exists(o.FontPath), "Tiling:FontPath names no file; install fonts-noto-cjk or point it at a CJK font.");
         services.AddSingleton<TileCache>();
         services.AddSingleton<PngRendererHolder>();
         services.AddSingleton<InvalidationListener>();

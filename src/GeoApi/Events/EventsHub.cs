@@ -1,4 +1,5 @@
 using GridMap.Domain.Access;
+using GridMap.Hosting.Authentication;
 using GridMap.Store.Accounts;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;

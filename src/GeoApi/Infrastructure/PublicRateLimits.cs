@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using GridMap.Hosting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -22,9 +23,8 @@ public static class PublicRateLimits
 
     public static IServiceCollection AddGridMapPublicRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<PublicReportsOptions>().Bind(configuration.GetSection(PublicReportsOptions.SectionName))
-            .Validate(o => o.PermitsPerMinute is >= 1 and <= 1_000_000, "PublicReports:PermitsPerMinute is between 1 and 1000000.")
-            .ValidateOnStart();
+        services.AddValidatedOptions<PublicReportsOptions>(configuration, PublicReportsOptions.SectionName)
+            .Validate(o => o.PermitsPerMinute is >= 1 and <= 1_000_000, "PublicReports:PermitsPerMinute is between 1 and 1000000.");
         // The portal relays the public form from the same host: X-Forwarded-For is taken from loopback peers only
         // (ASP.NET Core's default known proxies); behind a load balancer, add its network to KnownNetworks.
         services.Configure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>(o =>

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using GridMap.Store.Accounts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace GridMap.Store.Accounts;
+namespace GridMap.Hosting.Authentication;
 
 /// <summary>
 /// "Authorization: Bearer &lt;token&gt;" checked against <c>auth_token</c>. A checked token is remembered for a few

@@ -1,9 +1,10 @@
+using GridMap.Store.Database;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
-namespace GridMap.Store.Database;
+namespace GridMap.Hosting.Health;
 
 /// <summary><c>GET /health</c> for the hosts that read the database: 200 with the grid count, or 503 problem+json.</summary>
 public static class HealthEndpoint
