@@ -21,9 +21,18 @@ public static partial class Rules
         "System.Diagnostics.Process", "System.Console",
     ];
 
-    /// <summary>What Store must not touch: HTTP and the layers above it.</summary>
+    /// <summary>
+    /// What Store must not touch: HTTP and the layers above it. (ASP.NET Core Identity's password hasher lives in a
+    /// Microsoft.AspNetCore namespace but in Microsoft.Extensions.Identity.Core, which knows nothing of HTTP; the
+    /// assembly check below keeps every ASP.NET Core assembly out.)
+    /// </summary>
     public static readonly string[] StoreForbidden =
-        ["Microsoft.AspNetCore", "GridMap.Hosting", "GridMap.Synthetic", "GridMap.GeoApi", "GridMap.Tiling", "GridMap.MapPortal", "GridMap.Cli"];
+    [
+        "Microsoft.AspNetCore.Http", "Microsoft.AspNetCore.Builder", "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Mvc",
+        "Microsoft.AspNetCore.Authentication", "Microsoft.AspNetCore.Authorization", "Microsoft.AspNetCore.Hosting",
+        "Microsoft.AspNetCore.Server", "Microsoft.AspNetCore.SignalR", "Microsoft.AspNetCore.Components",
+        "GridMap.Hosting", "GridMap.Synthetic", "GridMap.GeoApi", "GridMap.Tiling", "GridMap.MapPortal", "GridMap.Cli",
+    ];
 
     /// <summary>The Npgsql types that run queries; a host gets its data from a Store class instead.</summary>
     public static readonly string[] NpgsqlQueryTypes =
