@@ -208,10 +208,10 @@ public sealed class Open311ApiTests(IntakeApiFixture api) : IClassFixture<Intake
         var events = new EventStore(api.DataSource, TimeProvider.System);
         var gridManager = new Caller("gridmanager", Role.GridManager, AdminCode.Parse(DemoAccounts.GridManagerGrid),
             new HashSet<DataCategory>(), false, null);
-        var staff = await events.IntakeAsync(gridManager, "gridmanager", new NewReport("0601", "网格员上报：内部描述 internal note", api.InGrid.Lon, api.InGrid.Lat,
-            EventChannels.Grid, Address: "内部地址"));
-        var special = await events.IntakeAsync(gridManager, "gridmanager", new NewReport("0502", "精神障碍患者异常 sensitive", api.InGrid.Lon, api.InGrid.Lat,
-            EventChannels.Grid));
+        var staff = (await events.IntakeAsync(gridManager, "gridmanager", new NewReport("0601", "网格员上报：内部描述 internal note", api.InGrid.Lon, api.InGrid.Lat,
+            EventChannels.Grid, Address: "内部地址"))).Value!;
+        var special = (await events.IntakeAsync(gridManager, "gridmanager", new NewReport("0502", "精神障碍患者异常 sensitive", api.InGrid.Lon, api.InGrid.Lat,
+            EventChannels.Grid))).Value!;
 
         var (_, _, _, byId) = await GetAsync($"/open311/v2/requests.json?service_request_id={rubbish},{parking},{special.TrackingNo}");
         Assert.Equal([parking, rubbish], byId.EnumerateArray().Select(r => r.GetProperty("service_request_id").GetString()));

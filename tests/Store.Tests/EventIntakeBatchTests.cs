@@ -48,8 +48,8 @@ public sealed class EventIntakeBatchTests : IAsyncLifetime
 
         await events.WriteIntakeBatchAsync([first, retry, near, far, otherCategory]);
 
-        var (a, b, c, d, e) = (await first.Receipt.Task, await retry.Receipt.Task, await near.Receipt.Task, await far.Receipt.Task,
-            await otherCategory.Receipt.Task);
+        var (a, b, c, d, e) = ((await first.Receipt.Task).Value!, (await retry.Receipt.Task).Value!, (await near.Receipt.Task).Value!,
+            (await far.Receipt.Task).Value!, (await otherCategory.Receipt.Task).Value!);
         Assert.True(a.Created);
         Assert.False(b.Created);
         Assert.Equal((a.Id, a.TrackingNo), (b.Id, b.TrackingNo));
@@ -63,7 +63,7 @@ public sealed class EventIntakeBatchTests : IAsyncLifetime
         // A later batch with the same key answers with the first event too.
         var later = Pending("0601", "batch-key-0001");
         await events.WriteIntakeBatchAsync([later]);
-        Assert.Equal((a.Id, false), ((await later.Receipt.Task).Id, (await later.Receipt.Task).Created));
+        Assert.Equal((a.Id, false), ((await later.Receipt.Task).Value!.Id, (await later.Receipt.Task).Value!.Created));
     }
 
     [Fact]
@@ -77,8 +77,8 @@ public sealed class EventIntakeBatchTests : IAsyncLifetime
 
         await events.WriteIntakeBatchAsync([good, bad, alsoGood]);
 
-        Assert.True((await good.Receipt.Task).Created);
-        Assert.True((await alsoGood.Receipt.Task).Created);
+        Assert.True((await good.Receipt.Task).Value!.Created);
+        Assert.True((await alsoGood.Receipt.Task).Value!.Created);
         var refused = await Assert.ThrowsAsync<PostgresException>(() => bad.Receipt.Task);
         Assert.Equal(PostgresErrorCodes.CheckViolation, refused.SqlState);
         Assert.Equal(2L, await ScalarAsync("SELECT count(*) FROM event WHERE idempotency_key LIKE 'bad-row-%'"));
@@ -99,13 +99,13 @@ public sealed class EventIntakeBatchTests : IAsyncLifetime
             .Select(i => events.IntakeAsync(null, "public", new NewReport("0601", "排队 queued", lon + i * 0.01 / 94, lat, EventChannels.Web, $"queue-key-{i:D4}")))
             .ToArray();
         var firstAnswer = await await Task.WhenAny(reports);
-        Assert.Equal(IntakeProblem.Busy, firstAnswer.Problem);
+        Assert.Equal(IntakeProblem.Busy, firstAnswer.Problem?.Code);
         await hold.RollbackAsync();
         var receipts = await Task.WhenAll(reports);
 
-        var busy = receipts.Count(r => r.Problem == IntakeProblem.Busy);
+        var busy = receipts.Count(r => r.Problem?.Code == IntakeProblem.Busy);
         Assert.InRange(busy, 4, 8);
-        Assert.All(receipts.Where(r => r.Problem is null), r => Assert.True(r.Created));
+        Assert.All(receipts.Where(r => r.Problem is null), r => Assert.True(r.Value!.Created));
         Assert.Equal((long)(8 - busy), await ScalarAsync("SELECT count(*) FROM event WHERE idempotency_key LIKE 'queue-key-%'"));
     }
 }

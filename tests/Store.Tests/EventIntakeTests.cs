@@ -32,8 +32,8 @@ public sealed class EventIntakeTests
         var receipts = await Task.WhenAll(racers);
 
         Assert.All(receipts, r => Assert.Null(r.Problem));
-        Assert.Single(receipts, r => r.Created);
-        Assert.Single(receipts.Select(r => r.TrackingNo).Distinct());
+        Assert.Single(receipts, r => r.Value!.Created);
+        Assert.Single(receipts.Select(r => r.Value!.TrackingNo).Distinct());
         await using var count = dataSource.CreateCommand("SELECT count(*), count(*) FILTER (WHERE idempotency_key = 'race-key-0001') FROM event WHERE channel <> 'history'");
         await using (var reader = await count.ExecuteReaderAsync())
         {
@@ -42,8 +42,8 @@ public sealed class EventIntakeTests
             Assert.Equal(1L, reader.GetInt64(1));
         }
         var card = await events.ReportAsync(null, "public", report);
-        Assert.False(card.Created);
-        Assert.Equal(receipts[0].TrackingNo, card.Event!.TrackingNo);
-        Assert.Single(card.Event.History);
+        Assert.False(card.Value!.Created);
+        Assert.Equal(receipts[0].Value!.TrackingNo, card.Value.Event.TrackingNo);
+        Assert.Single(card.Value.Event.History);
     }
 }

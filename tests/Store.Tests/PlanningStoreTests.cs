@@ -1,3 +1,4 @@
+using GridMap.Domain;
 using GridMap.Domain.Access;
 using GridMap.Domain.Codes;
 using GridMap.Domain.Geometry;
@@ -68,26 +69,26 @@ public sealed class PlanningStoreTests
         Assert.Equal(Start + TimeSpan.FromHours(2), taken.Value.ExpiresAt);
 
         var other = await s.Store.AcquireLockAsync(Planner("planner2"), VillageCode);
-        Assert.Equal(PlanningProblem.Locked, other.Problem);
-        Assert.Contains("规划员 演示", other.Message);
-        Assert.Equal("planner", other.Value!.Holder);
-        Assert.Equal(PlanningProblem.Locked, (await s.Store.GetDraftAsync(Planner("planner2"), VillageCode)).Problem);
+        Assert.Equal(PlanningProblem.Locked, other.Problem?.Code);
+        Assert.Contains("规划员 演示", other.Problem!.Message);
+        Assert.Equal("planner", Member(other, "holder"));
+        Assert.Equal(PlanningProblem.Locked, (await s.Store.GetDraftAsync(Planner("planner2"), VillageCode)).Problem?.Code);
 
         s.Clock.Advance(TimeSpan.FromHours(1));
         var extended = await s.Store.ExtendLockAsync(Planner(), VillageCode);
         Assert.Equal(Start + TimeSpan.FromHours(3), extended.Value!.ExpiresAt);
-        Assert.Equal(PlanningProblem.Locked, (await s.Store.ExtendLockAsync(Planner("planner2"), VillageCode)).Problem);
+        Assert.Equal(PlanningProblem.Locked, (await s.Store.ExtendLockAsync(Planner("planner2"), VillageCode)).Problem?.Code);
 
         s.Clock.Advance(TimeSpan.FromHours(2));
         var session = await s.Store.SessionAsync(Planner("planner2"), VillageCode);
         Assert.Null(session.Value!.Lock);
-        Assert.Equal(PlanningProblem.Locked, (await s.Store.GetDraftAsync(Planner(), VillageCode)).Problem);
+        Assert.Equal(PlanningProblem.Locked, (await s.Store.GetDraftAsync(Planner(), VillageCode)).Problem?.Code);
         Ok(await s.Store.AcquireLockAsync(Planner("planner2"), VillageCode));
-        Assert.Equal(PlanningProblem.Locked, (await s.Store.ExtendLockAsync(Planner(), VillageCode)).Problem);
+        Assert.Equal(PlanningProblem.Locked, (await s.Store.ExtendLockAsync(Planner(), VillageCode)).Problem?.Code);
 
         Assert.Equal(PlanningProblem.NotAPlanner, (await s.Store.AcquireLockAsync(
-            new Caller("county", Role.CountyStaff, AdminCode.Parse("140428"), new HashSet<DataCategory>(), false, null), VillageCode)).Problem);
-        Assert.Equal(PlanningProblem.NotFound, (await s.Store.AcquireLockAsync(Planner(scope: "140429"), VillageCode)).Problem);
+            new Caller("county", Role.CountyStaff, AdminCode.Parse("140428"), new HashSet<DataCategory>(), false, null), VillageCode)).Problem?.Code);
+        Assert.Equal(PlanningProblem.NotFound, (await s.Store.AcquireLockAsync(Planner(scope: "140429"), VillageCode)).Problem?.Code);
     }
 
     [Fact]
@@ -125,9 +126,9 @@ public sealed class PlanningStoreTests
         await using var s = await ScenarioAsync("plansplit");
         var (lon, lat) = await LabelPointAsync(s, SplitGrid);
         var events = new EventStore(s.DataSource, s.Clock);
-        var west = await events.IntakeAsync(null, "public", new NewReport("0601", "西边 west", lon - 0.0005, lat, EventChannels.Web, "plan-west-0001"));
-        var east = await events.IntakeAsync(null, "public", new NewReport("0601", "东边 east", lon + 0.0005, lat, EventChannels.Web, "plan-east-0001"));
-        var closed = await events.IntakeAsync(null, "public", new NewReport("0601", "已结案 closed", lon + 0.0005, lat + 0.0002, EventChannels.Web, "plan-closed-01"));
+        var west = (await events.IntakeAsync(null, "public", new NewReport("0601", "西边 west", lon - 0.0005, lat, EventChannels.Web, "plan-west-0001"))).Value!;
+        var east = (await events.IntakeAsync(null, "public", new NewReport("0601", "东边 east", lon + 0.0005, lat, EventChannels.Web, "plan-east-0001"))).Value!;
+        var closed = (await events.IntakeAsync(null, "public", new NewReport("0601", "已结案 closed", lon + 0.0005, lat + 0.0002, EventChannels.Web, "plan-closed-01"))).Value!;
         await s.ScalarAsync<int>("WITH u AS (UPDATE event SET state = 'Closed' WHERE id = $1 RETURNING 1) SELECT count(*)::int FROM u", closed.Id);
         var buildingsBefore = await s.ScalarAsync<long>("SELECT count(*) FROM building WHERE grid_code = $1", SplitGrid);
         var householdsBefore = await s.ScalarAsync<long>("SELECT count(*) FROM household WHERE grid_code = $1", SplitGrid);
@@ -146,7 +147,7 @@ public sealed class PlanningStoreTests
 
         var line = Geo.Factory.CreateLineString([new(lon, lat + 0.02), new(lon, lat - 0.02)]);
         var stale = await s.Store.EditDraftAsync(planner, VillageCode, 7, new DraftEdit("split", SplitGrid, Line: line));
-        Assert.Equal(PlanningProblem.StaleDraft, stale.Problem);
+        Assert.Equal(PlanningProblem.StaleDraft, stale.Problem?.Code);
         var edited = await s.Store.EditDraftAsync(planner, VillageCode, 1, new DraftEdit("split", SplitGrid, Line: line));
         Ok(edited);
         draft = edited.Value!;
@@ -281,11 +282,12 @@ public sealed class PlanningStoreTests
 
         await s.Store.AcquireLockAsync(first, VillageCode);
         var refused = await s.Store.PublishAsync(first, VillageCode, 2, "first planner, late");
-        Assert.Equal(PlanningProblem.StaleBase, refused.Problem);
-        Assert.Equal(2, refused.Conflict!.CurrentVersion);
-        Assert.Equal([SplitGrid], refused.Conflict.Changed.Retired);
-        Assert.Equal(2, refused.Conflict.Changed.Added.Count);
-        Assert.Equal([SplitGrid], refused.Conflict.AlsoEditedInDraft);
+        Assert.Equal(PlanningProblem.StaleBase, refused.Problem?.Code);
+        Assert.Equal(2, Member(refused, "currentVersion"));
+        var changed = (ChangesView)Member(refused, "changed")!;
+        Assert.Equal([SplitGrid], changed.Retired);
+        Assert.Equal(2, changed.Added.Count);
+        Assert.Equal([SplitGrid], (IReadOnlyList<string>)Member(refused, "alsoEditedInDraft")!);
         var kept = (await s.Store.GetDraftAsync(first, VillageCode)).Value!;
         Assert.Equal((2, 1), (kept.DraftVersion, kept.BaseVersion));
         Assert.DoesNotContain(kept.Grids.Features, f => f.Properties.Code == SplitGrid);
@@ -313,9 +315,9 @@ public sealed class PlanningStoreTests
             """);
 
         var rejected = await s.Store.PublishAsync(planner, VillageCode, 2, "rejected");
-        Assert.Equal(PlanningProblem.Refused, rejected.Problem);
-        Assert.Contains("PostGIS", rejected.Message);
-        Assert.Contains(rejected.Violations!, v => v.Rule == "overlap");
+        Assert.Equal(PlanningProblem.Refused, rejected.Problem?.Code);
+        Assert.Contains("PostGIS", rejected.Problem!.Message);
+        Assert.Contains(Violations(rejected), v => v.Rule == "overlap");
 
         Assert.Equal(1L, await s.ScalarAsync<long>("SELECT count(*) FROM grid WHERE code = $1", SplitGrid));
         Assert.Equal(14L, await s.ScalarAsync<long>("SELECT count(*) FROM grid WHERE village_code = $1", Village));
@@ -351,11 +353,11 @@ public sealed class PlanningStoreTests
         var overlap = overlapping.Value.Violations.First(v => v.Rule == "overlap");
         Assert.Contains("140428108211007", overlap.GridCodes);
         Assert.Equal(4490, overlap.Location.SRID);
-        Assert.Equal(PlanningProblem.Refused, (await s.Store.PublishAsync(planner, VillageCode, 3, "overlaps")).Problem);
+        Assert.Equal(PlanningProblem.Refused, (await s.Store.PublishAsync(planner, VillageCode, 3, "overlaps")).Problem?.Code);
 
         Assert.Equal(PlanningProblem.Refused, (await s.Store.ReplaceDraftAsync(planner, VillageCode, 3,
-            [new DraftFeature("140428999999001", features[0].Geometry)])).Problem);
-        Assert.Equal(PlanningProblem.StaleDraft, (await s.Store.ReplaceDraftAsync(planner, VillageCode, 2, features)).Problem);
+            [new DraftFeature("140428999999001", features[0].Geometry)])).Problem?.Code);
+        Assert.Equal(PlanningProblem.StaleDraft, (await s.Store.ReplaceDraftAsync(planner, VillageCode, 2, features)).Problem?.Code);
 
         Ok(await s.Store.ReplaceDraftAsync(planner, VillageCode, 3, features));
         var published = await s.Store.PublishAsync(planner, VillageCode, 4, "renumbered from a file");
@@ -401,9 +403,15 @@ public sealed class PlanningStoreTests
             "SELECT count(*) FROM building b WHERE b.grid_code LIKE $1 || '%' AND NOT EXISTS (SELECT 1 FROM grid g WHERE g.code = b.grid_code AND ST_Covers(g.geom, ST_Centroid(b.geom)))", Village));
     }
 
-    private static void Ok<T>(PlanningOutcome<T> outcome) =>
-        Assert.True(outcome.Problem == PlanningProblem.None,
-            $"{outcome.Problem}: {outcome.Message} {string.Join("; ", outcome.Violations?.Select(v => v.Message) ?? [])}");
+    private static void Ok<T>(Outcome<T> outcome) =>
+        Assert.True(outcome.Succeeded,
+            $"{outcome.Problem?.Code}: {outcome.Problem?.Message} {string.Join("; ", Violations(outcome).Select(v => v.Message))}");
+
+    /// <summary>An extension member of the outcome's problem, as the API sends it.</summary>
+    private static object? Member<T>(Outcome<T> outcome, string name) => outcome.Problem!.Extensions![name];
+
+    private static IReadOnlyList<ViolationView> Violations<T>(Outcome<T> outcome) =>
+        outcome.Problem?.Extensions?.GetValueOrDefault("violations") as IReadOnlyList<ViolationView> ?? [];
 
     private static async Task<(double Lon, double Lat)> LabelPointAsync(Scenario s, string grid)
     {

@@ -43,8 +43,8 @@ public sealed class IncidentTileTests(PopulationFixture population) : IClassFixt
         var channel = username.StartsWith("gridmanager", StringComparison.Ordinal) ? EventChannels.Grid : EventChannels.Hotline;
         var result = await new EventStore(population.DataSource, TimeProvider.System)
             .ReportAsync(account.ToCaller(), username, new NewReport(category, "图层测试 " + place, lon, lat, channel));
-        Assert.True(result.Created, result.Message);
-        return result.Event!.Id;
+        Assert.True(result.Value?.Created, result.Problem?.Message);
+        return result.Value!.Event.Id;
     }
 
     private async Task<string> TileOfAsync(string place, int z)

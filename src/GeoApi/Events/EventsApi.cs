@@ -2,6 +2,7 @@ using GridMap.Domain.Access;
 using GridMap.Domain.Codes;
 using GridMap.Domain.Events;
 using GridMap.GeoApi.Infrastructure;
+using GridMap.Hosting.Problems;
 using GridMap.Store.Events;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -71,14 +72,11 @@ public static class EventsApi
         var report = new NewReport(body.Category!.Trim(), body.Description!.Trim(), body.Lon, body.Lat, channel, key, body.BuildingCode, body.Address?.Trim(),
             body.ContactName?.Trim(), body.ContactPhone?.Trim());
         var result = await store.ReportAsync(caller, caller.Username, report, ct);
-        return result switch
+        return result.Value switch
         {
-            { Event: { } e, Created: true } => TypedResults.Created($"/api/events/{e.Id}", e),
-            { Event: { } e } => TypedResults.Ok(e),
-            { Problem: IntakeProblem.NotAReporter or IntakeProblem.OutsideArea } => ApiProblems.Forbidden(result.Message!),
-            { Problem: IntakeProblem.UnknownBuilding } => ApiProblems.NotFound(result.Message!),
-            { Problem: IntakeProblem.Busy } => ApiProblems.Busy(http.Response, EventStore.BusyRetryAfter, result.Message!),
-            _ => ApiProblems.Unprocessable(result.Message!),
+            { Created: true } taken => TypedResults.Created($"/api/events/{taken.Event.Id}", taken.Event),
+            { } taken => TypedResults.Ok(taken.Event),
+            null => result.Problem!.ToProblem(http.Response),
         };
     }
 
@@ -168,18 +166,7 @@ public static class EventsApi
             return ApiProblems.BadRequest("reason, note and person are at most 500 characters.");
         if (ToCommand(parsed, request) is not { } command)
             return ApiProblems.BadRequest(Needs(parsed));
-        var outcome = await store.ApplyAsync(RequestCaller.Get(http), id, command, request.Version, ct);
-        return outcome switch
-        {
-            { Card: { } card } => TypedResults.Ok(card),
-            { NotFound: true } => ApiProblems.NotFound($"No event {id} in your area."),
-            { CurrentVersion: { } current } => ApiProblems.Conflict(
-                $"The event changed since version {request.Version}; it is at version {current}. Reload it and decide again.",
-                new Dictionary<string, object?> { ["currentVersion"] = current }),
-            { Refusal.Kind: RefusalKind.NotAuthorised } => ApiProblems.Forbidden(outcome.Refusal.Message),
-            { Refusal.Kind: RefusalKind.NotInThisState } => ApiProblems.Conflict(outcome.Refusal!.Message),
-            _ => ApiProblems.Unprocessable(outcome.Refusal!.Message),
-        };
+        return (await store.ApplyAsync(RequestCaller.Get(http), id, command, request.Version, ct)).ToResult(http.Response);
     }
 
     private static EventCommand? ToCommand(EventAction action, ActionRequest r) => action switch

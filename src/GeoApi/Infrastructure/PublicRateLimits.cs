@@ -1,5 +1,7 @@
 using System.Threading.RateLimiting;
+using GridMap.Domain;
 using GridMap.Hosting;
+using GridMap.Hosting.Problems;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -37,22 +39,12 @@ public static class PublicRateLimits
                 return RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
             });
-            limiter.OnRejected = async (context, ct) =>
+            limiter.OnRejected = async (context, ct) => await new Problem(ProblemKind.TooManyRequests,
+                "This address has sent too many reports in the last minute; wait a minute and send again (with the same idempotency key).")
             {
-                var http = context.HttpContext;
-                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-                    http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = http,
-                    ProblemDetails =
-                    {
-                        Status = StatusCodes.Status429TooManyRequests, Title = "Too many reports",
-                        Detail = "This address has sent too many reports in the last minute; wait a minute and send again (with the same idempotency key).",
-                    },
-                });
-            };
+                Title = "Too many reports",
+                RetryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : null,
+            }.WriteAsync(context.HttpContext);
         });
     }
 }

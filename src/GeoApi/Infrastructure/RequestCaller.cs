@@ -1,4 +1,6 @@
+using GridMap.Domain;
 using GridMap.Domain.Access;
+using GridMap.Hosting.Problems;
 using GridMap.Store.Accounts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -23,12 +25,7 @@ public static class BodyLimits
             var limit = http.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata>()?.MaxRequestBodySize;
             if (limit is { } max && http.Request.ContentLength > max)
             {
-                http.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = http,
-                    ProblemDetails = { Status = 413, Title = "Request body too large", Detail = $"This endpoint takes at most {max / 1024} KB." },
-                });
+                await new Problem(ProblemKind.TooLarge, $"This endpoint takes at most {max / 1024} KB.").WriteAsync(http);
                 return;
             }
             await next();

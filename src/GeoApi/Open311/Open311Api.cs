@@ -82,17 +82,19 @@ public static class Open311Api
         var report = new NewReport(Field("service_code")!, description!, lon, lat, EventChannels.Open311, key is null ? null : $"o311:{client.Id}:{key}",
             Address: address, ContactName: name.Length == 0 ? null : name, ContactPhone: phone);
         var receipt = await events.IntakeAsync(null, $"open311:{client.Name}", report, ct);
-        if (receipt.Problem == IntakeProblem.Busy)
+        // Open311 answers in its own error shape, not problem+json; every refusal but a full queue is the client's to fix (400).
+        if (receipt.Problem is { Code: IntakeProblem.Busy, RetryAfter: { } wait } busy)
         {
-            http.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(EventStore.BusyRetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            return Error(StatusCodes.Status503ServiceUnavailable, receipt.Message!);
+            http.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            return Error(StatusCodes.Status503ServiceUnavailable, busy.Message);
         }
         if (receipt.Problem is { } refused)
-            return Error(StatusCodes.Status400BadRequest, refused == IntakeProblem.UnknownCategory
+            return Error(StatusCodes.Status400BadRequest, refused.Code == IntakeProblem.UnknownCategory
                     ? $"service_code '{report.Category}' is not a service; GET /open311/v2/services.json lists them."
-                    : receipt.Message!);
-        Open311Receipt[] body = [new(receipt.TrackingNo, Notice(receipt.HandleWorkingDays), null)];
-        return receipt.Created ? TypedResults.Created($"/open311/v2/requests/{receipt.TrackingNo}.json", body) : TypedResults.Ok(body);
+                    : refused.Message);
+        var taken = receipt.Value!;
+        Open311Receipt[] body = [new(taken.TrackingNo, Notice(taken.HandleWorkingDays), null)];
+        return taken.Created ? TypedResults.Created($"/open311/v2/requests/{taken.TrackingNo}.json", body) : TypedResults.Ok(body);
     }
 
     public static async Task<Results<Ok<Open311Request[]>, JsonHttpResult<Open311Error[]>>> Requests(string format, string? service_request_id,

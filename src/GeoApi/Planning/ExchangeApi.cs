@@ -1,6 +1,7 @@
 using GridMap.Domain.Access;
 using GridMap.Domain.Codes;
 using GridMap.GeoApi.Infrastructure;
+using GridMap.Hosting.Problems;
 using GridMap.Store.Planning;
 using GridMap.Store.Planning.Exchange;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -118,12 +119,12 @@ public static class ExchangeApi
         {
             // Without a version the file replaces the planner's own draft as it is now (one draft per planner and village).
             var current = await planning.GetDraftAsync(caller, code, ct);
-            if (current.Problem != PlanningProblem.None)
-                return PlanningApi.Answer(current);
+            if (!current.Succeeded)
+                return current.Problem.ToProblem(http.Response);
             draftVersion = current.Value!.DraftVersion;
         }
         var features = import.Grids.Select(g => new DraftFeature(g.Code?.Value, g.Geometry)).ToList();
-        return PlanningApi.Answer(await planning.ReplaceDraftAsync(caller, code, draftVersion, features, ct));
+        return (await planning.ReplaceDraftAsync(caller, code, draftVersion, features, ct)).ToResult(http.Response);
     }
 
     /// <summary>The village's uploaded file(s), read and checked; or the problem with the request itself.</summary>

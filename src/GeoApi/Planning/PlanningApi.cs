@@ -2,6 +2,7 @@ using System.Text.Json;
 using GridMap.Domain;
 using GridMap.Domain.Codes;
 using GridMap.GeoApi.Infrastructure;
+using GridMap.Hosting.Problems;
 using GridMap.Store.Boundaries;
 using GridMap.Store.Planning;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -60,31 +61,33 @@ public static class PlanningApi
     public sealed record PublishRequest(int? DraftVersion, string? Reason);
 
     public static async Task<Results<Ok<VillageSession>, ProblemHttpResult>> Session(string village, HttpContext http, PlanningStore store, CancellationToken ct) =>
-        !TryVillage(village, out var code, out var problem) ? problem : Answer(await store.SessionAsync(RequestCaller.Get(http), code, ct));
+        !TryVillage(village, out var code, out var problem) ? problem : (await store.SessionAsync(RequestCaller.Get(http), code, ct)).ToResult(http.Response);
 
     public static async Task<Results<Ok<LockView>, ProblemHttpResult>> AcquireLock(string village, HttpContext http, PlanningStore store, CancellationToken ct) =>
-        !TryVillage(village, out var code, out var problem) ? problem : Answer(await store.AcquireLockAsync(RequestCaller.Get(http), code, ct));
+        !TryVillage(village, out var code, out var problem)
+            ? problem
+            : (await store.AcquireLockAsync(RequestCaller.Get(http), code, ct)).ToResult(http.Response);
 
     public static async Task<Results<Ok<LockView>, ProblemHttpResult>> ExtendLock(string village, HttpContext http, PlanningStore store, CancellationToken ct) =>
-        !TryVillage(village, out var code, out var problem) ? problem : Answer(await store.ExtendLockAsync(RequestCaller.Get(http), code, ct));
+        !TryVillage(village, out var code, out var problem) ? problem : (await store.ExtendLockAsync(RequestCaller.Get(http), code, ct)).ToResult(http.Response);
 
     public static async Task<Results<NoContent, ProblemHttpResult>> ReleaseLock(string village, HttpContext http, PlanningStore store, CancellationToken ct)
     {
         if (!TryVillage(village, out var code, out var problem))
             return problem;
         var outcome = await store.ReleaseLockAsync(RequestCaller.Get(http), code, ct);
-        return outcome.Problem == PlanningProblem.None ? TypedResults.NoContent() : Problem(outcome);
+        return outcome.Succeeded ? TypedResults.NoContent() : outcome.Problem.ToProblem(http.Response);
     }
 
     public static async Task<Results<Ok<DraftView>, ProblemHttpResult>> GetDraft(string village, HttpContext http, PlanningStore store, CancellationToken ct) =>
-        !TryVillage(village, out var code, out var problem) ? problem : Answer(await store.GetDraftAsync(RequestCaller.Get(http), code, ct));
+        !TryVillage(village, out var code, out var problem) ? problem : (await store.GetDraftAsync(RequestCaller.Get(http), code, ct)).ToResult(http.Response);
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DiscardDraft(string village, HttpContext http, PlanningStore store, CancellationToken ct)
     {
         if (!TryVillage(village, out var code, out var problem))
             return problem;
         var outcome = await store.DiscardDraftAsync(RequestCaller.Get(http), code, ct);
-        return outcome.Problem == PlanningProblem.None ? TypedResults.NoContent() : Problem(outcome);
+        return outcome.Succeeded ? TypedResults.NoContent() : outcome.Problem.ToProblem(http.Response);
     }
 
     public static async Task<Results<Ok<DraftView>, ProblemHttpResult>> Edit(string village, EditRequest? body, HttpContext http, PlanningStore store,
@@ -125,7 +128,7 @@ public static class PlanningApi
         if (!TryPosition(body.From, "from", out var from, out problem) || !TryPosition(body.To, "to", out var to, out problem))
             return problem!;
         var edit = new DraftEdit(body.Edit, body.Grid, body.Other, line, polygon, from, to);
-        return Answer(await store.EditDraftAsync(RequestCaller.Get(http), code, draftVersion, edit, ct));
+        return (await store.EditDraftAsync(RequestCaller.Get(http), code, draftVersion, edit, ct)).ToResult(http.Response);
     }
 
     public static async Task<Results<Ok<DraftView>, ProblemHttpResult>> Replace(string village, ReplaceRequest? body, HttpContext http, PlanningStore store,
@@ -158,7 +161,7 @@ public static class PlanningApi
         }
         if (features.Count == 0)
             return ApiProblems.Unprocessable("grids holds no features; a village needs at least one grid.");
-        return Answer(await store.ReplaceDraftAsync(RequestCaller.Get(http), code, draftVersion, features, ct));
+        return (await store.ReplaceDraftAsync(RequestCaller.Get(http), code, draftVersion, features, ct)).ToResult(http.Response);
     }
 
     public static async Task<Results<Ok<PublishResult>, ProblemHttpResult>> Publish(string village, PublishRequest? body, HttpContext http, PlanningStore store,
@@ -171,41 +174,18 @@ public static class PlanningApi
         var reason = body.Reason?.Trim() ?? "";
         if (reason.Length is < 1 or > MaxReason || reason.Any(char.IsControl))
             return ApiProblems.BadRequest($"reason is required: 1–{MaxReason} characters saying why the grids change, no control characters.");
-        return Answer(await store.PublishAsync(RequestCaller.Get(http), code, draftVersion, reason, ct));
+        return (await store.PublishAsync(RequestCaller.Get(http), code, draftVersion, reason, ct)).ToResult(http.Response);
     }
 
     public static async Task<Results<Ok<IReadOnlyList<VersionView>>, ProblemHttpResult>> Versions(string village, HttpContext http, PlanningStore store,
         CancellationToken ct) =>
-        !TryVillage(village, out var code, out var problem) ? problem : Answer(await store.VersionsAsync(RequestCaller.Get(http), code, ct));
+        !TryVillage(village, out var code, out var problem) ? problem : (await store.VersionsAsync(RequestCaller.Get(http), code, ct)).ToResult(http.Response);
 
     public static async Task<Results<Ok<FeatureCollectionView<DiffProperties>>, ProblemHttpResult>> Diff(string village, int version, HttpContext http,
         PlanningStore store, CancellationToken ct) =>
-        !TryVillage(village, out var code, out var problem) ? problem : Answer(await store.DiffAsync(RequestCaller.Get(http), code, version, ct));
-
-    internal static Results<Ok<T>, ProblemHttpResult> Answer<T>(PlanningOutcome<T> outcome) =>
-        outcome.Problem == PlanningProblem.None ? TypedResults.Ok(outcome.Value!) : Problem(outcome);
-
-    /// <summary>One status per kind of refusal, with what the client needs to act on it as extension members.</summary>
-    private static ProblemHttpResult Problem<T>(PlanningOutcome<T> outcome)
-    {
-        var message = outcome.Message ?? "The request was refused.";
-        return outcome.Problem switch
-        {
-            PlanningProblem.NotAPlanner => ApiProblems.Forbidden(message),
-            PlanningProblem.NotFound => ApiProblems.NotFound(message),
-            PlanningProblem.Locked => ApiProblems.Conflict(message, outcome.Value is LockView held
-                ? new Dictionary<string, object?> { ["holder"] = held.Holder, ["holderName"] = held.HolderName, ["expiresAt"] = held.ExpiresAt }
-                : null),
-            PlanningProblem.StaleDraft => ApiProblems.Conflict(message, new Dictionary<string, object?> { ["currentDraftVersion"] = outcome.CurrentDraftVersion }),
-            PlanningProblem.StaleBase => ApiProblems.Conflict(message, new Dictionary<string, object?>
-            {
-                ["currentVersion"] = outcome.Conflict!.CurrentVersion,
-                ["changed"] = outcome.Conflict.Changed,
-                ["alsoEditedInDraft"] = outcome.Conflict.AlsoEditedInDraft,
-            }),
-            _ => ApiProblems.Unprocessable(message, new Dictionary<string, object?> { ["violations"] = outcome.Violations ?? [] }),
-        };
-    }
+        !TryVillage(village, out var code, out var problem)
+            ? problem
+            : (await store.DiffAsync(RequestCaller.Get(http), code, version, ct)).ToResult(http.Response);
 
     private static bool TryVillage(string text, out AdminCode village, out ProblemHttpResult problem)
     {

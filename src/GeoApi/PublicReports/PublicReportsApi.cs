@@ -1,4 +1,5 @@
 using GridMap.GeoApi.Infrastructure;
+using GridMap.Hosting.Problems;
 using GridMap.Store.Events;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -36,13 +37,15 @@ public static class PublicReportsApi
         var report = new NewReport(body.Category!, body.Description!.Trim(), body.Lon, body.Lat, EventChannels.Web, $"web:{body.IdempotencyKey}",
             Address: ReportRules.Clean(body.Address), ContactName: ReportRules.Clean(body.ContactName), ContactPhone: ReportRules.Clean(body.ContactPhone));
         var receipt = await events.IntakeAsync(null, "public", report, ct);
-        if (receipt.Problem == IntakeProblem.Busy)
-            return ApiProblems.Busy(response, EventStore.BusyRetryAfter, receipt.Message!);
+        // The form answers every refusal but a full queue as a bad request: its reporter can only change what they sent.
+        if (receipt.Problem is { Code: IntakeProblem.Busy } busy)
+            return busy.ToProblem(response);
         if (receipt.Problem is { } problem)
-            return ApiProblems.BadRequest(problem == IntakeProblem.UnknownCategory
+            return ApiProblems.BadRequest(problem.Code == IntakeProblem.UnknownCategory
                 ? $"Unknown category '{CodeRoute.Truncate(report.Category)}'; GET /open311/v2/services.json lists the categories."
-                : receipt.Message!);
-        var answer = new PublicReceipt(receipt.TrackingNo);
-        return receipt.Created ? TypedResults.Created($"/api/track/{receipt.TrackingNo}", answer) : TypedResults.Ok(answer);
+                : problem.Message);
+        var taken = receipt.Value!;
+        var answer = new PublicReceipt(taken.TrackingNo);
+        return taken.Created ? TypedResults.Created($"/api/track/{taken.TrackingNo}", answer) : TypedResults.Ok(answer);
     }
 }

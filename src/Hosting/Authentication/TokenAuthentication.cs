@@ -1,9 +1,10 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using GridMap.Domain;
+using GridMap.Hosting.Problems;
 using GridMap.Store.Accounts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -52,23 +53,11 @@ public sealed class TokenAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        WriteProblem(StatusCodes.Status401Unauthorized, "Sign in first", "This needs an account: POST /api/auth/token with a username and password, then send Authorization: Bearer <token>.");
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) => new Problem(ProblemKind.Unauthenticated,
+        "This needs an account: POST /api/auth/token with a username and password, then send Authorization: Bearer <token>.").WriteAsync(Context);
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        WriteProblem(StatusCodes.Status403Forbidden, "Forbidden", "Your role does not allow this.");
-
-    private async Task WriteProblem(int status, string title, string detail)
-    {
-        Response.StatusCode = status;
-        if (status == 401)
-            Response.Headers.WWWAuthenticate = "Bearer";
-        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Instance = Request.Path.Value };
-        if (Context.RequestServices.GetService<IProblemDetailsService>() is { } problems
-            && await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = Context, ProblemDetails = problem }))
-            return;
-        await Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", Context.RequestAborted);
-    }
+        Problem.Forbidden("Your role does not allow this.").WriteAsync(Context);
 }
 
 public static class TokenAuthenticationSetup

@@ -1,3 +1,5 @@
+using GridMap.Domain;
+using GridMap.Hosting.Problems;
 using GridMap.Store.Database;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -18,7 +20,7 @@ public static class HealthEndpoint
             var (reachable, grids, error) = await database.CheckAsync(ct);
             return reachable
                 ? TypedResults.Ok(new Health(service, "healthy", grids))
-                : TypedResults.Problem(title: "Database unreachable", detail: error, statusCode: StatusCodes.Status503ServiceUnavailable);
+                : new Problem(ProblemKind.Unavailable, error ?? "") { Title = "Database unreachable" }.ToProblem();
         }).WithTags("Health").WithSummary("Liveness and database reachability.");
         return app;
     }

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using GridMap.Domain;
 using GridMap.Domain.Access;
 using GridMap.Domain.Codes;
 using GridMap.Domain.Events;
@@ -41,25 +42,25 @@ public sealed partial class EventStore
     /// durable (its batch committed), or the first event with the report's idempotency key. The public form and Open311
     /// answer with the tracking number only, so they take this.
     /// </summary>
-    public async Task<IntakeReceipt> IntakeAsync(Caller? caller, string reporter, NewReport report, CancellationToken ct = default)
+    public async Task<Outcome<IntakeReceipt>> IntakeAsync(Caller? caller, string reporter, NewReport report, CancellationToken ct = default)
     {
         if (caller is not null && !EventPermissions.MayReport(caller))
-            return IntakeReceipt.Refused(IntakeProblem.NotAReporter, $"A {caller.Role.Slug()} account does not report events; grid managers and centre staff do.");
+            return EventProblems.Intake(IntakeProblem.NotAReporter, $"A {caller.Role.Slug()} account does not report events; grid managers and centre staff do.");
 
         var (lon, lat) = (report.Lon, report.Lat);
         if (report.BuildingCode is { } buildingCode)
         {
             var building = await BuildingPointAsync(buildingCode, ct);
             if (building is null || (caller is not null && !caller.Covers(building.Value.Grid)))
-                return IntakeReceipt.Refused(IntakeProblem.UnknownBuilding, $"No building {buildingCode} in your area.");
+                return EventProblems.Intake(IntakeProblem.UnknownBuilding, $"No building {buildingCode} in your area.");
             (lon, lat) = (lon ?? building.Value.Lon, lat ?? building.Value.Lat);
         }
         if (lon is null || lat is null)
-            return IntakeReceipt.Refused(IntakeProblem.OutsideGrids, "A report needs a point (lon, lat) or a building.");
+            return EventProblems.Intake(IntakeProblem.OutsideGrids, "A report needs a point (lon, lat) or a building.");
 
         var pending = new PendingReport(caller, reporter, report, lon.Value, lat.Value);
         if (!IntakeQueue.Writer.TryWrite(pending))
-            return IntakeReceipt.Refused(IntakeProblem.Busy,
+            return EventProblems.Intake(IntakeProblem.Busy,
                 $"Intake is full ({IntakeQueueCapacity} reports waiting); retry in {BusyRetryAfter.TotalSeconds:0} s with the same idempotency key.");
         StartIntakeWriter();
         // Once queued the report is written even if this caller gives up: a retry with its key then finds it.
@@ -139,7 +140,7 @@ public sealed partial class EventStore
         {
             var outcome = first.Receipt.Task;
             if (outcome.IsCompletedSuccessfully)
-                retry.Receipt.TrySetResult(outcome.Result.Problem is null ? outcome.Result with { Created = false } : outcome.Result);
+                retry.Receipt.TrySetResult(outcome.Result.Value is { } taken ? Outcome.Ok(taken with { Created = false }) : outcome.Result);
             else
                 retry.Receipt.TrySetException(outcome.Exception?.InnerExceptions ?? [new InvalidOperationException("A report was left unanswered; this is a bug.")]);
         }
@@ -155,7 +156,7 @@ public sealed partial class EventStore
         {
             var (pending, route) = (leaders[i], routes[i]);
             if (route.Earlier is { } earlier)
-                pending.Receipt.TrySetResult(earlier);
+                pending.Receipt.TrySetResult(Outcome.Ok(earlier));
             else if (Refusal(pending, route) is { } refused)
                 pending.Receipt.TrySetResult(refused);
             else
@@ -196,26 +197,26 @@ public sealed partial class EventStore
             var first = await FirstEventsAsync(connection, lost.Select(r => r.Pending.Report.IdempotencyKey!).ToArray());
             foreach (var row in lost)
                 if (first.TryGetValue(row.Pending.Report.IdempotencyKey!, out var receipt))
-                    row.Pending.Receipt.TrySetResult(receipt);
+                    row.Pending.Receipt.TrySetResult(Outcome.Ok(receipt));
                 else
                     row.Pending.Receipt.TrySetException(new InvalidOperationException("A report inserted nothing and no event holds its idempotency key; this is a bug."));
         }
         var created = rows.Where(r => stored.Contains(r.Id)).ToList();
         foreach (var row in created)
-            row.Pending.Receipt.TrySetResult(new IntakeReceipt(row.Id, row.TrackingNo, true, row.HandleWorkingDays, null, null));
+            row.Pending.Receipt.TrySetResult(Outcome.Ok(new IntakeReceipt(row.Id, row.TrackingNo, true, row.HandleWorkingDays)));
         if (created.Count > 0)
             await NotifyAsync(connection, created);
     }
 
-    private IntakeReceipt? Refusal(PendingReport pending, Route route)
+    private Problem? Refusal(PendingReport pending, Route route)
     {
         if (route.Category is null)
-            return IntakeReceipt.Refused(IntakeProblem.UnknownCategory,
+            return EventProblems.Intake(IntakeProblem.UnknownCategory,
                 $"Unknown event category '{Truncate(pending.Report.Category)}'; GET /api/events/categories lists them.");
         if (route.Grid is null)
-            return IntakeReceipt.Refused(IntakeProblem.OutsideGrids, $"The point {pending.Lon:0.######}, {pending.Lat:0.######} is not inside any grid of Shanxi.");
+            return EventProblems.Intake(IntakeProblem.OutsideGrids, $"The point {pending.Lon:0.######}, {pending.Lat:0.######} is not inside any grid of Shanxi.");
         if (pending.Caller is { } caller && !EventPermissions.MayReportIn(caller, route.Grid))
-            return IntakeReceipt.Refused(IntakeProblem.OutsideArea,
+            return EventProblems.Intake(IntakeProblem.OutsideArea,
                 $"The point lies in grid {route.Grid}, outside the area you report for ({caller.Scope.Value}).");
         return null;
     }
@@ -268,7 +269,7 @@ public sealed partial class EventStore
             routes[i] = new Route(
                 reader.IsDBNull(earlierId)
                     ? null
-                    : new IntakeReceipt(reader.GetInt64(earlierId), reader.GetString(earlierTrackingNo), false, reader.GetInt32(earlierDays), null, null),
+                    : new IntakeReceipt(reader.GetInt64(earlierId), reader.GetString(earlierTrackingNo), false, reader.GetInt32(earlierDays)),
                 reader.IsDBNull(grid) ? null : reader.GetString(grid), !reader.IsDBNull(urban) && reader.GetBoolean(urban),
                 reader.IsDBNull(categoryName) ? null : new EventCategory(category, reader.GetString(categoryName), reader.GetBoolean(urgent), reader.GetInt32(days),
                     reader.GetBoolean(onTheSpot), reader.IsDBNull(department) ? null : reader.GetString(department)),
@@ -323,7 +324,7 @@ public sealed partial class EventStore
         await using var reader = await command.ExecuteReaderAsync();
         var first = new Dictionary<string, IntakeReceipt>(StringComparer.Ordinal);
         while (await reader.ReadAsync())
-            first[reader.GetString(0)] = new IntakeReceipt(reader.GetInt64(1), reader.GetString(2), false, reader.GetInt32(3), null, null);
+            first[reader.GetString(0)] = new IntakeReceipt(reader.GetInt64(1), reader.GetString(2), false, reader.GetInt32(3));
         return first;
     }
 
@@ -350,7 +351,7 @@ public sealed partial class EventStore
     /// <summary>A validated report waiting for a writer, with the point it is placed at (its own, or its building's).</summary>
     internal sealed record PendingReport(Caller? Caller, string Reporter, NewReport Report, double Lon, double Lat)
     {
-        public TaskCompletionSource<IntakeReceipt> Receipt { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<Outcome<IntakeReceipt>> Receipt { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// <summary>What Intake.sql found for one report; X and Y are its point in EPSG:3857.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Data;
 using System.Security.Cryptography;
+using GridMap.Domain;
 using GridMap.Domain.Access;
 using GridMap.Domain.Codes;
 using GridMap.Domain.Events;
@@ -39,12 +40,12 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
     /// Takes a report. <paramref name="caller"/> is the signed-in reporter (grid manager, or centre staff for the
     /// hotline), null for the public web form and Open311 whose <paramref name="reporter"/> names the channel.
     /// </summary>
-    public async Task<IntakeResult> ReportAsync(Caller? caller, string reporter, NewReport report, CancellationToken ct = default)
+    public async Task<Outcome<IntakeResult>> ReportAsync(Caller? caller, string reporter, NewReport report, CancellationToken ct = default)
     {
         var receipt = await IntakeAsync(caller, reporter, report, ct);
-        return receipt.Problem is { } problem
-            ? IntakeResult.Refused(problem, receipt.Message!)
-            : new IntakeResult(await CardAsync(caller, receipt.Id, ct), receipt.Created, null, null);
+        return receipt.Value is { } taken
+            ? Outcome.Ok(new IntakeResult((await CardAsync(caller, taken.Id, ct))!, taken.Created))
+            : receipt.Problem!;
     }
 
     /// <summary>The event card, or null when there is no such event in the caller's area.</summary>
@@ -55,22 +56,22 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
     }
 
     /// <summary>Applies one workflow command as <paramref name="caller"/>; <paramref name="expectedVersion"/>, when given, must still be current.</summary>
-    public async Task<ApplyOutcome> ApplyAsync(Caller caller, long id, EventCommand command, int? expectedVersion, CancellationToken ct = default)
+    public async Task<Outcome<EventCard>> ApplyAsync(Caller caller, long id, EventCommand command, int? expectedVersion, CancellationToken ct = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var row = await LoadAsync(connection, transaction, id, lockRow: true, skipLocked: false, ct);
         if (row is null || !caller.Covers(row.Case.Grid.Value))
-            return ApplyOutcome.Missing;
+            return EventProblems.NoEvent(id);
         if (expectedVersion is { } expected && expected != row.Version)
-            return new ApplyOutcome(null, false, row.Version, null);
+            return EventProblems.Stale(expected, row.Version);
         var now = clock.GetUtcNow();
         var result = EventWorkflow.Apply(row.Case, command, caller, now, Calendar, Limits);
         if (!result.Ok)
-            return new ApplyOutcome(null, false, null, result.Refusal);
+            return EventProblems.Refused(result.Refusal!);
         await WriteAsync(connection, transaction, row, result.Case!, command, caller.Username, caller.Scope.Value, caller.Department, result.Entry!.Reason, now, ct);
         await transaction.CommitAsync(ct);
-        return new ApplyOutcome(await CardAsync(caller, id, ct), false, null, null);
+        return Outcome.Ok((await CardAsync(caller, id, ct))!);
     }
 
     /// <summary>

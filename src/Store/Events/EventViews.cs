@@ -29,31 +29,31 @@ public sealed record NewReport(
     string? ContactName = null,
     string? ContactPhone = null);
 
-public enum IntakeProblem
+/// <summary>Why intake refused a report: the <see cref="Domain.Problem.Code"/> of its problem.</summary>
+public static class IntakeProblem
 {
-    UnknownCategory,
-    OutsideGrids,
-    OutsideArea,
-    UnknownBuilding,
-    NotAReporter,
-    /// <summary>The intake queue is full: retry shortly with the same idempotency key (HTTP 503 with Retry-After).</summary>
-    Busy,
+    /// <summary>No such event category (422).</summary>
+    public const string UnknownCategory = "intake.unknown-category";
+    /// <summary>No point, or a point outside every grid (422).</summary>
+    public const string OutsideGrids = "intake.outside-grids";
+    /// <summary>The point lies outside the area the caller reports for (403).</summary>
+    public const string OutsideArea = "intake.outside-area";
+    /// <summary>No such building in the caller's area (404).</summary>
+    public const string UnknownBuilding = "intake.unknown-building";
+    /// <summary>The caller's role does not report events (403).</summary>
+    public const string NotAReporter = "intake.not-a-reporter";
+    /// <summary>The intake queue is full: retry shortly with the same idempotency key (503 with Retry-After).</summary>
+    public const string Busy = "intake.busy";
 }
 
-/// <summary>The intake outcome: the event (new, or the first one with the same idempotency key), or why not.</summary>
-public sealed record IntakeResult(EventCard? Event, bool Created, IntakeProblem? Problem, string? Message)
-{
-    public static IntakeResult Refused(IntakeProblem problem, string message) => new(null, false, problem, message);
-}
+/// <summary>A taken report: the event (new, or the first one with the same idempotency key) and whether this call created it.</summary>
+public sealed record IntakeResult(EventCard Event, bool Created);
 
 /// <summary>
-/// The intake outcome without the card: the event's id and public tracking number, whether this call created it, the
-/// working days its category allows for handling (for the reporter's notice), or why not.
+/// A taken report without the card: the event's id and public tracking number, whether this call created it, and the
+/// working days its category allows for handling (for the reporter's notice).
 /// </summary>
-public sealed record IntakeReceipt(long Id, string TrackingNo, bool Created, int HandleWorkingDays, IntakeProblem? Problem, string? Message)
-{
-    public static IntakeReceipt Refused(IntakeProblem problem, string message) => new(0, "", false, 0, problem, message);
-}
+public sealed record IntakeReceipt(long Id, string TrackingNo, bool Created, int HandleWorkingDays);
 
 public sealed record StepOwnerView(string Unit, string UnitName, int Level, string? Department);
 
@@ -136,12 +136,6 @@ public sealed record EventFilter(
     DateTimeOffset? UpdatedSince = null,
     double[]? Bbox = null,
     int Limit = 500);
-
-/// <summary>A transition's outcome for the API: the new card, or not found, a stale version, or the workflow's refusal.</summary>
-public sealed record ApplyOutcome(EventCard? Card, bool NotFound, int? CurrentVersion, Domain.Events.Refusal? Refusal)
-{
-    public static ApplyOutcome Missing { get; } = new(null, true, null, null);
-}
 
 /// <summary>What the public sees: no names, no description, no exact point; steps by the unit that took them.</summary>
 public sealed record TrackingView(string TrackingNo, string Category, string CategoryEn, string State, string Village, string Township,

@@ -37,82 +37,82 @@ public sealed class PlanningStore(NpgsqlDataSource dataSource, TimeProvider cloc
 
     private static readonly JsonSerializerOptions LineageJson = new(JsonSerializerDefaults.Web);
 
-    public async Task<PlanningOutcome<VillageSession>> SessionAsync(Caller caller, AdminCode village, CancellationToken ct = default)
+    public async Task<Outcome<VillageSession>> SessionAsync(Caller caller, AdminCode village, CancellationToken ct = default)
     {
-        if (Refuse<VillageSession>(caller, village) is { } refused)
+        if (Refuse(caller, village) is { } refused)
             return refused;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (await VillageAsync(connection, village, ct) is not { } row)
-            return NoVillage<VillageSession>(village);
+            return NoVillage(village);
         var now = clock.GetUtcNow();
         var held = await LockAsync(connection, village, ct);
         var draft = await DraftRowAsync(connection, village, caller.Username, ct);
-        return PlanningOutcome<VillageSession>.Ok(new VillageSession(village.Value, row.Name, row.Version, row.ValidFrom,
+        return Outcome<VillageSession>.Ok(new VillageSession(village.Value, row.Name, row.Version, row.ValidFrom,
             held is { } l && !l.Lock.IsExpired(now) ? l.View : null,
             draft is null ? null : new DraftInfo(draft.DraftVersion, draft.BaseVersion, draft.Author, draft.UpdatedAt)));
     }
 
     /// <summary>Takes the village's lock for two hours, or renews the caller's own; refused while someone else holds it.</summary>
-    public Task<PlanningOutcome<LockView>> AcquireLockAsync(Caller caller, AdminCode village, CancellationToken ct = default) =>
+    public Task<Outcome<LockView>> AcquireLockAsync(Caller caller, AdminCode village, CancellationToken ct = default) =>
         InLockTransactionAsync<LockView>(caller, village, async (connection, current) =>
         {
             if (!EditLock.TryAcquire(current?.Lock, village, caller.Username, clock.GetUtcNow(), out var taken, out var refusal))
-                return PlanningOutcome<LockView>.Fail(PlanningProblem.Locked, Held(current!, refusal)) with { Value = current!.View };
+                return PlanningProblems.Locked(Held(current!, refusal), current!.View);
             await PutLockAsync(connection, taken, ct);
-            return PlanningOutcome<LockView>.Ok(new LockView(taken.Holder, await DisplayNameAsync(connection, caller.Username, ct), taken.Acquired, taken.Expires));
+            return Outcome<LockView>.Ok(new LockView(taken.Holder, await DisplayNameAsync(connection, caller.Username, ct), taken.Acquired, taken.Expires));
         }, ct);
 
     /// <summary>Two more hours from now, for the holder of a live lock.</summary>
-    public Task<PlanningOutcome<LockView>> ExtendLockAsync(Caller caller, AdminCode village, CancellationToken ct = default) =>
+    public Task<Outcome<LockView>> ExtendLockAsync(Caller caller, AdminCode village, CancellationToken ct = default) =>
         InLockTransactionAsync<LockView>(caller, village, async (connection, current) =>
         {
             if (current is null)
-                return PlanningOutcome<LockView>.Fail(PlanningProblem.Locked, $"Nobody holds village {village}; take the lock first.");
+                return PlanningProblems.Locked($"Nobody holds village {village}; take the lock first.");
             if (!current.Lock.TryExtend(caller.Username, clock.GetUtcNow(), out var extended, out var refusal))
-                return PlanningOutcome<LockView>.Fail(PlanningProblem.Locked, Held(current, refusal)) with { Value = current.View };
+                return PlanningProblems.Locked(Held(current, refusal), current.View);
             await PutLockAsync(connection, extended, ct);
-            return PlanningOutcome<LockView>.Ok(current.View with { ExpiresAt = extended.Expires });
+            return Outcome<LockView>.Ok(current.View with { ExpiresAt = extended.Expires });
         }, ct);
 
     /// <summary>Gives the lock up (the draft stays). Releasing a lock you do not hold is refused; releasing none is fine.</summary>
-    public Task<PlanningOutcome<bool>> ReleaseLockAsync(Caller caller, AdminCode village, CancellationToken ct = default) =>
+    public Task<Outcome<bool>> ReleaseLockAsync(Caller caller, AdminCode village, CancellationToken ct = default) =>
         InLockTransactionAsync<bool>(caller, village, async (connection, current) =>
         {
             if (current is not null && current.Lock.Holder != caller.Username && !current.Lock.IsExpired(clock.GetUtcNow()))
-                return PlanningOutcome<bool>.Fail(PlanningProblem.Locked, current.Lock.HeldMessage());
+                return PlanningProblems.Locked(current.Lock.HeldMessage());
             await using var command = new NpgsqlCommand(SqlResource.Get("Planning/ReleaseLock.sql"), connection);
             command.Parameters.AddWithValue("village", village.Value);
             command.Parameters.AddWithValue("holder", current?.Lock.Holder ?? caller.Username);
             await command.ExecuteNonQueryAsync(ct);
-            return PlanningOutcome<bool>.Ok(true);
+            return Outcome<bool>.Ok(true);
         }, ct);
 
     /// <summary>
     /// One lock change in a transaction of its own: the caller and village checked, the village's lock row as it is
     /// now handed to <paramref name="change"/>, committed only when the change succeeds.
     /// </summary>
-    private async Task<PlanningOutcome<T>> InLockTransactionAsync<T>(Caller caller, AdminCode village,
-        Func<NpgsqlConnection, LockRow?, Task<PlanningOutcome<T>>> change, CancellationToken ct)
+    private async Task<Outcome<T>> InLockTransactionAsync<T>(Caller caller, AdminCode village,
+        Func<NpgsqlConnection, LockRow?, Task<Outcome<T>>> change, CancellationToken ct)
     {
-        if (Refuse<T>(caller, village) is { } refused)
+        if (Refuse(caller, village) is { } refused)
             return refused;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (await VillageAsync(connection, village, ct) is null)
-            return NoVillage<T>(village);
+            return NoVillage(village);
         var outcome = await change(connection, await LockAsync(connection, village, ct));
-        if (outcome.Problem == PlanningProblem.None)
+        if (outcome.Succeeded)
             await transaction.CommitAsync(ct);
         return outcome;
     }
 
     /// <summary>The draft with its preview and violations, made from the published layout when there is none (lock holder only).</summary>
-    public Task<PlanningOutcome<DraftView>> GetDraftAsync(Caller caller, AdminCode village, CancellationToken ct = default) =>
+    public Task<Outcome<DraftView>> GetDraftAsync(Caller caller, AdminCode village, CancellationToken ct = default) =>
         InDraftAsync(caller, village, null, (_, _) => null, ct);
 
     /// <summary>Applies one edit to the draft through <see cref="GridEdits"/>; <paramref name="draftVersion"/> must be the draft's current version.</summary>
-    public Task<PlanningOutcome<DraftView>> EditDraftAsync(Caller caller, AdminCode village, int draftVersion, DraftEdit edit, CancellationToken ct = default) =>
+    public Task<Outcome<DraftView>> EditDraftAsync(Caller caller, AdminCode village, int draftVersion, DraftEdit edit, CancellationToken ct = default) =>
         InDraftAsync(caller, village, draftVersion, (context, draft) => Apply(context, draft, edit), ct);
 
     /// <summary>
@@ -122,28 +122,28 @@ public sealed class PlanningStore(NpgsqlDataSource dataSource, TimeProvider cloc
     /// refuse the replacement: they show in the draft, which cannot be published until they are fixed. Refused (422)
     /// when a geometry is not a polygon or a code is not one of the village's grids.
     /// </summary>
-    public Task<PlanningOutcome<DraftView>> ReplaceDraftAsync(Caller caller, AdminCode village, int draftVersion, IReadOnlyList<DraftFeature> features,
+    public Task<Outcome<DraftView>> ReplaceDraftAsync(Caller caller, AdminCode village, int draftVersion, IReadOnlyList<DraftFeature> features,
         CancellationToken ct = default) =>
         InDraftAsync(caller, village, draftVersion, (context, draft) => Replace(context, draft, features), ct);
 
     /// <summary>Discards the caller's draft (lock holder only); the published layout is untouched.</summary>
-    public async Task<PlanningOutcome<bool>> DiscardDraftAsync(Caller caller, AdminCode village, CancellationToken ct = default)
+    public async Task<Outcome<bool>> DiscardDraftAsync(Caller caller, AdminCode village, CancellationToken ct = default)
     {
-        if (Refuse<bool>(caller, village) is { } refused)
+        if (Refuse(caller, village) is { } refused)
             return refused;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (await VillageAsync(connection, village, ct) is null)
-            return NoVillage<bool>(village);
+            return NoVillage(village);
         if (await RequireLockAsync(connection, caller, village, ct) is { } notHeld)
-            return PlanningOutcome<bool>.Fail(PlanningProblem.Locked, notHeld);
+            return PlanningProblems.Locked(notHeld);
         await ExecuteAsync(connection, "Planning/DiscardDraft.sql", p =>
         {
             p.AddWithValue("village", village.Value);
             p.AddWithValue("author", caller.Username);
         }, ct);
         await transaction.CommitAsync(ct);
-        return PlanningOutcome<bool>.Ok(true);
+        return Outcome<bool>.Ok(true);
     }
 
     /// <summary>
@@ -153,22 +153,22 @@ public sealed class PlanningStore(NpgsqlDataSource dataSource, TimeProvider cloc
     /// re-linked, managers carried or flagged, PostGIS's own check of what was written (422 and nothing written on
     /// failure), then history, lineage and the grid summary.
     /// </summary>
-    public async Task<PlanningOutcome<PublishResult>> PublishAsync(Caller caller, AdminCode village, int draftVersion, string reason,
+    public async Task<Outcome<PublishResult>> PublishAsync(Caller caller, AdminCode village, int draftVersion, string reason,
         CancellationToken ct = default)
     {
-        if (Refuse<PublishResult>(caller, village) is { } refused)
+        if (Refuse(caller, village) is { } refused)
             return refused;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await ExecuteAsync(connection, "Planning/Publish/SerializeVillage.sql", p => p.AddWithValue("village", village.Value), ct);
         if (await VillageAsync(connection, village, ct) is not { } row)
-            return NoVillage<PublishResult>(village);
+            return NoVillage(village);
         if (await RequireLockAsync(connection, caller, village, ct) is { } notHeld)
-            return PlanningOutcome<PublishResult>.Fail(PlanningProblem.Locked, notHeld);
+            return PlanningProblems.Locked(notHeld);
         if (await DraftRowAsync(connection, village, caller.Username, ct) is not { } draftRow)
-            return PlanningOutcome<PublishResult>.Fail(PlanningProblem.NotFound, $"Village {village} has no draft to publish.");
+            return PlanningProblems.NotFound($"Village {village} has no draft to publish.");
         if (draftRow.DraftVersion != draftVersion)
-            return StaleDraft<PublishResult>(village, draftVersion, draftRow.DraftVersion);
+            return StaleDraft(village, draftVersion, draftRow.DraftVersion);
 
         var context = await ContextAsync(connection, village, row, ct);
         var draft = await DraftLayoutAsync(connection, context, draftRow, ct);
@@ -176,17 +176,17 @@ public sealed class PlanningStore(NpgsqlDataSource dataSource, TimeProvider cloc
         {
             var baseLayout = await PublishedLayoutAsync(connection, context, draftRow.BaseVersion, ct);
             var conflict = DraftVersion.Conflict(new GridDraft(baseLayout, draftRow.BaseVersion, draft, []), row.Version, context.Published)!;
-            return new PlanningOutcome<PublishResult>(default, PlanningProblem.StaleBase, conflict.Message, Conflict: new ConflictView(row.Version,
-                ChangesView.Of(conflict.ChangedSince), [.. conflict.AlsoEditedInDraft.Select(c => c.Value)], conflict.Message));
+            return PlanningProblems.StaleBase(conflict.Message, row.Version, ChangesView.Of(conflict.ChangedSince),
+                [.. conflict.AlsoEditedInDraft.Select(c => c.Value)]);
         }
 
         var changes = GridChanges.Between(context.Published, draft);
         var violations = TopologyRules.Check(draft, context.Rules);
         if (violations.Count > 0)
-            return PlanningOutcome<PublishResult>.Fail(PlanningProblem.Refused,
+            return PlanningProblems.Refused(
                 $"The draft breaks {violations.Count} topology rule(s); the first: {violations[0].Message}", [.. violations.Select(v => View(context, v))]);
         if (changes.IsEmpty)
-            return PlanningOutcome<PublishResult>.Fail(PlanningProblem.Refused, "The draft changes nothing; there is nothing to publish.");
+            return PlanningProblems.Refused("The draft changes nothing; there is nothing to publish.");
 
         var now = clock.GetUtcNow();
         var version = row.Version + 1;
@@ -210,7 +210,7 @@ public sealed class PlanningStore(NpgsqlDataSource dataSource, TimeProvider cloc
         }
         catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.CheckViolation or PostgresErrorCodes.UniqueViolation)
         {
-            return PlanningOutcome<PublishResult>.Fail(PlanningProblem.Refused, $"PostGIS refused a grid of the draft: {e.MessageText}");
+            return PlanningProblems.Refused($"PostGIS refused a grid of the draft: {e.MessageText}");
         }
 
         void Common(NpgsqlParameterCollection p)
@@ -254,7 +254,7 @@ public sealed class PlanningStore(NpgsqlDataSource dataSource, TimeProvider cloc
             p.AddWithValue("tolerance", context.Rules.AreaTolerance);
         }, r => rejected.Add(new ViolationView(r.GetString(0), r.GetFieldValue<string[]>(1), r.GetString(2), r.GetFieldValue<Geometry>(3))), ct);
         if (rejected.Count > 0)
-            return PlanningOutcome<PublishResult>.Fail(PlanningProblem.Refused,
+            return PlanningProblems.Refused(
                 $"PostGIS found {rejected.Count} problem(s) in the written layout, so nothing was published; the first: {rejected[0].Message}.", rejected);
 
         await ExecuteAsync(connection, "Planning/Publish/RetireGrids.sql", p => p.AddWithValue("retired", retired), ct);
@@ -270,33 +270,33 @@ public sealed class PlanningStore(NpgsqlDataSource dataSource, TimeProvider cloc
         }, ct);
         await ExecuteAsync(connection, "Planning/Publish/RefreshSummary.sql", _ => { }, ct);
         await transaction.CommitAsync(ct);
-        return PlanningOutcome<PublishResult>.Ok(new PublishResult(version, now, added, retired, reshaped, lineage,
+        return Outcome<PublishResult>.Ok(new PublishResult(version, now, added, retired, reshaped, lineage,
             new RelinkCounts(buildings, households, events), new ManagerChanges(carried, flagged)));
     }
 
     /// <summary>The village's published versions, newest first (planners and administrators of its area).</summary>
-    public async Task<PlanningOutcome<IReadOnlyList<VersionView>>> VersionsAsync(Caller caller, AdminCode village, CancellationToken ct = default)
+    public async Task<Outcome<IReadOnlyList<VersionView>>> VersionsAsync(Caller caller, AdminCode village, CancellationToken ct = default)
     {
-        if (Refuse<IReadOnlyList<VersionView>>(caller, village) is { } refused)
+        if (Refuse(caller, village) is { } refused)
             return refused;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         if (await VillageAsync(connection, village, ct) is null)
-            return NoVillage<IReadOnlyList<VersionView>>(village);
+            return NoVillage(village);
         var versions = new List<VersionView>();
         await ReadAsync(connection, "Planning/Versions.sql", p => p.AddWithValue("village", village.Value), r => versions.Add(new VersionView(
             r.GetInt32(0), r.GetFieldValue<DateTimeOffset>(1), r.GetString(2), r.GetString(3),
             r.GetFieldValue<string[]>(4), r.GetFieldValue<string[]>(5), r.GetFieldValue<string[]>(6))), ct);
-        return PlanningOutcome<IReadOnlyList<VersionView>>.Ok(versions);
+        return Outcome<IReadOnlyList<VersionView>>.Ok(versions);
     }
 
     /// <summary>The diff map of one version: grids it retired or reshaped as they were before, and every grid after, each marked.</summary>
-    public async Task<PlanningOutcome<FeatureCollectionView<DiffProperties>>> DiffAsync(Caller caller, AdminCode village, int version, CancellationToken ct = default)
+    public async Task<Outcome<FeatureCollectionView<DiffProperties>>> DiffAsync(Caller caller, AdminCode village, int version, CancellationToken ct = default)
     {
-        if (Refuse<FeatureCollectionView<DiffProperties>>(caller, village) is { } refused)
+        if (Refuse(caller, village) is { } refused)
             return refused;
         var versions = await VersionsAsync(caller, village, ct);
         if (versions.Value?.FirstOrDefault(v => v.Version == version) is not { } found)
-            return PlanningOutcome<FeatureCollectionView<DiffProperties>>.Fail(PlanningProblem.NotFound, $"Village {village} has no version {version}.");
+            return PlanningProblems.NotFound($"Village {village} has no version {version}.");
         var features = new List<FeatureView<DiffProperties>>();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await ReadAsync(connection, "Planning/Diff.sql", p =>
@@ -313,7 +313,7 @@ public sealed class PlanningStore(NpgsqlDataSource dataSource, TimeProvider cloc
                 : "kept";
             features.Add(new FeatureView<DiffProperties>(r.GetFieldValue<Geometry>(1), new DiffProperties(code, change, side)));
         }, ct);
-        return PlanningOutcome<FeatureCollectionView<DiffProperties>>.Ok(new FeatureCollectionView<DiffProperties>(features));
+        return Outcome<FeatureCollectionView<DiffProperties>>.Ok(new FeatureCollectionView<DiffProperties>(features));
     }
 
     /// <summary>
@@ -338,17 +338,17 @@ public sealed class PlanningStore(NpgsqlDataSource dataSource, TimeProvider cloc
     private sealed record Result(GridLayout? Layout, LineageView? Lineage, string? Refusal, IReadOnlyList<TopologyViolation> Violations);
 
     /// <summary>Loads the caller's draft (made when missing) under the lock, applies <paramref name="change"/> if any, saves it and answers with its view.</summary>
-    private async Task<PlanningOutcome<DraftView>> InDraftAsync(Caller caller, AdminCode village, int? draftVersion,
+    private async Task<Outcome<DraftView>> InDraftAsync(Caller caller, AdminCode village, int? draftVersion,
         Func<Context, GridLayout, Result?> change, CancellationToken ct)
     {
-        if (Refuse<DraftView>(caller, village) is { } refused)
+        if (Refuse(caller, village) is { } refused)
             return refused;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (await VillageAsync(connection, village, ct) is not { } row)
-            return NoVillage<DraftView>(village);
+            return NoVillage(village);
         if (await RequireLockAsync(connection, caller, village, ct) is { } notHeld)
-            return PlanningOutcome<DraftView>.Fail(PlanningProblem.Locked, notHeld);
+            return PlanningProblems.Locked(notHeld);
         var context = await ContextAsync(connection, village, row, ct);
         var now = clock.GetUtcNow();
         var draftRow = await DraftRowAsync(connection, village, caller.Username, ct);
@@ -358,13 +358,13 @@ public sealed class PlanningStore(NpgsqlDataSource dataSource, TimeProvider cloc
             await SaveDraftAsync(connection, village, draftRow, context.Published, ct);
         }
         if (draftVersion is { } expected && expected != draftRow.DraftVersion)
-            return StaleDraft<DraftView>(village, expected, draftRow.DraftVersion);
+            return StaleDraft(village, expected, draftRow.DraftVersion);
 
         var layout = await DraftLayoutAsync(connection, context, draftRow, ct);
         if (change(context, layout) is { } result)
         {
             if (result.Layout is null)
-                return PlanningOutcome<DraftView>.Fail(PlanningProblem.Refused, result.Refusal!, [.. result.Violations.Select(v => View(context, v))]);
+                return PlanningProblems.Refused(result.Refusal!, [.. result.Violations.Select(v => View(context, v))]);
             layout = result.Layout;
             draftRow = draftRow with
             {
@@ -377,7 +377,7 @@ public sealed class PlanningStore(NpgsqlDataSource dataSource, TimeProvider cloc
         }
         var baseLayout = draftRow.BaseVersion == row.Version ? context.Published : await PublishedLayoutAsync(connection, context, draftRow.BaseVersion, ct);
         await transaction.CommitAsync(ct);
-        return PlanningOutcome<DraftView>.Ok(View(context, draftRow, baseLayout, layout));
+        return Outcome<DraftView>.Ok(View(context, draftRow, baseLayout, layout));
     }
 
     private static Result Apply(Context context, GridLayout layout, DraftEdit edit)
@@ -674,22 +674,20 @@ public sealed class PlanningStore(NpgsqlDataSource dataSource, TimeProvider cloc
         }, ct);
 
 
-    private static PlanningOutcome<T>? Refuse<T>(Caller caller, AdminCode village)
+    private static Problem? Refuse(Caller caller, AdminCode village)
     {
         if (caller.Role is not (Role.Planner or Role.Admin))
-            return PlanningOutcome<T>.Fail(PlanningProblem.NotAPlanner, $"A {caller.Role.Slug()} account does not edit grid boundaries; planners and administrators do.");
+            return PlanningProblems.NotAPlanner($"A {caller.Role.Slug()} account does not edit grid boundaries; planners and administrators do.");
         if (village.Level != AdminLevel.Village)
-            return PlanningOutcome<T>.Fail(PlanningProblem.NotFound, $"{village} is not a village code (12 digits).");
-        return caller.Covers(village.Value) ? null : NoVillage<T>(village);
+            return PlanningProblems.NotFound($"{village} is not a village code (12 digits).");
+        return caller.Covers(village.Value) ? null : NoVillage(village);
     }
 
-    private static PlanningOutcome<T> NoVillage<T>(AdminCode village) =>
-        PlanningOutcome<T>.Fail(PlanningProblem.NotFound, $"No village {village} in your area.");
+    private static Problem NoVillage(AdminCode village) =>
+        PlanningProblems.NotFound($"No village {village} in your area.");
 
-    private static PlanningOutcome<T> StaleDraft<T>(AdminCode village, int sent, int current) =>
-        new(default, PlanningProblem.StaleDraft,
-            $"The draft of village {village} is at version {current}, not {sent}: it changed since you loaded it. Reload the draft and edit again.",
-            CurrentDraftVersion: current);
+    private static Problem StaleDraft(AdminCode village, int sent, int current) => PlanningProblems.StaleDraft(
+        $"The draft of village {village} is at version {current}, not {sent}: it changed since you loaded it. Reload the draft and edit again.", current);
 
     private static string[] Codes(IEnumerable<AdminCode> codes) => [.. codes.Select(c => c.Value).Order(StringComparer.Ordinal)];
 

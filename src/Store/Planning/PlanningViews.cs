@@ -66,9 +66,6 @@ public sealed record ChangesView(IReadOnlyList<string> Added, IReadOnlyList<stri
         [.. changes.Added.Select(c => c.Value)], [.. changes.Retired.Select(c => c.Value)], [.. changes.Reshaped.Select(c => c.Value)]);
 }
 
-/// <summary>Why a publish from a stale base was refused: the version now, what changed since the draft's base, and which of those the draft edits too.</summary>
-public sealed record ConflictView(int CurrentVersion, ChangesView Changed, IReadOnlyList<string> AlsoEditedInDraft, string Message);
-
 public sealed record CarriedManager(string From, string To, string Name);
 
 /// <summary>A grid manager (kind "manager") or an account (kind "account") whose grid was retired and who needs a new one.</summary>
@@ -81,29 +78,19 @@ public sealed record ManagerChanges(IReadOnlyList<CarriedManager> Carried, IRead
 public sealed record PublishResult(int Version, DateTimeOffset ValidFrom, IReadOnlyList<string> Added, IReadOnlyList<string> Retired,
     IReadOnlyList<string> Reshaped, IReadOnlyList<LineageView> Lineage, RelinkCounts Relinked, ManagerChanges Managers);
 
-/// <summary>What went wrong with a planning request; the API maps each to one HTTP status.</summary>
-public enum PlanningProblem
+/// <summary>Why a planning request was refused: the <see cref="Domain.Problem.Code"/> of its problem.</summary>
+public static class PlanningProblem
 {
-    None,
     /// <summary>Not a planner or administrator (403).</summary>
-    NotAPlanner,
+    public const string NotAPlanner = "planning.not-a-planner";
     /// <summary>No such village in the caller's area, no draft, no such version (404).</summary>
-    NotFound,
-    /// <summary>The lock is someone else's, or the caller's has lapsed (409).</summary>
-    Locked,
-    /// <summary>The draft moved on since the draftVersion the caller sent (409).</summary>
-    StaleDraft,
-    /// <summary>A publish whose draft started from an older published version (409, with <see cref="PlanningOutcome{T}.Conflict"/>).</summary>
-    StaleBase,
-    /// <summary>An edit the rules refuse, unreadable geometry, a publish with violations (422).</summary>
-    Refused,
-}
-
-public sealed record PlanningOutcome<T>(T? Value, PlanningProblem Problem, string? Message, IReadOnlyList<ViolationView>? Violations = null,
-    ConflictView? Conflict = null, int? CurrentDraftVersion = null)
-{
-    public static PlanningOutcome<T> Ok(T value) => new(value, PlanningProblem.None, null);
-
-    public static PlanningOutcome<T> Fail(PlanningProblem problem, string message, IReadOnlyList<ViolationView>? violations = null) =>
-        new(default, problem, message, violations);
+    public const string NotFound = "planning.not-found";
+    /// <summary>The lock is someone else's, or the caller's has lapsed (409; the holder when someone holds it).</summary>
+    public const string Locked = "planning.locked";
+    /// <summary>The draft moved on since the draftVersion the caller sent (409 with currentDraftVersion).</summary>
+    public const string StaleDraft = "planning.stale-draft";
+    /// <summary>A publish whose draft started from an older published version (409 with what changed since).</summary>
+    public const string StaleBase = "planning.stale-base";
+    /// <summary>An edit the rules refuse, unreadable geometry, a publish with violations (422 with the violations).</summary>
+    public const string Refused = "planning.refused";
 }

@@ -1,21 +1,21 @@
 using System.Diagnostics.CodeAnalysis;
+using GridMap.Domain;
 using GridMap.Domain.Tiles;
 using GridMap.Store.Tiles;
 using GridMap.Tiling.Cache;
 
 namespace GridMap.Tiling.Tiles;
 
-/// <summary>Parses the parts of <c>/tiles/{layer}/{z}/{x}/{y}.{format}</c> into a key, or says what is wrong and which status fits.</summary>
+/// <summary>Parses the parts of <c>/tiles/{layer}/{z}/{x}/{y}.{format}</c> into a key, or the problem with them.</summary>
 public static class TileRequest
 {
-    public static bool TryParse(string layer, string z, string x, string file, [NotNullWhen(true)] out TileKey? key, out int status, [NotNullWhen(false)] out string? error)
+    public static bool TryParse(string layer, string z, string x, string file, [NotNullWhen(true)] out TileKey? key, [NotNullWhen(false)] out Problem? problem)
     {
         key = null;
-        status = StatusCodes.Status400BadRequest;
+        problem = null;
         if (TileLayers.Find(layer) is null)
         {
-            status = StatusCodes.Status404NotFound;
-            error = $"There is no tile layer '{Truncate(layer)}'; layers: {string.Join(", ", TileLayers.All.Select(l => l.Name))}.";
+            problem = TileProblems.UnknownLayer($"There is no tile layer '{Truncate(layer)}'; layers: {string.Join(", ", TileLayers.All.Select(l => l.Name))}.");
             return false;
         }
         var dot = file.IndexOf('.');
@@ -29,7 +29,7 @@ public static class TileRequest
         };
         if (format is null)
         {
-            error = $"Tile format '{Truncate(suffix)}' is not served; use .mvt (or .pbf), .png or @2x.png.";
+            problem = TileProblems.Invalid($"Tile format '{Truncate(suffix)}' is not served; use .mvt (or .pbf), .png or @2x.png.");
             return false;
         }
         if (format == TileFormat.Png2x)
@@ -38,11 +38,14 @@ public static class TileRequest
             || !long.TryParse(x, System.Globalization.NumberStyles.None, null, out var xi)
             || !long.TryParse(y, System.Globalization.NumberStyles.None, null, out var yi))
         {
-            error = $"Tile coordinates must be whole numbers: got z='{Truncate(z)}', x='{Truncate(x)}', y='{Truncate(y)}'.";
+            problem = TileProblems.Invalid($"Tile coordinates must be whole numbers: got z='{Truncate(z)}', x='{Truncate(x)}', y='{Truncate(y)}'.");
             return false;
         }
-        if (!TileCoordinate.TryCreate(zi, xi, yi, out var tile, out error))
+        if (!TileCoordinate.TryCreate(zi, xi, yi, out var tile, out var error))
+        {
+            problem = TileProblems.Invalid(error);
             return false;
+        }
         key = new TileKey(layer, tile, format.Value);
         return true;
     }

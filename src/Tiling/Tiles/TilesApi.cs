@@ -1,7 +1,8 @@
 using GridMap.Domain;
 using GridMap.Domain.Access;
-using GridMap.Store.Accounts;
 using GridMap.Domain.Tiles;
+using GridMap.Hosting.Problems;
+using GridMap.Store.Accounts;
 using GridMap.Store.Tiles;
 using GridMap.Tiling.Cache;
 using GridMap.Tiling.Rendering;
@@ -28,10 +29,10 @@ public static class TilesApi
         string layer, string z, string x, string file, HttpContext http, TileCache cache, VectorTileStore store,
         PngRendererHolder renderer, InvalidationListener listener, CancellationToken ct)
     {
-        if (!TileRequest.TryParse(layer, z, x, file, out var key, out var status, out var error))
-            return TypedResults.Problem(title: status == 404 ? "Unknown tile layer" : "Invalid tile request", detail: error, statusCode: status);
+        if (!TileRequest.TryParse(layer, z, x, file, out var key, out var problem))
+            return problem.ToProblem(http.Response);
         if (!await IsReadyAsync(listener, ct))
-            return TypedResults.Problem(title: "Tile service starting", detail: "The tile cache has not reached the database yet; retry shortly.", statusCode: 503);
+            return TileProblems.Starting.ToProblem(http.Response);
 
         var definition = TileLayers.Find(key.Value.Layer)!;
         if (definition.PerAccount)
@@ -58,16 +59,11 @@ public static class TilesApi
     private static async Task<IResult> GetAccountTileAsync(TileLayerDefinition definition, TileKey key, HttpContext http, VectorTileStore store, CancellationToken ct)
     {
         if (key.Format != TileFormat.Mvt)
-            return TypedResults.Problem(title: "Invalid tile request", detail: $"Layer {definition.Name} is served as vector tiles (.mvt) only.", statusCode: 400);
+            return TileProblems.Invalid($"Layer {definition.Name} is served as vector tiles (.mvt) only.").ToProblem(http.Response);
         if (http.User.ToCaller() is not { } caller)
-        {
-            http.Response.Headers.WWWAuthenticate = "Bearer";
-            return TypedResults.Problem(title: "Sign in first",
-                detail: $"Layer {definition.Name} shows only what your account may see: send Authorization: Bearer <token> (POST /api/auth/token on GeoApi).",
-                statusCode: 401);
-        }
+            return TileProblems.SignInFirst(definition.Name).ToProblem(http.Response);
         if (definition.RequiredCategory is { } required && !caller.Holds(required))
-            return TypedResults.Problem(title: "Forbidden", detail: $"Your role does not read {required.Slug()}, which layer {definition.Name} shows.", statusCode: 403);
+            return Problem.Forbidden($"Your role does not read {required.Slug()}, which layer {definition.Name} shows.").ToProblem(http.Response);
         var data = MayHoldFeatures(definition, key.Tile) ? await store.GetTileAsync(definition, key.Tile, caller, ct) : [];
         return new TileResult(new CachedTile(data), false, MvtMediaType, perAccount: true);
     }
@@ -99,7 +95,7 @@ public static class TilesApi
     public static Results<JsonHttpResult<TileJson>, ProblemHttpResult> GetTileJson(string layer, HttpContext http, IOptions<TilingOptions> options)
     {
         if (TileLayers.Find(layer) is not { } definition)
-            return TypedResults.Problem(title: "Unknown tile layer", detail: $"There is no tile layer '{layer}'.", statusCode: 404);
+            return TileProblems.UnknownLayer($"There is no tile layer '{layer}'.").ToProblem(http.Response);
         return TypedResults.Json(TileJson.For(definition, BaseUrl(http, options.Value)), contentType: "application/json");
     }
 
@@ -118,7 +114,7 @@ public static class TilesApi
     public static Results<Ok<TileCacheStats>, ProblemHttpResult> ClearCache(TileCache cache, IOptions<TilingOptions> options)
     {
         if (!options.Value.AllowCacheAdmin)
-            return TypedResults.Problem(title: "Forbidden", detail: "Cache administration is disabled on this instance (Tiling:AllowCacheAdmin).", statusCode: 403);
+            return Problem.Forbidden("Cache administration is disabled on this instance (Tiling:AllowCacheAdmin).").ToProblem();
         cache.Clear();
         return TypedResults.Ok(cache.Stats());
     }
