@@ -34,6 +34,7 @@ public static class StoreServices
             .ValidateOnStart();
         services.AddSingleton(sp => GridMapDataSource.Create(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString, applicationName, profile));
         services.AddSingleton<UnitStore>();
+        services.AddSingleton<Divisions.DivisionCodeStore>();
         services.AddSingleton<GridStore>();
         services.AddSingleton<SearchStore>();
         services.AddSingleton<DatabaseHealth>();

@@ -8,10 +8,10 @@ namespace GridMap.Domain.Tests;
 public sealed class AccessTests
 {
     [Theory]
-    [InlineData(Role.GridManager, "140428108211006", "140428108211006", true)]
-    [InlineData(Role.GridManager, "140428108211006", "140428108211005", false)]
-    [InlineData(Role.TownshipStaff, "140428108", "140428108211005", true)]
-    [InlineData(Role.TownshipStaff, "140428108", "140428100201001", false)]
+    [InlineData(Role.GridManager, "140428203211006", "140428203211006", true)]
+    [InlineData(Role.GridManager, "140428203211006", "140428203211005", false)]
+    [InlineData(Role.TownshipStaff, "140428203", "140428203211005", true)]
+    [InlineData(Role.TownshipStaff, "140428203", "140428100201001", false)]
     [InlineData(Role.ProvinceStaff, "14", "140100001001001", true)]
     public void The_area_is_a_code_prefix(Role role, string scope, string grid, bool covered)
     {

@@ -36,23 +36,6 @@ public class CrosswalkTests
             [new CrosswalkRule(CrosswalkScope.County, "140404", "上党区", "149999", "?", "")], Counties2013));
 
     [Fact]
-    public void Moved_townships_keep_their_suffix_when_free_and_take_the_next_free_one_otherwise()
-    {
-        var codes = TownshipRecoder.Recode(
-        [
-            ("140922100", "140922"), // 五台县's own 台城镇 keeps its code
-            ("140922101", "140922"),
-            ("140971100", "140922"), // 台怀镇: 100 and 101 are taken → 102
-            ("140971200", "140922"), // 金岗库乡: 200 is free → kept
-            ("140311400", "140371"),
-        ]);
-        Assert.Equal("140922100", codes["140922100"]);
-        Assert.Equal("140922102", codes["140971100"]);
-        Assert.Equal("140922200", codes["140971200"]);
-        Assert.Equal("140371400", codes["140311400"]);
-    }
-
-    [Fact]
     public void The_repository_crosswalk_covers_the_known_2013_changes()
     {
         var path = Path.Combine(Testing.RepositoryRoot.Path, "data", "boundaries", "crosswalk-2023-to-2013.csv");

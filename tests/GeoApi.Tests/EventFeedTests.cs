@@ -184,6 +184,6 @@ public sealed class EventFeedTests(PopulationFixture population) : IClassFixture
 
     [Fact]
     public void An_event_goes_to_every_level_above_its_grid() =>
-        Assert.Equal(["area:14", "area:1404", "area:140428", "area:140428108", "area:140428108211", "area:140428108211006"],
+        Assert.Equal(["area:14", "area:1404", "area:140428", "area:140428203", "area:140428203211", "area:140428203211006"],
             EventsHub.GroupsCovering(DemoAccounts.GridManagerGrid));
 }

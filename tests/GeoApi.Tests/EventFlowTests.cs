@@ -58,12 +58,12 @@ public sealed class EventFlowTests(PopulationApiFixture api) : IClassFixture<Pop
         card = await ActAsync("village", card, "accept");
         card = await ActAsync("village", card, "register");
         card = await ActAsync("village", card, "dispatch", new { Level = "village" });
-        Assert.Equal("140428108211", card.GetProperty("owner").GetProperty("unit").GetString());
+        Assert.Equal("140428203211", card.GetProperty("owner").GetProperty("unit").GetString());
         Assert.Contains("StartHandling", Actions(card));
         card = await ActAsync("village", card, "startHandling");
         card = await ActAsync("village", card, "escalate", new { Reason = "需乡镇协调" });
         Assert.Equal("Dispatched", card.GetProperty("state").GetString());
-        Assert.Equal("140428108", card.GetProperty("owner").GetProperty("unit").GetString());
+        Assert.Equal("140428203", card.GetProperty("owner").GetProperty("unit").GetString());
         Assert.DoesNotContain("Dispatch", await ActionsOfAsync("village", id));
 
         var township = await PopulationApiFixture.SendAsync(await api.ClientAsAsync("township"), HttpMethod.Get, $"/api/events/{id}");

@@ -43,17 +43,17 @@ public sealed class EventsApiTests(PopulationApiFixture api) : IClassFixture<Pop
     {
         var card = await ReportAsync("gridmanager", "0401", salt: 1);
         Assert.Equal("Reported", card.GetProperty("state").GetString());
-        Assert.Equal("140428108", card.GetProperty("owner").GetProperty("unit").GetString());
+        Assert.Equal("140428203", card.GetProperty("owner").GetProperty("unit").GetString());
         Assert.Equal("civil-affairs", card.GetProperty("routing").GetProperty("department").GetString());
         Assert.Matches("^GM-[0-9A-Z]{4}-[0-9A-Z]{4}$", card.GetProperty("trackingNo").GetString());
 
         card = await ActAsync("village", card, "accept");
         card = await ActAsync("village", card, "register");
         card = await ActAsync("village", card, "dispatch", new { level = "village" });
-        Assert.Equal("140428108211", card.GetProperty("owner").GetProperty("unit").GetString());
+        Assert.Equal("140428203211", card.GetProperty("owner").GetProperty("unit").GetString());
         card = await ActAsync("village", card, "startHandling");
         card = await ActAsync("village", card, "escalate", new { reason = "需要民政部门认定" });
-        Assert.Equal("140428108", card.GetProperty("owner").GetProperty("unit").GetString());
+        Assert.Equal("140428203", card.GetProperty("owner").GetProperty("unit").GetString());
         var (_, asTownship) = await PopulationApiFixture.SendAsync(await api.ClientAsAsync("township"), HttpMethod.Get, $"/api/events/{card.GetProperty("id").GetInt64()}");
         Assert.Contains("Dispatch", asTownship.GetProperty("actions").EnumerateArray().Select(a => a.GetString()));
         card = await ActAsync("township", card, "dispatch", new { department = "civil-affairs" });
@@ -227,7 +227,7 @@ public sealed class EventsApiTests(PopulationApiFixture api) : IClassFixture<Pop
 
         var client = await api.ClientAsAsync("township");
         var (_, escalated) = await PopulationApiFixture.SendAsync(client, HttpMethod.Get, $"/api/events/{ids[0]}");
-        Assert.Equal("140428108", escalated.GetProperty("owner").GetProperty("unit").GetString());
+        Assert.Equal("140428203", escalated.GetProperty("owner").GetProperty("unit").GetString());
         var last = escalated.GetProperty("history").EnumerateArray().Last();
         Assert.Equal(("Escalate", "system", "overdue"), (last.GetProperty("action").GetString(), last.GetProperty("actor").GetString(), last.GetProperty("reason").GetString()));
         var (_, alerted) = await PopulationApiFixture.SendAsync(client, HttpMethod.Get, $"/api/events/{ids[1]}");
@@ -280,7 +280,7 @@ public sealed class EventsApiTests(PopulationApiFixture api) : IClassFixture<Pop
         // The village is now competent for land disputes, so intake routes them to the village centre.
         var card = await ReportAsync("gridmanager", "0103", salt: 12);
         Assert.Equal(5, card.GetProperty("routing").GetProperty("competentLevel").GetInt32());
-        Assert.Equal("140428108211", card.GetProperty("owner").GetProperty("unit").GetString());
+        Assert.Equal("140428203211", card.GetProperty("owner").GetProperty("unit").GetString());
         (status, _) = await PopulationApiFixture.SendAsync(await api.ClientAsAsync("county"), HttpMethod.Delete, $"/api/events/catalogue/{added.GetProperty("id").GetInt32()}");
         Assert.Equal(204, status);
     }

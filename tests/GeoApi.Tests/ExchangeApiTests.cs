@@ -12,7 +12,7 @@ namespace GridMap.GeoApi.Tests;
 /// </summary>
 public sealed class ExchangeApiTests(PopulationApiFixture api) : IClassFixture<PopulationApiFixture>, IDisposable
 {
-    private const string Village = "140428108211";
+    private const string Village = "140428203211";
     private readonly string folder = Directory.CreateTempSubdirectory("gridmap-exchange-api-").FullName;
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
@@ -24,9 +24,9 @@ public sealed class ExchangeApiTests(PopulationApiFixture api) : IClassFixture<P
     [InlineData("planner", "140428", "gpkg", 200)]
     [InlineData("admin", Village, "shapefile", 200)]
     [InlineData("county", "140428", "geojson", 200)]
-    [InlineData("township", "140428108", "gpkg", 200)]
+    [InlineData("township", "140428203", "gpkg", 200)]
     [InlineData("village", Village, "shapefile", 200)]
-    [InlineData("village", "140428108212", "geojson", 404)]
+    [InlineData("village", "140428203212", "geojson", 404)]
     [InlineData("township", "140428", "geojson", 404)]
     [InlineData("gridmanager", Village, "geojson", 403)]
     [InlineData("civil", "140428", "geojson", 403)]
@@ -59,7 +59,7 @@ public sealed class ExchangeApiTests(PopulationApiFixture api) : IClassFixture<P
         await File.WriteAllBytesAsync(path, await response.Content.ReadAsByteArrayAsync());
         var summary = Gdal.Run("ogrinfo", "-ro", "-so", path, "grids");
         Assert.Contains("Geometry: Multi Polygon", summary);
-        Assert.Contains("Feature Count: 14", summary);
+        Assert.Contains("Feature Count: 18", summary);
         string[] fields = ["code: String", "village: String", "village_nm: String", "name: String", "area_m2: Real", "households: Integer", "manager: String"];
         var listed = summary.Split('\n').Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^(\w+: \w+) \(")).Where(m => m.Success).Select(m => m.Groups[1].Value);
         Assert.Equal(fields, listed);
@@ -74,7 +74,7 @@ public sealed class ExchangeApiTests(PopulationApiFixture api) : IClassFixture<P
     [InlineData("admin", "format=gpkg", 400, "unit")]
     [InlineData("admin", "unit=abc&format=gpkg", 400, "abc")]
     [InlineData("admin", "unit=1404&format=gpkg", 400, "city")]
-    [InlineData("admin", "unit=140428108211006&format=gpkg", 400, "grid")]
+    [InlineData("admin", "unit=140428203211006&format=gpkg", 400, "grid")]
     [InlineData("admin", "unit=149999&format=gpkg", 404, "149999")]
     [InlineData("planner", "unit=140402&format=gpkg", 404, "140402")]
     [InlineData("admin", "unit=%27%3B%20DROP%20TABLE%20grid%3B%20--&format=gpkg", 400, "DROP")]
@@ -113,8 +113,8 @@ public sealed class ExchangeApiTests(PopulationApiFixture api) : IClassFixture<P
     }
 
     [Theory]
-    [InlineData("geojson", "grids-140428108211.geojson")]
-    [InlineData("gpkg", "grids-140428108211.gpkg")]
+    [InlineData("geojson", "grids-140428203211.geojson")]
+    [InlineData("gpkg", "grids-140428203211.gpkg")]
     [InlineData("shapefile", "../../etc/passwd; rm -rf $HOME #.zip")]
     public async Task An_exported_village_checked_back_holds_its_grids_and_no_problems(string format, string fileName)
     {
@@ -125,7 +125,25 @@ public sealed class ExchangeApiTests(PopulationApiFixture api) : IClassFixture<P
         var grids = body.GetProperty("grids");
         Assert.Equal("FeatureCollection", grids.GetProperty("type").GetString());
         var codes = grids.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties").GetProperty("code").GetString()).ToList();
-        Assert.Equal(Enumerable.Range(1, 14).Select(i => $"{Village}{i:D3}"), codes);
+        Assert.Equal(Enumerable.Range(1, 18).Select(i => $"{Village}{i:D3}"), codes);
+    }
+
+    [Fact]
+    public async Task A_file_numbered_on_the_2023_codes_is_read_onto_the_2016_village()
+    {
+        // A system on the 2023 divisions numbers 西沟村's grids under 140428108211 (2023's 南陈镇西沟村).
+        using var export = await ExportAsync("planner", $"unit={Village}&format=geojson");
+        var text = (await export.Content.ReadAsStringAsync()).Replace($"\"{Village}0", "\"1404281082110", StringComparison.Ordinal);
+        var (status, body) = await CheckAsync("planner", Village, ("grids-2023.geojson", Encoding.UTF8.GetBytes(text)));
+        Assert.Equal(200, status);
+        Assert.Equal(0, body.GetProperty("problems").GetArrayLength());
+        var renumbered = body.GetProperty("renumbered").EnumerateArray().ToList();
+        Assert.Equal(18, renumbered.Count);
+        Assert.All(renumbered, r => Assert.Equal("140428108211", r.GetProperty("village2023").GetString()));
+        var features = body.GetProperty("grids").GetProperty("features").EnumerateArray().ToList();
+        Assert.Equal(18, features.Count);
+        Assert.All(features, f => Assert.Equal(JsonValueKind.Null, f.GetProperty("properties").GetProperty("code").ValueKind));
+        Assert.All(features, f => Assert.StartsWith("140428108211", f.GetProperty("properties").GetProperty("code2023").GetString()));
     }
 
     [Fact]
@@ -133,9 +151,9 @@ public sealed class ExchangeApiTests(PopulationApiFixture api) : IClassFixture<P
     {
         const string file = """
             {"type": "FeatureCollection", "features": [
-              {"type": "Feature", "properties": {"code": "140428108211001"},
+              {"type": "Feature", "properties": {"code": "140428203211001"},
                "geometry": {"type": "Polygon", "coordinates": [[[112.50, 36.10], [112.51, 36.11], [112.51, 36.10], [112.50, 36.11], [112.50, 36.10]]]}},
-              {"type": "Feature", "properties": {"code": "140428108212001"},
+              {"type": "Feature", "properties": {"code": "140428203212001"},
                "geometry": {"type": "Polygon", "coordinates": [[[112.51, 36.10], [112.52, 36.10], [112.52, 36.11], [112.51, 36.10]]]}},
               {"type": "Feature", "properties": {},
                "geometry": {"type": "Polygon", "coordinates": [[[112.52, 36.10], [112.53, 36.10], [112.53, 36.11], [112.52, 36.10]]]}}
@@ -146,7 +164,7 @@ public sealed class ExchangeApiTests(PopulationApiFixture api) : IClassFixture<P
         var problems = body.GetProperty("problems").EnumerateArray().ToList();
         Assert.Equal(["invalidPolygon", "otherVillage"], problems.Select(p => p.GetProperty("kind").GetString()));
         Assert.Equal([0, 1], problems.Select(p => p.GetProperty("featureIndex").GetInt32()));
-        Assert.Equal(["140428108211001", "140428108212001"], problems.Select(p => p.GetProperty("code").GetString()));
+        Assert.Equal(["140428203211001", "140428203212001"], problems.Select(p => p.GetProperty("code").GetString()));
         var bowTie = problems[0].GetProperty("location");
         Assert.Equal("Point", bowTie.GetProperty("type").GetString());
         Assert.Equal(112.505, bowTie.GetProperty("coordinates")[0].GetDouble(), 9);
@@ -164,8 +182,8 @@ public sealed class ExchangeApiTests(PopulationApiFixture api) : IClassFixture<P
         Assert.Equal(403, (await CheckAsync("county", Village, tiny)).Status);
         Assert.Equal(403, (await CheckAsync("village", Village, tiny)).Status);
         Assert.Equal(404, (await CheckAsync("planner", outside, tiny)).Status);
-        Assert.Equal(404, (await CheckAsync("admin", "140428108299", tiny)).Status);
-        Assert.Equal(400, (await CheckAsync("planner", "140428108", tiny)).Status);
+        Assert.Equal(404, (await CheckAsync("admin", "140428203299", tiny)).Status);
+        Assert.Equal(400, (await CheckAsync("planner", "140428203", tiny)).Status);
         Assert.Equal(400, (await CheckAsync("planner", "'; DROP TABLE grid; --", tiny)).Status);
         Assert.Equal(400, (await CheckAsync("planner", Village)).Status);
 

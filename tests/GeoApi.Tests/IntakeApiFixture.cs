@@ -26,7 +26,7 @@ public sealed class IntakeApiFixture : IAsyncLifetime
     public string ApiKey { get; private set; } = "";
     public string ConnectionString => database!.ConnectionString;
 
-    /// <summary>A point inside the demo grid manager's grid 140428108211006.</summary>
+    /// <summary>A point inside the demo grid manager's grid 140428203211006.</summary>
     public (double Lon, double Lat) InGrid { get; private set; }
 
     public async Task InitializeAsync()

@@ -37,8 +37,8 @@ public sealed class KpiApiTests(PopulationApiFixture api) : IClassFixture<Popula
         Assert.False(own.GetProperty("rates").GetProperty("disposal").TryGetProperty("value", out var value) && value.ValueKind != System.Text.Json.JsonValueKind.Null);
 
         var gridManager = await api.ClientAsAsync("gridmanager");
-        Assert.Equal(200, (await PopulationApiFixture.SendAsync(gridManager, HttpMethod.Get, $"/api/kpi/140428108211006?{Year2013}")).Status);
-        Assert.Equal(404, (await PopulationApiFixture.SendAsync(gridManager, HttpMethod.Get, $"/api/kpi/140428108211?{Year2013}")).Status);
+        Assert.Equal(200, (await PopulationApiFixture.SendAsync(gridManager, HttpMethod.Get, $"/api/kpi/140428203211006?{Year2013}")).Status);
+        Assert.Equal(404, (await PopulationApiFixture.SendAsync(gridManager, HttpMethod.Get, $"/api/kpi/140428203211?{Year2013}")).Status);
         Assert.Equal(200, (await PopulationApiFixture.SendAsync(await api.ClientAsAsync("auditor"), HttpMethod.Get, $"/api/kpi/1407?{Year2013}")).Status);
         Assert.Equal(200, (await PopulationApiFixture.SendAsync(await api.ClientAsAsync("planner"), HttpMethod.Get, $"/api/kpi/140428?{Year2013}")).Status);
 

@@ -98,7 +98,7 @@ public class OgcApiTests(GeoApiFixture api) : IClassFixture<GeoApiFixture>
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         var html = System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
         Assert.Contains("<table>", html);
-        Assert.Contains("21,895 features", html);
+        Assert.Contains("30,197 features", html);
     }
 
     [Theory]

@@ -41,7 +41,7 @@ public sealed class Open311ApiTests(IntakeApiFixture api) : IClassFixture<Intake
             ["lat"] = api.InGrid.Lat.ToString("R", CultureInfo.InvariantCulture),
             ["long"] = api.InGrid.Lon.ToString("R", CultureInfo.InvariantCulture),
             ["description"] = "车辆堵住消防通道 a car blocks the fire lane",
-            ["address_string"] = "西沟村村委会门口",
+            ["address_string"] = "西沟村委会门口",
             ["first_name"] = "Ming",
             ["last_name"] = "Li",
             ["email"] = "li.ming@example.org",
@@ -177,6 +177,37 @@ public sealed class Open311ApiTests(IntakeApiFixture api) : IClassFixture<Intake
     }
 
     [Fact]
+    public async Task A_request_without_a_point_is_placed_by_its_village_code_GridMaps_or_2023s()
+    {
+        static void NoPoint(Dictionary<string, string> f, string addressId, string? address)
+        {
+            f.Remove("lat");
+            f.Remove("long");
+            f["address_id"] = addressId;
+            if (address is null)
+                f.Remove("address_string");
+            else
+                f["address_string"] = address;
+        }
+        Task<string> VillageOf(string id) => api.ScalarAsync<string>("SELECT left(grid_code, 12) FROM event WHERE tracking_no = $1", id);
+
+        // 2023's 南陈镇西沟村 (140428108211) is GridMap's 南陈乡西沟村 alone; a GridMap code places directly.
+        Assert.Equal("140428203211", await VillageOf(await CreateAsync(f => NoPoint(f, "140428108211", null))));
+        Assert.Equal("140428203211", await VillageOf(await CreateAsync(f => NoPoint(f, "140428203211", null))));
+
+        // 2023's 庄乐村 merged three 2016 villages: the address names one, or the request is refused with the candidates.
+        var before = await api.EventCountAsync();
+        var client = api.Factory.CreateClient();
+        var refused = await IntakeApiFixture.SendAsync(client, IntakeApiFixture.Form("/open311/v2/requests.json", Fields(f => NoPoint(f, "140428102208", "村口"))));
+        AssertSpecError(400, refused);
+        Assert.Contains("140428102204 上三庄村委会", refused.Text);
+        AssertSpecError(400, await IntakeApiFixture.SendAsync(client, IntakeApiFixture.Form("/open311/v2/requests.json", Fields(f => NoPoint(f, "140428999201", null)))));
+        AssertSpecError(400, await IntakeApiFixture.SendAsync(client, IntakeApiFixture.Form("/open311/v2/requests.json", Fields(f => NoPoint(f, "x' OR 1=1", null)))));
+        Assert.Equal(before, await api.EventCountAsync());
+        Assert.Equal("140428102205", await VillageOf(await CreateAsync(f => NoPoint(f, "140428102208", "红星庄村南头"))));
+    }
+
+    [Fact]
     public async Task A_request_carries_every_GeoReport_field_and_no_personal_data()
     {
         var id = await CreateAsync();
@@ -190,7 +221,7 @@ public sealed class Open311ApiTests(IntakeApiFixture api) : IClassFixture<Intake
         Assert.Equal("open", request.GetProperty("status").GetString());
         Assert.Equal("0302", request.GetProperty("service_code").GetString());
         Assert.Equal("车辆堵住消防通道 a car blocks the fire lane", request.GetProperty("description").GetString());
-        Assert.Equal("西沟村村委会门口", request.GetProperty("address").GetString());
+        Assert.Equal("西沟村委会门口", request.GetProperty("address").GetString());
         Assert.Equal(api.InGrid.Lat, request.GetProperty("lat").GetDouble(), 6);
         Assert.EndsWith("+08:00", request.GetProperty("requested_datetime").GetString());
         foreach (var personal in new[] { "Ming", "Li ", "li.ming", "13812345678", "device-1" })

@@ -128,7 +128,7 @@ public sealed partial class PopulationApiTests(PopulationApiFixture api) : IClas
 
     [Theory]
     [InlineData("/api/buildings/12345", 400)]
-    [InlineData("/api/buildings/1404281082110069000x", 400)]
+    [InlineData("/api/buildings/1404282032110069000x", 400)]
     [InlineData("/api/buildings/search?q=a", 400)]
     [InlineData("/api/buildings/search?q=%27%29%3B%20DROP%20TABLE%20person%3B%20--", 200)]
     [InlineData("/api/buildings/search?q=%25%25%25", 200)]

@@ -34,6 +34,18 @@ public class SearchApiTests(GeoApiFixture api) : IClassFixture<GeoApiFixture>
     }
 
     [Fact]
+    public async Task A_2023_code_finds_the_units_it_stands_for()
+    {
+        // 2023's 南陈镇 (140428108) continues 2016's 南陈乡 (140428203); its 西沟村 is GridMap's 140428203211.
+        var village = await api.GetJsonAsync("/api/search?q=140428108211");
+        Assert.Equal("140428203211", Codes(village)[0]);
+        Assert.Contains("2023", village.GetProperty("results")[0].GetProperty("name").GetString());
+        Assert.Contains("140428203", Codes(await api.GetJsonAsync("/api/search?q=140428108")));
+        // 2023's 庄乐村 merged three 2016 villages: all three come up.
+        Assert.Equal(["140428102204", "140428102205", "140428102208"], Codes(await api.GetJsonAsync("/api/search?q=140428102208")).Where(c => c.Length == 12).Order());
+    }
+
+    [Fact]
     public async Task A_hostile_query_is_only_ever_a_parameter()
     {
         var hostile = "'; DROP TABLE grid; --";

@@ -67,7 +67,7 @@ public class UnitsApiTests(GeoApiFixture api) : IClassFixture<GeoApiFixture>
     [Theory]
     [InlineData("14", "province", "MultiPolygon")]
     [InlineData("140428", "county", "MultiPolygon")]
-    [InlineData("140428108211006", "grid", "MultiPolygon")]
+    [InlineData("140428203211006", "grid", "MultiPolygon")]
     public async Task Geometry_comes_as_a_GeoJSON_feature(string code, string level, string type)
     {
         using var response = await api.Client.GetAsync($"/api/units/{code}/geometry");

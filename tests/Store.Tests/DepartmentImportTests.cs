@@ -52,6 +52,46 @@ public class DepartmentImportTests
     }
 
     [Fact]
+    public async Task A_list_written_with_2023_village_codes_imports_onto_the_2016_register()
+    {
+        await using var db = await TestDatabases.CreateAsync("import2023", withProvince: true);
+        await using var dataSource = GridMapDataSource.Create(db.ConnectionString);
+        // ID numbers of another region, so none can be a synthetic 长子县 resident's.
+        string Other(int sequence) => IdNumber.Create("140101", new DateOnly(1980, 1, 1), sequence).Value;
+        var (zhang, li, wang, zhao) = (Other(11), Other(22), Other(33), Other(44));
+        // 2023's 南陈镇西沟村 140428108211 is GridMap's 南陈乡西沟村 140428203211; 2023's 庄乐村 140428102208 merged
+        // 2016's 上三庄 (102204), 红星庄 (102205) and 庄乐 (102208).
+        await AddPersonAsync(dataSource, zhang, "张伟", grid: await FirstGridAsync(dataSource, "140428203211"));
+        await AddPersonAsync(dataSource, li, "李娜", grid: await FirstGridAsync(dataSource, "140428102204"));
+        await AddPersonAsync(dataSource, wang, "王芳", grid: await FirstGridAsync(dataSource, "140428102205"));
+        await AddPersonAsync(dataSource, zhao, "赵敏", grid: await FirstGridAsync(dataSource, "140428102208"));
+
+        var report = await ImportAsync(dataSource, "civil-affairs", $"""
+            {Header},village_code,address
+            {zhang},张伟,low_income,2,2024-05-10,,140428108211,
+            {li},李娜,low_income,2,2024-05-10,,140428102208,
+            {wang},王芳,low_income,2,2024-05-10,,140428108211,
+            {zhao},赵敏,low_income,2,2024-05-10,,140428102208,长子县石哲镇上三庄村12号
+            {Other(55)},钱七,low_income,2,2024-05-10,,140428999201,
+            """);
+
+        // Every known person is merged; a code placing someone elsewhere than the register is reported, not dropped.
+        Assert.Equal((5, 4, 1), (report.Total, report.Inserted, report.Invalid));
+        Assert.Equal((4, 2), (report.PlaceChecked, report.PlacedElsewhere));
+        var issues = report.Issues.ToDictionary(i => i.Line);
+        Assert.Equal([4, 5, 6], issues.Keys.Order());
+        Assert.Equal("place", issues[4].Kind);
+        Assert.Contains("place this person in 140428203211 西沟村委会", issues[4].Reason);
+        Assert.Contains("the register has them in village 140428102205", issues[4].Reason);
+        Assert.Equal("place", issues[5].Kind);
+        Assert.Contains("and the address place this person in 140428102204 上三庄村委会", issues[5].Reason);
+        Assert.Equal("invalid", issues[6].Kind);
+        Assert.Contains("neither a GridMap village nor a 2023 statistical village code", issues[6].Reason);
+        Assert.Equal(4L, await ScalarAsync<long>(dataSource,
+            $"SELECT count(*) FROM special_group s JOIN person p ON p.id = s.person_id WHERE s.source = 'dept:civil-affairs' AND p.id_number IN ('{zhang}', '{li}', '{wang}', '{zhao}')"));
+    }
+
+    [Fact]
     public async Task Importing_the_same_file_again_changes_nothing()
     {
         await using var db = await TestDatabases.CreateAsync("importagain");
@@ -424,18 +464,23 @@ public class DepartmentImportTests
     private static Task<ImportReport> ImportAsync(NpgsqlDataSource dataSource, string department, string csv) =>
         new DepartmentImporter(dataSource).ImportAsync(department, Utf8(csv), "list.csv", "clerk");
 
-    private static async Task<long> AddPersonAsync(NpgsqlDataSource dataSource, string idNumber, string name, string registerType = RegisterTypes.Floating)
+    private static async Task<long> AddPersonAsync(NpgsqlDataSource dataSource, string idNumber, string name, string registerType = RegisterTypes.Floating,
+        string? grid = null)
     {
         var id = IdNumber.Parse(idNumber);
         await using var command = dataSource.CreateCommand(
-            "INSERT INTO person (id_number, name, sex, birth_date, register_type) VALUES ($1, $2, $3, $4, $5) RETURNING id");
+            "INSERT INTO person (id_number, name, sex, birth_date, register_type, grid_code) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id");
         command.Parameters.Add(new() { Value = idNumber });
         command.Parameters.Add(new() { Value = name });
         command.Parameters.Add(new() { Value = id.IsMale ? "M" : "F" });
         command.Parameters.Add(new() { Value = id.BirthDate });
         command.Parameters.Add(new() { Value = registerType });
+        command.Parameters.Add(new() { Value = (object?)grid ?? DBNull.Value });
         return (long)(await command.ExecuteScalarAsync())!;
     }
+
+    private static Task<string> FirstGridAsync(NpgsqlDataSource dataSource, string village) =>
+        ScalarAsync<string>(dataSource, $"SELECT min(code) FROM grid WHERE village_code = '{village}'");
 
     /// <summary>People with distinct valid ID numbers and synthetic names, in one statement.</summary>
     private static async Task<IReadOnlyList<RegisteredPerson>> AddPeopleAsync(NpgsqlDataSource dataSource, int count)

@@ -19,7 +19,7 @@ public sealed class EventIntakeBatchTests : IAsyncLifetime
     {
         database = await TestDatabases.CreateAsync("intakebatch", withProvince: true);
         dataSource = GridMapDataSource.Create(database.ConnectionString);
-        await using var point = dataSource.CreateCommand("SELECT ST_X(label_point), ST_Y(label_point) FROM grid WHERE code = '140428108211006'");
+        await using var point = dataSource.CreateCommand("SELECT ST_X(label_point), ST_Y(label_point) FROM grid WHERE code = '140428203211006'");
         await using var reader = await point.ExecuteReaderAsync();
         await reader.ReadAsync();
         (lon, lat) = (reader.GetDouble(0), reader.GetDouble(1));

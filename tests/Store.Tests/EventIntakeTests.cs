@@ -13,7 +13,7 @@ public sealed class EventIntakeTests
     {
         await using var db = await TestDatabases.CreateAsync("intakerace", withProvince: true);
         await using var dataSource = GridMapDataSource.Create(new NpgsqlConnectionStringBuilder(db.ConnectionString) { MaxPoolSize = 60 }.ConnectionString);
-        await using var point = dataSource.CreateCommand("SELECT ST_X(label_point), ST_Y(label_point) FROM grid WHERE code = '140428108211006'");
+        await using var point = dataSource.CreateCommand("SELECT ST_X(label_point), ST_Y(label_point) FROM grid WHERE code = '140428203211006'");
         double lon, lat;
         await using (var reader = await point.ExecuteReaderAsync())
         {

@@ -2,6 +2,7 @@ using GridMap.Domain;
 using GridMap.Domain.Access;
 using GridMap.Domain.Codes;
 using GridMap.Domain.Geometry;
+using GridMap.Domain.Topology;
 using GridMap.Store.Accounts;
 using GridMap.Store.Boundaries;
 using GridMap.Store.Database;
@@ -20,8 +21,8 @@ namespace GridMap.Store.Tests;
 /// </summary>
 public sealed class PlanningStoreTests
 {
-    private const string Village = "140428108211";
-    private const string SplitGrid = "140428108211006";
+    private const string Village = "140428203211";
+    private const string SplitGrid = "140428203211006";
 
     private static readonly AdminCode VillageCode = AdminCode.Parse(Village);
 
@@ -137,10 +138,11 @@ public sealed class PlanningStoreTests
 
         var planner = Planner();
         Ok(await s.Store.AcquireLockAsync(planner, VillageCode));
+        var managerName = await s.ScalarAsync<string>("SELECT name FROM grid_manager WHERE grid_code = $1", SplitGrid);
         var draft = (await s.Store.GetDraftAsync(planner, VillageCode)).Value!;
         Assert.Equal(1, draft.DraftVersion);
         Assert.Equal(1, draft.BaseVersion);
-        Assert.Equal(14, draft.Grids.Features.Count);
+        Assert.Equal(18, draft.Grids.Features.Count);
         Assert.Empty(draft.Violations);
         Assert.False(draft.CanPublish);
         Assert.Equal(2, draft.Grids.Features.Single(f => f.Properties.Code == SplitGrid).Properties.OpenEvents);
@@ -155,7 +157,7 @@ public sealed class PlanningStoreTests
         Assert.Empty(draft.Violations);
         Assert.True(draft.CanPublish, string.Join(",", draft.Grids.Features.Select(f => f.Properties.Code + ":" + f.Properties.Status)));
         var added = draft.Grids.Features.Where(f => f.Properties.Status == "added").ToList();
-        Assert.Equal(["140428108211015", "140428108211016"], added.Select(f => f.Properties.Code).Order());
+        Assert.Equal(["140428203211019", "140428203211020"], added.Select(f => f.Properties.Code).Order());
         // The halves are numbered in the village's reading order (W→E in bands, then N→S), after the kept grids.
         var frame = new VillageFrame(lon);
         var reading = GridNumbering.Assign([.. draft.Grids.Features.OrderBy(f => f.Properties.Code).Select(f => frame.ToMetres(f.Geometry))]);
@@ -178,24 +180,24 @@ public sealed class PlanningStoreTests
             Assert.True(await listener.WaitAsync(TimeSpan.FromSeconds(30)), "no notice of the moved events");
         var result = published.Value!;
         Assert.Equal(2, result.Version);
-        Assert.Equal(["140428108211015", "140428108211016"], result.Added);
+        Assert.Equal(["140428203211019", "140428203211020"], result.Added);
         Assert.Equal([SplitGrid], result.Retired);
         Assert.Empty(result.Reshaped);
         var lineage = Assert.Single(result.Lineage);
         Assert.Equal("split", lineage.Edit);
         Assert.Equal([SplitGrid], lineage.From);
-        Assert.Equal(["140428108211015", "140428108211016"], lineage.To.Order());
+        Assert.Equal(["140428203211019", "140428203211020"], lineage.To.Order());
 
         // PostGIS agrees with every count.
         Assert.Equal(0L, await s.ScalarAsync<long>("SELECT count(*) FROM grid WHERE code = $1", SplitGrid));
-        Assert.Equal(buildingsBefore, await s.ScalarAsync<long>("SELECT count(*) FROM building WHERE grid_code IN ('140428108211015', '140428108211016')"));
+        Assert.Equal(buildingsBefore, await s.ScalarAsync<long>("SELECT count(*) FROM building WHERE grid_code IN ('140428203211019', '140428203211020')"));
         Assert.Equal(buildingsBefore, (long)result.Relinked.Buildings);
         Assert.Equal(buildingsBefore, await s.ScalarAsync<long>("SELECT count(*) FROM building_code_change WHERE old_code LIKE $1 || '%'", SplitGrid));
         Assert.Equal(0L, await s.ScalarAsync<long>("SELECT count(*) FROM building WHERE code <> grid_code || lpad(seq::text, 5, '0') OR grid_code = $1", SplitGrid));
         Assert.Equal(householdsBefore, (long)result.Relinked.Households);
-        Assert.Equal(householdsBefore, await s.ScalarAsync<long>("SELECT count(*) FROM household WHERE grid_code IN ('140428108211015', '140428108211016')"));
+        Assert.Equal(householdsBefore, await s.ScalarAsync<long>("SELECT count(*) FROM household WHERE grid_code IN ('140428203211019', '140428203211020')"));
         Assert.Equal(0L, await s.ScalarAsync<long>("SELECT count(*) FROM person WHERE grid_code = $1", SplitGrid));
-        Assert.Equal(householdsBefore, await s.ScalarAsync<long>("SELECT sum(households) FROM grid WHERE code IN ('140428108211015', '140428108211016')"));
+        Assert.Equal(householdsBefore, await s.ScalarAsync<long>("SELECT sum(households) FROM grid WHERE code IN ('140428203211019', '140428203211020')"));
         Assert.Equal(2, result.Relinked.Events);
         const string underEvent = "SELECT g.code FROM event e JOIN grid g ON ST_Covers(g.geom, e.geom) WHERE e.id = $1 AND e.grid_code = g.code";
         Assert.Equal(result.Added, new[] { await s.ScalarAsync<string>(underEvent, west.Id), await s.ScalarAsync<string>(underEvent, east.Id) }.Order());
@@ -215,18 +217,22 @@ public sealed class PlanningStoreTests
 
         // The manager goes to the larger half; the other half is vacant; the demo grid manager's account is flagged.
         var carried = Assert.Single(result.Managers.Carried);
-        Assert.Equal((SplitGrid, "段波国"), (carried.From, carried.Name));
-        Assert.Equal(carried.To, await s.ScalarAsync<string>("SELECT grid_code FROM grid_manager WHERE name = '段波国'"));
+        Assert.Equal((SplitGrid, managerName), (carried.From, carried.Name));
+        Assert.Equal(carried.To, await s.ScalarAsync<string>(
+            "SELECT grid_code FROM grid_manager WHERE name = $1 AND starts_with(grid_code, $2)", managerName, Village));
         var flagged = Assert.Single(result.Managers.Flagged);
         Assert.Equal((SplitGrid, "gridmanager", "account"), (flagged.From, flagged.Username, flagged.Kind));
-        Assert.Equal(13 + 2, await s.ScalarAsync<int>("SELECT grid_count FROM unit_grid_summary WHERE unit_code = $1", Village));
+        Assert.Equal(17 + 2, await s.ScalarAsync<int>("SELECT grid_count FROM unit_grid_summary WHERE unit_code = $1", Village));
 
         // The written halves share every vertex of the old grid exactly, and nothing overlaps its untouched neighbours.
-        var newVertices = (await GeometryAsync(s, "SELECT ST_Collect(geom) FROM grid WHERE code IN ('140428108211015', '140428108211016')")).Coordinates.ToHashSet();
+        var newVertices = (await GeometryAsync(s, "SELECT ST_Collect(geom) FROM grid WHERE code IN ('140428203211019', '140428203211020')")).Coordinates.ToHashSet();
         Assert.Subset(newVertices, oldVertices);
-        Assert.True(await s.ScalarAsync<double>(
+        var overlap = await s.ScalarAsync<double>(
             "SELECT coalesce(sum(ST_Area(ST_Intersection(a.geom, b.geom)::geography)), 0) FROM grid a JOIN grid b ON a.code < b.code AND a.geom && b.geom " +
-            "WHERE a.village_code = $1 AND b.village_code = $1", Village) < 0.01);
+            "WHERE a.village_code = $1 AND b.village_code = $1", Village);
+        // Cut points are snapped to the layout's millimetre grid, so a neighbour's edge they lie on may cross a half by
+        // under a millimetre: slivers of a few hundredths of a m², far below what the topology rules call an overlap.
+        Assert.True(overlap < TopologyRules.Default.AreaTolerance / 5, $"grids of the village overlap by {overlap} m²");
 
         // Tiles: every invalidation the publish recorded lies around the split grid, and there are some.
         Assert.True(await s.ScalarAsync<long>("SELECT count(*) FROM tile_invalidation WHERE id > $1 AND layer = 'grids'", tilesBefore) >= 3);
@@ -241,7 +247,7 @@ public sealed class PlanningStoreTests
         var diff = (await s.Store.DiffAsync(planner, VillageCode, 2)).Value!;
         Assert.Contains(diff.Features, f => f.Properties == new DiffProperties(SplitGrid, "retired", "before"));
         Assert.Equal(2, diff.Features.Count(f => f.Properties.Change == "added" && f.Properties.Side == "after"));
-        Assert.Equal(13, diff.Features.Count(f => f.Properties.Change == "kept"));
+        Assert.Equal(17, diff.Features.Count(f => f.Properties.Change == "kept"));
         var before = await s.Store.GridOnDateAsync(lon - 0.0005, lat, new DateOnly(2026, 11, 27));
         Assert.Equal((SplitGrid, true), (before!.Code, before.Retired));
         var after = await s.Store.GridOnDateAsync(lon - 0.0005, lat, new DateOnly(2026, 11, 28));
@@ -251,11 +257,11 @@ public sealed class PlanningStoreTests
         // The next split numbers above everything ever used: 006 is never given again.
         var next = (await s.Store.GetDraftAsync(planner, VillageCode)).Value!;
         Assert.Equal(2, next.BaseVersion);
-        var (lon15, lat15) = await LabelPointAsync(s, "140428108211015");
-        var again = await s.Store.EditDraftAsync(planner, VillageCode, next.DraftVersion, new DraftEdit("split", "140428108211015",
+        var (lon15, lat15) = await LabelPointAsync(s, "140428203211019");
+        var again = await s.Store.EditDraftAsync(planner, VillageCode, next.DraftVersion, new DraftEdit("split", "140428203211019",
             Line: Geo.Factory.CreateLineString([new(lon15 - 0.02, lat15), new(lon15 + 0.02, lat15)])));
         Ok(again);
-        Assert.Equal(["140428108211017", "140428108211018"],
+        Assert.Equal(["140428203211021", "140428203211022"],
             again.Value!.Grids.Features.Where(f => f.Properties.Status == "added").Select(f => f.Properties.Code).Order());
     }
 
@@ -267,7 +273,7 @@ public sealed class PlanningStoreTests
         var second = Planner("planner2");
         await s.Store.AcquireLockAsync(first, VillageCode);
         await s.Store.GetDraftAsync(first, VillageCode);
-        var merged = await s.Store.EditDraftAsync(first, VillageCode, 1, new DraftEdit("dissolve", "140428108211006", "140428108211007"));
+        var merged = await s.Store.EditDraftAsync(first, VillageCode, 1, new DraftEdit("dissolve", "140428203211006", "140428203211007"));
         Ok(merged);
         await s.Store.ReleaseLockAsync(first, VillageCode);
 
@@ -320,7 +326,7 @@ public sealed class PlanningStoreTests
         Assert.Contains(Violations(rejected), v => v.Rule == "overlap");
 
         Assert.Equal(1L, await s.ScalarAsync<long>("SELECT count(*) FROM grid WHERE code = $1", SplitGrid));
-        Assert.Equal(14L, await s.ScalarAsync<long>("SELECT count(*) FROM grid WHERE village_code = $1", Village));
+        Assert.Equal(18L, await s.ScalarAsync<long>("SELECT count(*) FROM grid WHERE village_code = $1", Village));
         Assert.Equal(1, await s.ScalarAsync<int>("SELECT max(version) FROM grid_version WHERE village_code = $1", Village));
         Assert.Equal(buildingCodes, await s.ScalarAsync<string>("SELECT string_agg(code, ',' ORDER BY id) FROM building WHERE grid_code LIKE $1 || '%'", Village));
         Assert.Equal(tiles, await s.ScalarAsync<long>("SELECT count(*) FROM tile_invalidation"));
@@ -341,17 +347,17 @@ public sealed class PlanningStoreTests
         Ok(replaced);
         Assert.Equal(2, replaced.Value!.DraftVersion);
         Assert.Empty(replaced.Value.Violations);
-        Assert.Equal("140428108211015", Assert.Single(replaced.Value.Grids.Features, f => f.Properties.Status == "added").Properties.Code);
+        Assert.Equal("140428203211019", Assert.Single(replaced.Value.Grids.Features, f => f.Properties.Status == "added").Properties.Code);
         Assert.DoesNotContain(replaced.Value.Grids.Features, f => f.Properties.Status == "reshaped");
         Assert.Equal("replace", Assert.Single(replaced.Value.Lineage).Edit);
 
         // An overlapping grid is kept in the draft, reported with where it goes wrong, and blocks publishing.
-        var grown = features.Select(f => f.Code == "140428108211007" ? f with { Geometry = f.Geometry.Buffer(0.0003) } : f).ToList();
+        var grown = features.Select(f => f.Code == "140428203211007" ? f with { Geometry = f.Geometry.Buffer(0.0003) } : f).ToList();
         var overlapping = await s.Store.ReplaceDraftAsync(planner, VillageCode, 2, grown);
         Ok(overlapping);
         Assert.False(overlapping.Value!.CanPublish);
         var overlap = overlapping.Value.Violations.First(v => v.Rule == "overlap");
-        Assert.Contains("140428108211007", overlap.GridCodes);
+        Assert.Contains("140428203211007", overlap.GridCodes);
         Assert.Equal(4490, overlap.Location.SRID);
         Assert.Equal(PlanningProblem.Refused, (await s.Store.PublishAsync(planner, VillageCode, 3, "overlaps")).Problem?.Code);
 
@@ -362,9 +368,9 @@ public sealed class PlanningStoreTests
         Ok(await s.Store.ReplaceDraftAsync(planner, VillageCode, 3, features));
         var published = await s.Store.PublishAsync(planner, VillageCode, 4, "renumbered from a file");
         Ok(published);
-        Assert.Equal(["140428108211015"], published.Value!.Added);
+        Assert.Equal(["140428203211019"], published.Value!.Added);
         Assert.Equal([SplitGrid], published.Value.Retired);
-        Assert.True(await s.ScalarAsync<bool>("SELECT ST_AsEWKB(n.geom) = ST_AsEWKB(o.geom) FROM grid n, grid_history o WHERE n.code = '140428108211015' AND o.code = $1", SplitGrid));
+        Assert.True(await s.ScalarAsync<bool>("SELECT ST_AsEWKB(n.geom) = ST_AsEWKB(o.geom) FROM grid n, grid_history o WHERE n.code = '140428203211019' AND o.code = $1", SplitGrid));
     }
 
     [Fact]

@@ -23,6 +23,21 @@ public class ProvinceTests(ProvinceFixture province) : IClassFixture<ProvinceFix
     }
 
     [Fact]
+    public async Task The_divisions_are_2016s_and_every_village_has_a_grid()
+    {
+        Assert.Equal(1_452L, await province.ScalarAsync<long>("SELECT count(*) FROM admin_unit WHERE level = 4"));
+        Assert.Equal(30_197L, await province.ScalarAsync<long>("SELECT count(*) FROM admin_unit WHERE level = 5"));
+        Assert.Equal(0L, await province.ScalarAsync<long>(
+            "SELECT count(*) FROM admin_unit u WHERE level = 5 AND NOT EXISTS (SELECT 1 FROM grid g WHERE g.village_code = u.code)"));
+        // 长子县: 12 townships, 401 villages, 3,500 grids — about 8.7 grids a village.
+        Assert.Equal(12L, await province.ScalarAsync<long>("SELECT count(*) FROM admin_unit WHERE level = 4 AND parent_code = '140428'"));
+        Assert.Equal(401L, await province.ScalarAsync<long>("SELECT count(*) FROM admin_unit WHERE level = 5 AND code LIKE '140428%'"));
+        Assert.Equal("南陈乡", await province.ScalarAsync<string>("SELECT name FROM admin_unit WHERE code = '140428203'"));
+        // The crosswalk came with the province: every 2023 village code of Shanxi.
+        Assert.Equal(21_895L, await province.ScalarAsync<long>("SELECT count(DISTINCT code_2023) FROM division_code_2023 WHERE level = 'village'"));
+    }
+
+    [Fact]
     public async Task Zhangzi_is_fully_staffed_with_about_thirty_households_per_grid()
     {
         Assert.Equal(0, await province.ScalarAsync<int>("SELECT vacant_count FROM unit_grid_summary WHERE unit_code = '140428'"));
@@ -46,7 +61,9 @@ public class ProvinceTests(ProvinceFixture province) : IClassFixture<ProvinceFix
             "SELECT avg(g.area_m2) FROM grid g JOIN admin_unit c ON c.code = left(g.code, 6) WHERE c.name LIKE '%区'");
         var county = await province.ScalarAsync<double>(
             "SELECT avg(g.area_m2) FROM grid g JOIN admin_unit c ON c.code = left(g.code, 6) WHERE c.name LIKE '%县'");
-        Assert.True(district * 2 < county, $"district grids average {district:F0} m², county grids {county:F0} m²");
+        // Many 区 of 2013 are large and rural (平鲁区, 离石区, 朔城区), and the 2016 list gives them their many small
+        // villages, so the districts' average is pulled up: a third smaller is the test, not a half.
+        Assert.True(district * 1.5 < county, $"district grids average {district:F0} m², county grids {county:F0} m²");
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace GridMap.Testing;
 
 /// <summary>
 /// A database of its own (a copy of the generated province) with the demo accounts and a small, known population:
-/// one building in each of six places at growing distance from the demo grid manager's grid 140428108211006 —
+/// one building in each of six places at growing distance from the demo grid manager's grid 140428203211006 —
 /// A that grid, B the neighbouring grid, V another village of the township, T another township, D another county
 /// of the city, E another city. Each building has a household whose head is a low-income (低保) case; building A
 /// also has a spouse with a severe mental disorder, a child in community correction and a grandparent in no group.
@@ -45,8 +45,8 @@ public sealed class PopulationFixture : IAsyncLifetime
         {
             ["A"] = DemoAccounts.GridManagerGrid,
             ["B"] = DemoAccounts.NeighbourGrid,
-            ["V"] = await FirstGridAsync("left(code, 9) = '140428108' AND left(code, 12) <> '140428108211'"),
-            ["T"] = await FirstGridAsync("left(code, 6) = '140428' AND left(code, 9) <> '140428108'"),
+            ["V"] = await FirstGridAsync("left(code, 9) = '140428203' AND left(code, 12) <> '140428203211'"),
+            ["T"] = await FirstGridAsync("left(code, 6) = '140428' AND left(code, 9) <> '140428203'"),
             ["D"] = await FirstGridAsync("left(code, 4) = '1404' AND left(code, 6) <> '140428'"),
             ["E"] = await FirstGridAsync("left(code, 4) = '1401'"),
         };

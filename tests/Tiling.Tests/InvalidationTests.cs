@@ -44,7 +44,7 @@ public class InvalidationTests
         await using var connection = new NpgsqlConnection(db.ConnectionString);
         await connection.OpenAsync();
 
-        const string grid = "140428108211006";
+        const string grid = "140428203211006";
         // Tiles at z11–15 around the grid's label point, plus one far away (大同, the north of the province).
         await using var tilesCommand = new NpgsqlCommand("""
             SELECT z, floor((ST_X(p) + 20037508.342789244) / (40075016.68557849 / 2 ^ z))::int AS x,
@@ -101,8 +101,8 @@ public class InvalidationTests
         await using var host = TilingHost.Start(db.ConnectionString);
         await using var connection = new NpgsqlConnection(db.ConnectionString);
         await connection.OpenAsync();
-        const string grid = "140428108211006";
-        const string tile = "/tiles/grids/14/13329/6426.mvt";
+        const string grid = "140428203211006";
+        const string tile = "/tiles/grids/14/13331/6431.mvt"; // holds 西沟村 (140428203211)
 
         string Status(byte[] mvt) => (string)Rendering.MvtReader.Read(mvt).Single(l => l.Name == "grids")
             .Features.Single(f => (string)f.Attributes["code"] == grid).Attributes["status"];
@@ -124,14 +124,14 @@ public class InvalidationTests
         await using var host = TilingHost.Start(db.ConnectionString);
         await using var connection = new NpgsqlConnection(db.ConnectionString);
         await connection.OpenAsync();
-        const string tile = "/tiles/grids/14/13329/6426.mvt";
+        const string tile = "/tiles/grids/14/13331/6431.mvt"; // holds 西沟村 (140428203211)
         await CacheStatus(host.Client, tile);
         // The template's population load recorded its own invalidation; this edit must add none.
         var before = await Scalar(connection, "SELECT count(*) FROM tile_invalidation");
 
         await using (var transaction = await connection.BeginTransactionAsync())
         {
-            await using var update = new NpgsqlCommand("UPDATE grid SET geom = ST_Multi(ST_Buffer(geom, -0.0002)) WHERE code = '140428108211006'", connection, transaction);
+            await using var update = new NpgsqlCommand("UPDATE grid SET geom = ST_Multi(ST_Buffer(geom, -0.0002)) WHERE code = '140428203211006'", connection, transaction);
             await update.ExecuteNonQueryAsync();
             await transaction.RollbackAsync();
         }

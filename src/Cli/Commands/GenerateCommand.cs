@@ -22,14 +22,30 @@ internal static class GenerateCommand
         };
         command.SetAction(async (result, ct) =>
         {
-            await using var dataSource = CommonOptions.OpenDatabase(result, db, "gridmap-generate", migrate: true);
-            var loader = new ProvinceLoader(dataSource);
             var targets = new GenerationTargets { Seed = result.GetValue(seed) };
-            if (result.GetValue(ifMissing) && await loader.FindLoadAsync(targets.Seed, ProvinceGenerator.Version, ct) is { } loadedAt)
+            if (result.GetValue(ifMissing))
             {
-                Console.WriteLine($"province (seed {targets.Seed}, {ProvinceGenerator.Version}) already loaded at {loadedAt:u}; nothing to do");
-                return 0;
+                bool rebuild;
+                await using (var probe = CommonOptions.OpenDatabase(result, db, "gridmap-generate", migrate: true))
+                {
+                    var current = new ProvinceLoader(probe);
+                    if (await current.FindLoadAsync(targets.Seed, ProvinceGenerator.Version, ct) is { } loadedAt)
+                    {
+                        Console.WriteLine($"province (seed {targets.Seed}, {ProvinceGenerator.Version}) already loaded at {loadedAt:u}; nothing to do");
+                        return 0;
+                    }
+                    rebuild = await current.HasEventsOnAnotherLayoutAsync(ct);
+                }
+                if (rebuild)
+                {
+                    // A development cluster from an older generator (e.g. the 2023 divisions before province-v3): its
+                    // append-only event history points at grids the new layout retires, so it starts afresh.
+                    Console.WriteLine($"the loaded province is not {ProvinceGenerator.Version} (the divisions changed) and events were recorded on its grids; " +
+                        "event history is append-only, so the database is recreated and everything is loaded again");
+                    Migrator.Recreate(CommonOptions.ConnectionString(result, db), Console.WriteLine);
+                }
             }
+            await using var dataSource = CommonOptions.OpenDatabase(result, db, "gridmap-generate", migrate: true);
 
             var total = Stopwatch.StartNew();
             var files = BoundaryFiles.Locate(result.GetValue(boundaries));

@@ -23,8 +23,8 @@ public static class OgcCollections
     public static readonly IReadOnlyList<OgcCollection> All =
     [
         new("counties", "Counties (县级单位)", "The 120 county-level units of Shanxi as of 2013 (real boundaries).", AdminLevel.County),
-        new("townships", "Townships (乡镇街道)", "1,352 townships and streets (synthetic boundaries, real names and codes).", AdminLevel.Township),
-        new("villages", "Villages (村社区)", "21,895 villages and communities (synthetic boundaries, real names and codes).", AdminLevel.Village),
+        new("townships", "Townships (乡镇街道)", "1,452 townships and streets (synthetic boundaries, real 2016 names and codes).", AdminLevel.Township),
+        new("villages", "Villages (村社区)", "30,197 villages and communities (synthetic boundaries, real 2016 names and codes).", AdminLevel.Village),
         new("grids", "Grids (网格)", "The 78,379 grids with staffing (synthetic boundaries). No personal data.", AdminLevel.Grid),
     ];
 

@@ -1,5 +1,7 @@
 using System.Globalization;
+using GridMap.Domain.Crosswalk;
 using GridMap.GeoApi.Infrastructure;
+using GridMap.Store.Divisions;
 using GridMap.Store.Events;
 using GridMap.Store.Open311;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -49,7 +51,7 @@ public static class Open311Api
     }
 
     public static async Task<Results<Created<Open311Receipt[]>, Ok<Open311Receipt[]>, JsonHttpResult<Open311Error[]>>> Create(
-        string format, HttpRequest http, Open311Store open311, EventStore events, CancellationToken ct)
+        string format, HttpRequest http, Open311Store open311, EventStore events, DivisionCodeStore divisions, CancellationToken ct)
     {
         if (FormatProblem(format) is { } problem)
             return problem;
@@ -62,15 +64,27 @@ public static class Open311Api
         if (await open311.ClientAsync(apiKey, ct) is not { } client)
             return Error(StatusCodes.Status403Forbidden, "Invalid api_key received: it is unknown or revoked.");
 
-        if (!TryNumber(Field("lat"), out var lat) || !TryNumber(Field("long"), out var lon))
-            return Error(StatusCodes.Status400BadRequest, Field("address_string") is null && Field("address_id") is null
-                ? "lat and long are required (decimal degrees)."
-                : "lat and long are required (decimal degrees): GridMap routes a request by its point, not by address_string or address_id alone.");
+        var address = Field("address_string");
+        double? lat, lon;
+        if (Field("lat") is null && Field("long") is null && Field("address_id") is { } addressId)
+        {
+            // No point: the address_id is a village code (GridMap's, or the 2023 statistical one other systems use).
+            var (placed, refusal) = await PlaceByVillageCodeAsync(addressId, address, divisions, ct);
+            if (placed is null)
+                return Error(StatusCodes.Status400BadRequest, refusal!);
+            (lon, lat) = (placed.Lon, placed.Lat);
+            address ??= $"{placed.Village.Name}（address_id {addressId}）";
+        }
+        else if (!TryNumber(Field("lat"), out lat) || !TryNumber(Field("long"), out lon))
+        {
+            return Error(StatusCodes.Status400BadRequest, Field("address_string") is null
+                ? "lat and long are required (decimal degrees), or an address_id holding a village code."
+                : "lat and long are required (decimal degrees): GridMap routes a request by its point, or by an address_id holding a village code, not by address_string alone.");
+        }
         var name = string.Join(' ', new[] { Field("first_name"), Field("last_name") }.Where(n => n is not null));
         var key = http.Headers["Idempotency-Key"].ToString() is { Length: > 0 } header ? header : null;
         var description = Field("description");
         var phone = Field("phone");
-        var address = Field("address_string");
         if (ReportRules.Check(Field("service_code"), description, lon, lat, address, name.Length == 0 ? null : name, phone, key, keyRequired: false,
                 "service_code", "long", "lat") is { } invalid)
             return Error(StatusCodes.Status400BadRequest, invalid);
@@ -133,6 +147,26 @@ public static class Open311Api
         return rows.Count == 0
             ? Error(StatusCodes.Status404NotFound, $"No service request {id.ToUpperInvariant()}.")
             : TypedResults.Ok(rows.Select(ToRequest).ToArray());
+    }
+
+    /// <summary>
+    /// A request without a point, placed at the label point of the village its address_id names. A merged 2023 village
+    /// code covers several GridMap villages: the address_string must then name one of them, or the request is refused
+    /// with the candidates (nothing is guessed).
+    /// </summary>
+    private static async Task<(VillageMatch? Placed, string? Refusal)> PlaceByVillageCodeAsync(string addressId, string? address,
+        DivisionCodeStore divisions, CancellationToken ct)
+    {
+        if (addressId.Length != 12 || !addressId.All(char.IsAsciiDigit))
+            return (null, "address_id is a 12-digit village code (GridMap's or the 2023 statistical one); otherwise send lat and long.");
+        var matches = await divisions.VillagesForAsync(addressId, ct);
+        if (matches.Count == 0)
+            return (null, $"address_id {addressId} is neither a GridMap village code nor a 2023 statistical village code of Shanxi; send lat and long.");
+        var place = VillagePlacement.Place([.. matches.Select(m => m.Village)], address, knownVillage: null);
+        if (place is null)
+            return (null, $"address_id {addressId} covers {matches.Count} villages ({VillagePlacement.Describe([.. matches.Select(m => m.Village)])}); " +
+                "send lat and long, or an address_string naming the village.");
+        return (matches.Single(m => m.Village.Code == place.Village.Code), null);
     }
 
     /// <summary>Every Open311 error leaves through here: the spec's array with the HTTP status it names.</summary>

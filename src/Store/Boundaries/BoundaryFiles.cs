@@ -7,7 +7,11 @@ public sealed record BoundaryFiles(string Directory)
     public string Cities => Path.Combine(Directory, "shanxi-cities-2013.csv");
     public string Townships => Path.Combine(Directory, "shanxi-townships.csv");
     public string Villages => Path.Combine(Directory, "shanxi-villages.csv");
-    public string Crosswalk => Path.Combine(Directory, "crosswalk-2023-to-2013.csv");
+    /// <summary>Hand-written rules placing each 2023 township under the 2013 county that held it.</summary>
+    public string CountyRules => Path.Combine(Directory, "crosswalk-2023-to-2013.csv");
+
+    /// <summary>Every 2023 township and village code and the GridMap (2016) units it covers.</summary>
+    public string Crosswalk2016 => Path.Combine(Directory, "crosswalk-2023-to-2016.csv");
 
     /// <summary>
     /// The boundaries folder: <paramref name="explicitPath"/>, else <c>GRIDMAP_BOUNDARIES</c>, else the first

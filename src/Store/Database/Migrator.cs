@@ -27,6 +27,26 @@ public static class Migrator
         return applied;
     }
 
+    /// <summary>
+    /// Drops the database the connection string names (through the server's <c>postgres</c> database, closing its
+    /// sessions) and creates and migrates it afresh. For a development cluster whose data cannot be carried over.
+    /// </summary>
+    public static void Recreate(string connectionString, Action<string>? log = null)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var name = builder.Database ?? throw new ArgumentException("The connection string names no database.", nameof(connectionString));
+        builder.Database = "postgres";
+        NpgsqlConnection.ClearAllPools();
+        using (var connection = new NpgsqlConnection(builder.ConnectionString))
+        {
+            connection.Open();
+            using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\" WITH (FORCE)", connection);
+            drop.ExecuteNonQuery();
+        }
+        log?.Invoke($"dropped database {name}");
+        Migrate(connectionString, log);
+    }
+
     private sealed class QuietLog : IUpgradeLog
     {
         public void LogTrace(string format, params object[] args) { }

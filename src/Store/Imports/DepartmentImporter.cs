@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using GridMap.Domain.Crosswalk;
 using GridMap.Domain.People;
 using GridMap.Store.Audit;
 using GridMap.Store.Database;
+using GridMap.Store.Divisions;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -23,7 +25,7 @@ public sealed class DepartmentImporter(NpgsqlDataSource dataSource, TimeProvider
     private static readonly JsonSerializerOptions DetailJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     private const string CopyStaged =
-        "COPY import_row (line, id_number, id_masked, name, group_code, risk_level, registered_on, note, register_type, invalid_reason) FROM STDIN (FORMAT BINARY)";
+        "COPY import_row (line, id_number, id_masked, name, group_code, risk_level, registered_on, note, register_type, invalid_reason, village_code, address) FROM STDIN (FORMAT BINARY)";
 
     private readonly TimeProvider time = timeProvider ?? TimeProvider.System;
 
@@ -49,9 +51,12 @@ public sealed class DepartmentImporter(NpgsqlDataSource dataSource, TimeProvider
         var fields = new List<string>(8);
         if (!await records.ReadAsync(fields, ct))
             throw new ImportRejectedException("The file is empty; a list starts with a header row naming its columns.");
-        var validator = DepartmentRowValidator.FromHeader(fields, department, today);
-
         await using var progressConnection = await dataSource.OpenConnectionAsync(ct);
+        var villageCodes = DepartmentRowValidator.HasVillageColumn(fields)
+            ? await DivisionCodeStore.KnownVillageCodesAsync(progressConnection, ct)
+            : new HashSet<string>();
+        var validator = DepartmentRowValidator.FromHeader(fields, department, today, villageCodes);
+
         var importId = await StartAsync(progressConnection, department, fileName, actor, estimatedRows, ct);
         var run = new Run(importId, department, actor, progressConnection, progress, estimatedRows);
         Counts counts;
@@ -66,7 +71,11 @@ public sealed class DepartmentImporter(NpgsqlDataSource dataSource, TimeProvider
         }
         var issues = await ListIssuesAsync(importId, afterLine: 0, IssuesInReport, CancellationToken.None);
         return new ImportReport(importId, counts.Total, counts.Inserted, counts.Updated, counts.Unchanged, counts.Unmatched,
-            counts.Conflicting, counts.Invalid, clock.Elapsed.TotalSeconds, issues);
+            counts.Conflicting, counts.Invalid, clock.Elapsed.TotalSeconds, issues)
+        {
+            PlaceChecked = counts.PlaceChecked,
+            PlacedElsewhere = counts.PlacedElsewhere,
+        };
     }
 
     /// <summary>An import's status and counts (for polling while it runs), or null.</summary>
@@ -184,6 +193,8 @@ public sealed class DepartmentImporter(NpgsqlDataSource dataSource, TimeProvider
             await WriteAsync(copy, row.Note, NpgsqlDbType.Text, ct);
             await WriteAsync(copy, row.RegisterType, NpgsqlDbType.Text, ct);
             await WriteAsync(copy, row.InvalidReason, NpgsqlDbType.Text, ct);
+            await WriteAsync(copy, row.VillageCode, NpgsqlDbType.Text, ct);
+            await WriteAsync(copy, row.Address, NpgsqlDbType.Text, ct);
             if (total % ReportEveryRows == 0)
             {
                 run.Report(ImportStage.Reading, total, Math.Max(run.EstimatedRows, total));
@@ -201,6 +212,7 @@ public sealed class DepartmentImporter(NpgsqlDataSource dataSource, TimeProvider
         await ExecuteAsync(connection, SqlResource.Get("Imports/Classify.sql"), ct);
         await ExecuteAsync(connection, "ANALYZE import_match", ct);
         await ExecuteAsync(connection, SqlResource.Get("Imports/RecordIssues.sql"), ct, new NpgsqlParameter<long> { TypedValue = run.ImportId });
+        var (placeChecked, placedElsewhere) = await CheckPlacesAsync(connection, run.ImportId, ct);
 
         var groups = Departments.GroupsOf(run.Department).ToList();
         NpgsqlParameter[] GroupParameters() =>
@@ -214,7 +226,60 @@ public sealed class DepartmentImporter(NpgsqlDataSource dataSource, TimeProvider
         var registerTypes = await ExecuteAsync(connection, SqlResource.Get("Imports/MergeRegisterTypes.sql"), ct);
         var (invalid, unmatched, conflicting, merged) = await ReadCountsAsync(connection, ct);
         updated += registerTypes;
-        return new Counts(total, inserted, updated, merged - inserted - updated, unmatched, conflicting, invalid);
+        return new Counts(total, inserted, updated, merged - inserted - updated, unmatched, conflicting, invalid)
+        {
+            PlaceChecked = placeChecked,
+            PlacedElsewhere = placedElsewhere,
+        };
+    }
+
+    /// <summary>
+    /// Merged rows carrying a village code: placed by <see cref="VillagePlacement"/> (the register's village stands in
+    /// for a point); a row placed elsewhere, or that cannot be placed, is merged all the same and reported as a
+    /// <c>place</c> issue for the clerk to check. Returns the rows checked and the rows reported.
+    /// </summary>
+    private static async Task<(int Checked, int Reported)> CheckPlacesAsync(NpgsqlConnection connection, long importId, CancellationToken ct)
+    {
+        var lines = new List<int>();
+        var masks = new List<string?>();
+        var reasons = new List<string>();
+        var checkedRows = 0;
+        await using (var command = new NpgsqlCommand(SqlResource.Get("Imports/Places.sql"), connection) { CommandTimeout = 0 })
+        await using (var r = await command.ExecuteReaderAsync(ct))
+        {
+            while (await r.ReadAsync(ct))
+            {
+                checkedRows++;
+                var code = r.GetString(2);
+                var address = r.IsDBNull(3) ? null : r.GetString(3);
+                var registerVillage = r.IsDBNull(4) ? null : r.GetString(4);
+                var codes = r.GetFieldValue<string[]>(5);
+                var names = r.GetFieldValue<string[]>(6);
+                var candidates = codes.Zip(names, (c, n) => new VillageCandidate(c, n)).ToList();
+                var place = VillagePlacement.Place(candidates, address, registerVillage);
+                if (place is not null && place.Village.Code == registerVillage)
+                    continue;
+                var register = registerVillage is null ? "the register has no home for this person" : $"the register has them in village {registerVillage}";
+                var reason = place is null
+                    ? $"The village code {code} covers {candidates.Count} GridMap villages ({VillagePlacement.Describe(candidates)}); " +
+                      $"{(address is null ? "no address" : "the address")} names none of them and {register}. Merged; check where they live."
+                    : $"The village code {code}{(place.By == PlacedBy.Address ? " and the address" : "")} place this person in {place.Village.Code} {place.Village.Name}; " +
+                      $"{register}. Merged; check where they live.";
+                lines.Add(r.GetInt32(0));
+                masks.Add(r.IsDBNull(1) ? null : r.GetString(1));
+                reasons.Add(reason);
+            }
+        }
+        if (lines.Count > 0)
+        {
+            await using var insert = new NpgsqlCommand(SqlResource.Get("Imports/RecordPlaceIssues.sql"), connection);
+            insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = importId });
+            insert.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. lines] });
+            insert.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. masks] });
+            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. reasons] });
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+        return (checkedRows, lines.Count);
     }
 
     private static async Task<(int Invalid, int Unmatched, int Conflicting, int Merged)> ReadCountsAsync(NpgsqlConnection connection, CancellationToken ct)
@@ -293,7 +358,12 @@ public sealed class DepartmentImporter(NpgsqlDataSource dataSource, TimeProvider
         return await command.ExecuteNonQueryAsync(ct);
     }
 
-    private sealed record Counts(int Total, int Inserted, int Updated, int Unchanged, int Unmatched, int Conflicting, int Invalid);
+    private sealed record Counts(int Total, int Inserted, int Updated, int Unchanged, int Unmatched, int Conflicting, int Invalid)
+    {
+        public int PlaceChecked { get; init; }
+
+        public int PlacedElsewhere { get; init; }
+    }
 
     /// <summary>One running import: where its progress goes.</summary>
     private sealed class Run(long importId, string department, string actor, NpgsqlConnection progressConnection,

@@ -7,7 +7,13 @@ namespace GridMap.Store.Imports;
 /// <summary>One row on its way to the staging table: merge-ready values, or the reason it cannot be merged.</summary>
 internal readonly record struct StagedRow(
     int Line, string? IdNumber, string? IdMasked, string? Name, string? GroupCode, short? RiskLevel,
-    DateOnly? RegisteredOn, string? Note, string? RegisterType, string? InvalidReason);
+    DateOnly? RegisteredOn, string? Note, string? RegisterType, string? InvalidReason)
+{
+    /// <summary>The village code the row carries (GridMap's or 2023's), checked to be one GridMap knows.</summary>
+    public string? VillageCode { get; init; }
+
+    public string? Address { get; init; }
+}
 
 /// <summary>
 /// Reads a department file's header and checks its rows one by one, with reasons a clerk can act on. A row repeating
@@ -21,16 +27,18 @@ internal sealed class DepartmentRowValidator
     private readonly string department;
     private readonly DateOnly today;
     private readonly int width;
-    private readonly int idColumn, nameColumn, groupColumn, riskColumn, dateColumn, noteColumn, registerTypeColumn;
+    private readonly int idColumn, nameColumn, groupColumn, riskColumn, dateColumn, noteColumn, registerTypeColumn, villageColumn, addressColumn;
+    private readonly IReadOnlySet<string> knownVillageCodes;
     private readonly Dictionary<string, (string Code, int Index)> lists = new(StringComparer.OrdinalIgnoreCase);
     private readonly string listNames;
     // Keyed by the 17 digits before the check character (they determine it) and the list's index: 8 bytes a row.
     private readonly Dictionary<long, int> firstLines = [];
 
-    private DepartmentRowValidator(string department, DateOnly today, IReadOnlyList<string> header)
+    private DepartmentRowValidator(string department, DateOnly today, IReadOnlyList<string> header, IReadOnlySet<string> knownVillageCodes)
     {
         this.department = department;
         this.today = today;
+        this.knownVillageCodes = knownVillageCodes;
         width = header.Count;
         var index = IndexColumns(header);
         idColumn = index[DepartmentListFormat.IdNumber];
@@ -40,6 +48,8 @@ internal sealed class DepartmentRowValidator
         dateColumn = index[DepartmentListFormat.RegisteredOn];
         noteColumn = index.GetValueOrDefault(DepartmentListFormat.Note, -1);
         registerTypeColumn = index.GetValueOrDefault(DepartmentListFormat.RegisterType, -1);
+        villageColumn = index.GetValueOrDefault(DepartmentListFormat.VillageCode, -1);
+        addressColumn = index.GetValueOrDefault(DepartmentListFormat.Address, -1);
         var codes = DepartmentListFormat.ListsOf(department);
         for (var i = 0; i < codes.Count; i++)
         {
@@ -51,8 +61,14 @@ internal sealed class DepartmentRowValidator
     }
 
     /// <summary>Maps the header; a header without the required columns rejects the whole file.</summary>
-    public static DepartmentRowValidator FromHeader(IReadOnlyList<string> header, string department, DateOnly today) =>
-        new(department, today, header);
+    /// <param name="knownVillageCodes">The village codes a <c>village_code</c> may hold (GridMap's and the 2023 ones).</param>
+    public static DepartmentRowValidator FromHeader(IReadOnlyList<string> header, string department, DateOnly today, IReadOnlySet<string> knownVillageCodes) =>
+        new(department, today, header, knownVillageCodes);
+
+    /// <summary>True when the header has a <c>village_code</c> column (the import then loads the codes it may hold).</summary>
+    public static bool HasVillageColumn(IReadOnlyList<string> header) =>
+        header.Any(h => h.Trim().TrimStart('\uFEFF') is var name
+            && (string.Equals(name, DepartmentListFormat.VillageCode.Name, StringComparison.OrdinalIgnoreCase) || name == DepartmentListFormat.VillageCode.NameZh));
 
     private static Dictionary<ListColumn, int> IndexColumns(IReadOnlyList<string> header)
     {
@@ -103,6 +119,10 @@ internal sealed class DepartmentRowValidator
                 ? $"The group is empty; {department} lists hold {listNames}."
                 : $"The group \"{groupText}\" is not one of {department}'s: {listNames}.");
 
+        var (villageCode, address, placeError) = CheckPlace(fields);
+        if (placeError is not null)
+            return Invalid(placeError);
+
         var duplicateKey = long.Parse(id.Value.AsSpan(0, 17), CultureInfo.InvariantCulture) * 8 + list.Index;
         if (list.Code == DepartmentListFormat.HouseholdRegister)
         {
@@ -113,7 +133,7 @@ internal sealed class DepartmentRowValidator
                 return Invalid($"The register type \"{fields[registerTypeColumn].Trim()}\" is not registered, floating or foreign (户籍, 流动, 境外).");
             if (IsDuplicate(duplicateKey, line, out var first))
                 return Invalid(DuplicateReason(first));
-            return new StagedRow(line, id.Value, masked, name, list.Code, null, null, null, registerType, null);
+            return new StagedRow(line, id.Value, masked, name, list.Code, null, null, null, registerType, null) { VillageCode = villageCode, Address = address };
         }
 
         var riskText = fields[riskColumn].Trim();
@@ -141,7 +161,33 @@ internal sealed class DepartmentRowValidator
 
         if (IsDuplicate(duplicateKey, line, out var firstLine))
             return Invalid(DuplicateReason(firstLine));
-        return new StagedRow(line, id.Value, masked, name, list.Code, (short)(riskText[0] - '0'), registeredOn, note, null, null);
+        return new StagedRow(line, id.Value, masked, name, list.Code, (short)(riskText[0] - '0'), registeredOn, note, null, null)
+        {
+            VillageCode = villageCode,
+            Address = address,
+        };
+    }
+
+    private (string? VillageCode, string? Address, string? Error) CheckPlace(IReadOnlyList<string> fields)
+    {
+        string? villageCode = null;
+        if (villageColumn >= 0 && fields[villageColumn].Trim() is { Length: > 0 } codeText)
+        {
+            if (codeText.Length != 12 || !codeText.All(char.IsAsciiDigit))
+                return (null, null, $"The village code \"{(codeText.Length > 20 ? codeText[..20] + "…" : codeText)}\" is not a 12-digit statistical code.");
+            if (!knownVillageCodes.Contains(codeText))
+                return (null, null, $"The village code {codeText} is neither a GridMap village nor a 2023 statistical village code of Shanxi.");
+            villageCode = codeText;
+        }
+        string? address = null;
+        if (addressColumn >= 0 && fields[addressColumn].Trim() is { Length: > 0 } addressText)
+        {
+            var length = addressText.EnumerateRunes().Count();
+            if (length > DepartmentListFormat.MaxAddressLength)
+                return (null, null, $"The address has {length} characters; at most {DepartmentListFormat.MaxAddressLength} fit.");
+            address = addressText;
+        }
+        return (villageCode, address, null);
     }
 
     /// <summary>Characters as PostgreSQL's length() counts them: a character outside the BMP is one, not two.</summary>

@@ -7,9 +7,16 @@ public sealed record ImportReport(
 {
     /// <summary>Rows that changed a record (special group or register type).</summary>
     public int Changed => Inserted + Updated;
+
+    /// <summary>Merged rows that carried a village code (GridMap's or 2023's), checked against the register's place.</summary>
+    public int PlaceChecked { get; init; }
+
+    /// <summary>Of those, rows the code put elsewhere or could not place: merged, and listed as <c>place</c> issues.</summary>
+    public int PlacedElsewhere { get; init; }
 }
 
-/// <summary>A row that was not merged: its line in the file (the header is line 1), why, and the ID number masked.</summary>
+/// <summary>A row that was not merged, or (kind <c>place</c>) was merged but placed elsewhere than the register: its line
+/// in the file (the header is line 1), why, and the ID number masked.</summary>
 public sealed record ImportIssue(int Line, string Kind, string? IdMasked, string Reason);
 
 public enum ImportStage { Reading, Merging, Finishing }

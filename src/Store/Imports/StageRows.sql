@@ -10,5 +10,7 @@ CREATE TEMP TABLE import_row (
     registered_on   date,
     note            text,
     register_type   text,
-    invalid_reason  text
+    invalid_reason  text,
+    village_code    text COLLATE "C",
+    address         text
 ) ON COMMIT DROP;

@@ -1,4 +1,4 @@
--- Units and grids by code prefix or by name fragment. @pattern is already LIKE-escaped by the caller;
+-- Units and grids by code prefix or by name fragment, and units by their 2023 statistical code. @pattern is already LIKE-escaped by the caller;
 -- exact names first, then names that start with the fragment, then higher levels, then codes.
 WITH hits AS (
     SELECT u.code, u.name, u.level,
@@ -9,6 +9,12 @@ WITH hits AS (
     FROM admin_unit u
     WHERE (@by_code AND u.code LIKE @q_prefix ESCAPE '\')
        OR (NOT @by_code AND u.name LIKE @pattern ESCAPE '\')
+    UNION ALL
+    -- A whole 2023 statistical code (township or village, as on today's paperwork) finds the units it stands for.
+    SELECT u.code, u.name || '（2023：' || d.name_2023 || '）', u.level, 0
+    FROM division_code_2023 d
+    JOIN admin_unit u ON u.code = d.code
+    WHERE @by_code AND length(@q) IN (9, 12) AND d.code_2023 = @q AND d.code <> @q
     UNION ALL
     SELECT g.code, right(g.code, 3) || '号网格', 6, 0
     FROM grid g

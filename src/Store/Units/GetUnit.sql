@@ -1,5 +1,5 @@
 -- One admin unit with its rolled-up grid figures and its number of direct children.
-SELECT u.code, u.name, u.level, u.area_m2, u.households, u.urban, u.boundary_source, u.stat_code_2023,
+SELECT u.code, u.name, u.level, u.area_m2, u.households, u.urban, u.boundary_source, u.stat_code_2016,
        ST_XMin(u.geom), ST_YMin(u.geom), ST_XMax(u.geom), ST_YMax(u.geom),
        ST_X(u.label_point), ST_Y(u.label_point),
        coalesce(s.grid_count, 0), coalesce(s.manager_count, 0), coalesce(s.vacant_count, 0),

@@ -31,7 +31,7 @@ public sealed class UnitStore(NpgsqlDataSource dataSource)
             Households: reader.IsDBNull(4) ? null : reader.GetInt32(4),
             Urban: reader.GetBoolean(5),
             BoundarySource: reader.GetString(6),
-            StatCode2023: reader.IsDBNull(7) ? null : reader.GetString(7),
+            StatCode2016: reader.IsDBNull(7) ? null : reader.GetString(7),
             Bbox: [reader.GetDouble(8), reader.GetDouble(9), reader.GetDouble(10), reader.GetDouble(11)],
             LabelPoint: [reader.GetDouble(12), reader.GetDouble(13)]);
     }
@@ -55,9 +55,9 @@ public sealed class UnitStore(NpgsqlDataSource dataSource)
             VacantCount: staffed ? 0 : 1,
             AreaM2: reader.GetDouble(1),
             Households: reader.GetInt32(2),
-            Urban: int.Parse(code.Value.AsSpan(9, 3), System.Globalization.CultureInfo.InvariantCulture) < 200,
+            Urban: reader.GetBoolean(10),
             BoundarySource: "synthetic",
-            StatCode2023: null,
+            StatCode2016: null,
             Bbox: [reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5), reader.GetDouble(6)],
             LabelPoint: [reader.GetDouble(7), reader.GetDouble(8)]);
     }
@@ -129,7 +129,6 @@ public sealed class UnitStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("code", village.Value);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var children = new List<ChildView>();
-        var urban = int.Parse(village.Value.AsSpan(9, 3), System.Globalization.CultureInfo.InvariantCulture) < 200;
         while (await reader.ReadAsync(ct))
         {
             var code = AdminCode.Parse(reader.GetString(0));
@@ -143,7 +142,7 @@ public sealed class UnitStore(NpgsqlDataSource dataSource)
                 VacantCount: manager is null ? 1 : 0,
                 AreaM2: reader.GetDouble(1),
                 Households: reader.GetInt32(2),
-                Urban: urban,
+                Urban: reader.GetBoolean(6),
                 ManagerName: manager,
                 LabelPoint: [reader.GetDouble(4), reader.GetDouble(5)]));
         }

@@ -16,7 +16,7 @@ public sealed record UnitView(
     int? Households,
     bool Urban,
     string BoundarySource,
-    string? StatCode2023,
+    string? StatCode2016,
     double[] Bbox,
     double[] LabelPoint);
 

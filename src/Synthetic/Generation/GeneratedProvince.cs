@@ -8,7 +8,7 @@ public sealed record UnitRecord(
     AdminLevel Level,
     string Name,
     string? ParentCode,
-    string? StatCode2023,
+    string? StatCode2016,
     bool Urban,
     string BoundarySource,
     MultiPolygon Geometry,
@@ -34,6 +34,9 @@ public sealed record GeneratedProvince(
     IReadOnlyList<ManagerRecord> Managers,
     TimeSpan Elapsed)
 {
+    /// <summary>The 2023 codes that name this province's units (the crosswalk rows whose unit was generated).</summary>
+    public IReadOnlyList<Code2023Spec> Codes2023 { get; init; } = [];
+
     public int CountUnits(AdminLevel level) => Units.Count(u => u.Level == level);
 }
 

@@ -15,7 +15,7 @@ namespace GridMap.Synthetic.Generation;
 /// </summary>
 public sealed class ProvinceGenerator(DivisionSource source, GenerationTargets targets)
 {
-    public const string Version = "province-v2";
+    public const string Version = "province-v3";
 
     public GeneratedProvince Generate(IProgress<(string Step, int Done, int Total)>? progress = null)
     {
@@ -46,16 +46,20 @@ public sealed class ProvinceGenerator(DivisionSource source, GenerationTargets t
         var gridList = grids.OrderBy(g => g.Code, StringComparer.Ordinal).ToList();
         var managers = AppointManagers(gridList);
         progress?.Report(("managers", managers.Count, targets.Managers));
+        var unitCodes = unitList.Select(u => u.Code).ToHashSet(StringComparer.Ordinal);
         return new GeneratedProvince(
             targets.Seed, Version,
             [.. unitList.OrderBy(u => u.Code.Length).ThenBy(u => u.Code, StringComparer.Ordinal)],
-            gridList, managers, clock.Elapsed);
+            gridList, managers, clock.Elapsed)
+        {
+            Codes2023 = [.. source.Codes2023.Where(c => unitCodes.Contains(c.Code))],
+        };
     }
 
     private int VillageHouseholds(VillageSpec village)
     {
         var random = StableRandom.For(targets.Seed, village.Code, "households");
-        var value = village.Urban ? random.LogNormal(2_400, 0.45) : random.LogNormal(300, 0.55);
+        var value = village.Urban ? random.LogNormal(2_400, 0.45) : random.LogNormal(200, 0.55);
         return (int)Math.Clamp(Math.Round(value), village.Urban ? 400 : 40, village.Urban ? 9_000 : 2_500);
     }
 
@@ -106,12 +110,12 @@ public sealed class ProvinceGenerator(DivisionSource source, GenerationTargets t
                 var villageHouseholds = households[village.Code];
                 GenerateGrids(village, villageCell.Geometry, gridCounts[village.Code], villageHouseholds, random, grids);
                 units.Add(Unit(village.Code, AdminLevel.Village, village.Name, township.Code,
-                    village.StatCode2023 == village.Code ? null : village.StatCode2023, village.Urban, "synthetic",
+                    village.StatCode2016 == village.Code ? null : village.StatCode2016, village.Urban, "synthetic",
                     villageCell.Geometry, null, villageHouseholds));
                 townshipHouseholds += villageHouseholds;
             }
             units.Add(Unit(township.Code, AdminLevel.Township, township.Name, county.Code,
-                township.StatCode2023 == township.Code ? null : township.StatCode2023, township.Urban, "synthetic",
+                township.StatCode2016 == township.Code ? null : township.StatCode2016, township.Urban, "synthetic",
                 cell.Geometry, seat, townshipHouseholds));
             countyHouseholds += townshipHouseholds;
         }

@@ -28,6 +28,18 @@ public sealed class ProvinceLoader(NpgsqlDataSource dataSource)
         return await command.ExecuteScalarAsync(ct) is DateTime loadedAt ? new DateTimeOffset(loadedAt, TimeSpan.Zero) : null;
     }
 
+    /// <summary>
+    /// True when a province of another seed or generator version is loaded and events were recorded on its grids: its
+    /// event history is append-only, so a new layout cannot simply replace the old one under it.
+    /// </summary>
+    public async Task<bool> HasEventsOnAnotherLayoutAsync(CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT EXISTS (SELECT 1 FROM dataset_load WHERE kind = $1) AND EXISTS (SELECT 1 FROM event_history)");
+        command.Parameters.Add(new() { Value = Kind });
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+
     public async Task<TimeSpan> LoadAsync(GeneratedProvince province, IProgress<(string Step, int Done, int Total)>? progress = null, CancellationToken ct = default)
     {
         var clock = Stopwatch.StartNew();
@@ -35,17 +47,17 @@ public sealed class ProvinceLoader(NpgsqlDataSource dataSource)
         await using var transaction = await connection.BeginTransactionAsync(ct);
         // Row triggers record tile invalidations for edits; a bulk load replaces the dataset version instead.
         await Execute(connection, "SET LOCAL gridmap.bulk_load = 'on'", ct);
-        await Execute(connection, "TRUNCATE grid_manager, grid, admin_unit RESTART IDENTITY CASCADE", ct);
+        await Execute(connection, "TRUNCATE grid_manager, grid, admin_unit, division_code_2023 RESTART IDENTITY CASCADE", ct);
 
         await BinaryCopy.WriteAsync(connection,
-            "COPY admin_unit (code, level, name, parent_code, stat_code_2023, urban, boundary_source, geom, label_point, seat, area_m2, households, geom_generalized) FROM STDIN (FORMAT BINARY)",
+            "COPY admin_unit (code, level, name, parent_code, stat_code_2016, urban, boundary_source, geom, label_point, seat, area_m2, households, geom_generalized) FROM STDIN (FORMAT BINARY)",
             province.Units, (writer, unit, _) =>
             {
                 writer.Write(unit.Code, NpgsqlDbType.Text);
                 writer.Write((short)unit.Level, NpgsqlDbType.Smallint);
                 writer.Write(unit.Name, NpgsqlDbType.Text);
                 writer.WriteOrNull(unit.ParentCode, NpgsqlDbType.Text);
-                writer.WriteOrNull(unit.StatCode2023, NpgsqlDbType.Text);
+                writer.WriteOrNull(unit.StatCode2016, NpgsqlDbType.Text);
                 writer.Write(unit.Urban, NpgsqlDbType.Boolean);
                 writer.Write(unit.BoundarySource, NpgsqlDbType.Text);
                 writer.Write(unit.Geometry, NpgsqlDbType.Geometry);
@@ -76,6 +88,16 @@ public sealed class ProvinceLoader(NpgsqlDataSource dataSource)
                 writer.Write(manager.AppointedOn, NpgsqlDbType.Date);
             }, done => progress?.Report(("managers", done, province.Managers.Count)), int.MaxValue, ct);
 
+        await BinaryCopy.WriteAsync(connection, "COPY division_code_2023 (code_2023, level, name_2023, code, method) FROM STDIN (FORMAT BINARY)",
+            province.Codes2023, (writer, row, _) =>
+            {
+                writer.Write(row.Code2023, NpgsqlDbType.Text);
+                writer.Write(row.Level, NpgsqlDbType.Text);
+                writer.Write(row.Name2023, NpgsqlDbType.Text);
+                writer.Write(row.Code, NpgsqlDbType.Text);
+                writer.Write(row.Method, NpgsqlDbType.Text);
+            }, done => progress?.Report(("2023 codes", done, province.Codes2023.Count)), int.MaxValue, ct);
+
         // The new grids are version 1 of every village: the old versions, history, drafts and locks described another layout.
         await Execute(connection,
             "TRUNCATE grid_version, grid_history, grid_retired, grid_lineage, grid_edit_lock, grid_draft_grid, grid_draft, " +
@@ -90,6 +112,7 @@ public sealed class ProvinceLoader(NpgsqlDataSource dataSource)
             ["villages"] = province.CountUnits(AdminLevel.Village),
             ["grids"] = province.Grids.Count,
             ["managers"] = province.Managers.Count,
+            ["codes_2023"] = province.Codes2023.Select(c => c.Code2023).Distinct(StringComparer.Ordinal).Count(),
         };
         await using (var record = new NpgsqlCommand(
             "INSERT INTO dataset_load (kind, seed, generator_version, generate_ms, load_ms, counts, synthetic, note) VALUES ($1, $2, $3, $4, $5, $6::jsonb, true, $7)",
@@ -112,7 +135,7 @@ public sealed class ProvinceLoader(NpgsqlDataSource dataSource)
         await transaction.CommitAsync(ct);
 
         // Statistics for the planner; outside the transaction, harmless if interrupted.
-        await Execute(connection, "ANALYZE admin_unit; ANALYZE grid; ANALYZE grid_manager;", ct);
+        await Execute(connection, "ANALYZE admin_unit; ANALYZE grid; ANALYZE grid_manager; ANALYZE division_code_2023;", ct);
         return clock.Elapsed;
     }
 

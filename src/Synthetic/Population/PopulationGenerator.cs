@@ -11,7 +11,7 @@ namespace GridMap.Synthetic.Population;
 /// </summary>
 public sealed class PopulationGenerator(PopulationSource source, int seed = PopulationGenerator.DefaultSeed)
 {
-    public const string Version = "population-v1";
+    public const string Version = "population-v2";
     public const int DefaultSeed = 2013;
 
     /// <summary>Where the special-group records say they came from.</summary>

@@ -34,6 +34,18 @@ internal sealed class Streets
     /// <summary>One of the community's main streets, shared by neighbouring grids (three to a street).</summary>
     public string MainStreet(int gridIndex) => named[gridIndex / 3 % named.Count];
 
+    /// <summary>An even number below which <paramref name="street"/>'s numbers are taken (0 for a street not used yet).</summary>
+    public int Taken(string street) => lastNumber.TryGetValue(street, out var last) ? last + 1 : 0;
+
+    /// <summary>Marks numbers up to <paramref name="highest"/> on <paramref name="street"/> as taken (a road numbered
+    /// by the courtyard plan), so a later grid sharing the street continues after them.</summary>
+    public void Reserve(string street, int highest)
+    {
+        var odd = highest % 2 == 1 ? highest : highest - 1;
+        if (!lastNumber.TryGetValue(street, out var last) || last < odd)
+            lastNumber[street] = odd;
+    }
+
     /// <summary>The next odd number up a street shared between grids.</summary>
     public int NextNumber(string street)
     {

@@ -80,9 +80,12 @@ internal sealed class VillagePopulation(PopulationSource source, int seed, DateO
             foreach (var road in plan.Buildings.GroupBy(b => b.Row).OrderByDescending(r => r.Key))
             {
                 var name = streets.NextStreet();
-                var numbered = road.Where(b => b.Side == 0).OrderBy(b => b.Along).Select((b, i) => (Building: b, Number: 2 * i + 1))
-                    .Concat(road.Where(b => b.Side == 1).OrderBy(b => b.Along).Select((b, i) => (Building: b, Number: 2 * i + 2)))
-                    .OrderBy(n => n.Number);
+                // A street an apartment grid already numbered (its main street) continues after those numbers.
+                var from = streets.Taken(name);
+                var numbered = road.Where(b => b.Side == 0).OrderBy(b => b.Along).Select((b, i) => (Building: b, Number: from + 2 * i + 1))
+                    .Concat(road.Where(b => b.Side == 1).OrderBy(b => b.Along).Select((b, i) => (Building: b, Number: from + 2 * i + 2)))
+                    .OrderBy(n => n.Number).ToList();
+                streets.Reserve(name, numbered.Count == 0 ? 0 : numbered.Max(n => n.Number));
                 foreach (var (building, number) in numbered)
                 {
                     AddBuilding(building, name, $"{number}号");

@@ -7,14 +7,14 @@ namespace GridMap.Domain.Tests.Events;
 /// <summary>One grid in 140428 and the people around it; every case starts on Monday 2 March 2026 at 09:00 CST.</summary>
 internal static class EventFixture
 {
-    public static readonly AdminCode Grid = AdminCode.Parse("140428108211006");
+    public static readonly AdminCode Grid = AdminCode.Parse("140428203211006");
     public static readonly DateTimeOffset Monday = DateTimeOffset.Parse("2026-03-02T09:00:00+08:00");
     public static readonly WorkingCalendar Calendar = WorkingCalendar.Default;
 
-    public static readonly Caller GridManager = Person("gm", Role.GridManager, "140428108211006");
-    public static readonly Caller OtherGridManager = Person("gm5", Role.GridManager, "140428108211005");
-    public static readonly Caller Village = Person("village", Role.VillageStaff, "140428108211");
-    public static readonly Caller Township = Person("township", Role.TownshipStaff, "140428108");
+    public static readonly Caller GridManager = Person("gm", Role.GridManager, "140428203211006");
+    public static readonly Caller OtherGridManager = Person("gm5", Role.GridManager, "140428203211005");
+    public static readonly Caller Village = Person("village", Role.VillageStaff, "140428203211");
+    public static readonly Caller Township = Person("township", Role.TownshipStaff, "140428203");
     public static readonly Caller OtherTownship = Person("township100", Role.TownshipStaff, "140428100");
     public static readonly Caller County = Person("county", Role.CountyStaff, "140428");
     public static readonly Caller Emergency = Person("emergency", Role.DepartmentOfficer, "140428", "emergency");

@@ -14,8 +14,8 @@ public sealed class EventHistoryChainTests
         {
             var (action, from, to, reason) = steps[i];
             var at = Start.AddMinutes(i * 7);
-            var hash = EventHistoryChain.Hash(eventId, i + 1, at, "township", action, from, to, reason, "140428108", null, previous);
-            entries.Add(new ChainedHistoryEntry(eventId, i + 1, at, "township", action, from, to, reason, "140428108", null, previous, hash));
+            var hash = EventHistoryChain.Hash(eventId, i + 1, at, "township", action, from, to, reason, "140428203", null, previous);
+            entries.Add(new ChainedHistoryEntry(eventId, i + 1, at, "township", action, from, to, reason, "140428203", null, previous, hash));
             previous = hash;
         }
         return entries;
@@ -55,6 +55,6 @@ public sealed class EventHistoryChainTests
     [Fact]
     public void A_null_reason_and_an_empty_one_hash_differently() =>
         Assert.NotEqual(
-            EventHistoryChain.Hash(1, 1, Start, "a", "Accept", "Reported", "Accepted", null, "140428108", null, EventHistoryChain.GenesisHash),
-            EventHistoryChain.Hash(1, 1, Start, "a", "Accept", "Reported", "Accepted", "", "140428108", null, EventHistoryChain.GenesisHash));
+            EventHistoryChain.Hash(1, 1, Start, "a", "Accept", "Reported", "Accepted", null, "140428203", null, EventHistoryChain.GenesisHash),
+            EventHistoryChain.Hash(1, 1, Start, "a", "Accept", "Reported", "Accepted", "", "140428203", null, EventHistoryChain.GenesisHash));
 }

@@ -70,9 +70,9 @@ public sealed class EventIndicatorsTests
     }
 
     [Theory]
-    [InlineData("140428108211006", null, AdminLevel.Grid)]
-    [InlineData("140428108211", null, AdminLevel.Village)]
-    [InlineData("140428108", null, AdminLevel.Township)]
+    [InlineData("140428203211006", null, AdminLevel.Grid)]
+    [InlineData("140428203211", null, AdminLevel.Village)]
+    [InlineData("140428203", null, AdminLevel.Township)]
     [InlineData("140428", null, AdminLevel.County)]
     [InlineData("140428", "emergency", AdminLevel.County)]
     public void An_event_is_resolved_at_its_handlers_level(string unit, string? department, AdminLevel level) =>

@@ -100,7 +100,7 @@ public sealed class EventWorkflowTests
         {
             c = c.Do(new EventCommand.Feedback("done"), Village).Do(new EventCommand.Verify(false, "still leaking"), GridManager);
             Assert.Equal(EventState.Rework, c.State);
-            Assert.Equal(new StepOwner(AdminCode.Parse("140428108211")), c.Owner);
+            Assert.Equal(new StepOwner(AdminCode.Parse("140428203211")), c.Owner);
             c = c.Do(new EventCommand.StartHandling(), Village);
         }
         c = c.Do(new EventCommand.Feedback("fixed"), Village).Do(new EventCommand.Verify(true), GridManager).Do(new EventCommand.Close(), Township);
@@ -186,7 +186,7 @@ public sealed class EventWorkflowTests
 
     [Fact]
     public void A_refusal_names_who_may_act() =>
-        Assert.Equal("Only the grid manager of grid 140428108211006 may do this; gm5 is grid_manager for 140428108211005.",
+        Assert.Equal("Only the grid manager of grid 140428203211006 may do this; gm5 is grid_manager for 140428203211005.",
             Reach(EventState.FeedbackGiven).Refused(new EventCommand.Verify(true), OtherGridManager).Message);
 
     [Fact]
@@ -221,7 +221,7 @@ public sealed class EventWorkflowTests
         { EventState.Handling, new EventCommand.RequestExtension(TimeLimit.WorkingDays(1), ""), "village", "An extension request needs a reason." },
         { EventState.Handling, new EventCommand.RequestExtension(TimeLimit.WorkingDays(0), "more time"), "village", "An extension must add some time." },
         { EventState.Handling, new EventCommand.HoldToAccount("", "late"), "county", "Holding someone to account needs the person and a reason." },
-        { EventState.Registered, new EventCommand.Dispatch(DispatchTarget.ToDepartment("emergency")), "gm", "Only village, township or county centre staff whose area holds grid 140428108211006 may do this; gm is grid_manager for 140428108211006." },
+        { EventState.Registered, new EventCommand.Dispatch(DispatchTarget.ToDepartment("emergency")), "gm", "Only village, township or county centre staff whose area holds grid 140428203211006 may do this; gm is grid_manager for 140428203211006." },
     };
 
     [Theory]
@@ -252,7 +252,7 @@ public sealed class EventWorkflowTests
     {
         var c = Reach(EventState.Handling).Do(new EventCommand.SendBack("belongs to the next village"), Village);
         Assert.Equal(EventState.Registered, c.State);
-        Assert.Equal(new StepOwner(AdminCode.Parse("140428108")), c.Owner);
+        Assert.Equal(new StepOwner(AdminCode.Parse("140428203")), c.Owner);
         Assert.Null(c.Handler);
     }
 

@@ -15,7 +15,7 @@ namespace GridMap.Store.Tests.Planning;
 public sealed class GridExchangeTests(ProvinceFixture province) : IClassFixture<ProvinceFixture>, IDisposable
 {
     private const string County = "140428";
-    private const string Village = "140428108211"; // 西沟村, 14 grids
+    private const string Village = "140428203211"; // 西沟村, 18 grids
     private readonly string folder = Directory.CreateTempSubdirectory("gridmap-exchange-").FullName;
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
@@ -140,9 +140,9 @@ public sealed class GridExchangeTests(ProvinceFixture province) : IClassFixture<
         var path = Path.Combine(folder, "cli.zip");
         var (exit, output, _) = await RunCliAsync("grids", "export", "--unit", Village, "--format", "shapefile", "--out", path, "--db", province.ConnectionString);
         Assert.Equal(0, exit);
-        Assert.Contains("14 grids of 西沟村", output);
+        Assert.Contains("18 grids of 西沟村", output);
         Assert.Contains("100 %", output);
-        Assert.Equal(14, Gdal.FeatureCount(Gdal.Run("ogrinfo", "-ro", "-so", "-al", Gdal.Source(path))));
+        Assert.Equal(18, Gdal.FeatureCount(Gdal.Run("ogrinfo", "-ro", "-so", "-al", Gdal.Source(path))));
 
         var (refused, _, error) = await RunCliAsync("grids", "export", "--unit", "1404", "--db", province.ConnectionString);
         Assert.Equal(2, refused);
@@ -184,7 +184,7 @@ public sealed class GridExchangeTests(ProvinceFixture province) : IClassFixture<
     {
         const string hostile = "'; DROP TABLE grid; -- \"<script>alert(1)</script>\" 西沟村,\\n";
         var square = new WKTReaderFactory().Polygon("MULTIPOLYGON (((112.5 36.1, 112.51 36.1, 112.51 36.11, 112.5 36.11, 112.5 36.1)))");
-        var grids = new[] { new ExchangeGrid("140428108211001", Village, hostile, hostile, 1234.5, 30, false, square) };
+        var grids = new[] { new ExchangeGrid("140428203211001", Village, hostile, hostile, 1234.5, 30, false, square) };
         foreach (var format in Enum.GetValues<GridExchangeFormat>())
         {
             var path = Path.Combine(folder, "hostile" + format.FileExtension());

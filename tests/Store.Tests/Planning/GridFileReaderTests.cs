@@ -17,7 +17,7 @@ namespace GridMap.Store.Tests.Planning;
 /// </summary>
 public sealed class GridFileReaderTests : IDisposable
 {
-    private static readonly AdminCode Village = AdminCode.Parse("140428108211");
+    private static readonly AdminCode Village = AdminCode.Parse("140428203211");
     private const string Square = "POLYGON ((112.50 36.10, 112.51 36.10, 112.51 36.11, 112.50 36.11, 112.50 36.10))";
     private const string EastSquare = "POLYGON ((112.51 36.10, 112.52 36.10, 112.52 36.11, 112.51 36.11, 112.51 36.10))";
     private readonly string folder = Directory.CreateTempSubdirectory("gridmap-import-").FullName;
@@ -51,18 +51,18 @@ public sealed class GridFileReaderTests : IDisposable
     [Fact]
     public void A_clean_file_gives_codes_and_new_grids_without_problems()
     {
-        var import = Read(GeoJson(("140428108211001", Square), (null, EastSquare)));
+        var import = Read(GeoJson(("140428203211001", Square), (null, EastSquare)));
         Assert.True(import.IsClean);
-        Assert.Equal(["140428108211001", null], import.Grids.Select(g => g.Code?.Value));
+        Assert.Equal(["140428203211001", null], import.Grids.Select(g => g.Code?.Value));
         Assert.All(import.Grids, g => Assert.Equal(4490, g.Geometry.SRID));
     }
 
     [Fact]
     public void A_bow_tie_is_an_invalid_polygon_located_at_its_self_intersection()
     {
-        var problem = Single(Read(GeoJson(("140428108211001", Square),
-            ("140428108211002", "POLYGON ((112.51 36.10, 112.52 36.11, 112.52 36.10, 112.51 36.11, 112.51 36.10))"))), GridFileProblemKind.InvalidPolygon);
-        Assert.Equal((1, "140428108211002"), (problem.FeatureIndex, problem.Code));
+        var problem = Single(Read(GeoJson(("140428203211001", Square),
+            ("140428203211002", "POLYGON ((112.51 36.10, 112.52 36.11, 112.52 36.10, 112.51 36.11, 112.51 36.10))"))), GridFileProblemKind.InvalidPolygon);
+        Assert.Equal((1, "140428203211002"), (problem.FeatureIndex, problem.Code));
         var point = Assert.IsType<Point>(problem.Location);
         Assert.Equal(112.515, point.X, 9);
         Assert.Equal(36.105, point.Y, 9);
@@ -85,9 +85,9 @@ public sealed class GridFileReaderTests : IDisposable
     [InlineData("GEOMETRYCOLLECTION (POINT (112.5 36.1))", "GeometryCollection")]
     public void A_point_or_line_is_the_wrong_geometry_type(string wkt, string type)
     {
-        var import = Read(GeoJson(("140428108211001", Square), ("140428108211002", wkt)));
+        var import = Read(GeoJson(("140428203211001", Square), ("140428203211002", wkt)));
         var problem = Single(import, GridFileProblemKind.WrongGeometryType);
-        Assert.Equal((1, "140428108211002"), (problem.FeatureIndex, problem.Code));
+        Assert.Equal((1, "140428203211002"), (problem.FeatureIndex, problem.Code));
         Assert.Contains(type, problem.Message);
         Assert.Equal(type, problem.Location!.GeometryType);
         Assert.Single(import.Grids);
@@ -96,15 +96,15 @@ public sealed class GridFileReaderTests : IDisposable
     [Fact]
     public void A_feature_without_geometry_is_missing_geometry()
     {
-        var problem = Single(Read(GeoJson(("140428108211001", Square), ("140428108211002", null))), GridFileProblemKind.MissingGeometry);
-        Assert.Equal((1, "140428108211002", (Geometry?)null), (problem.FeatureIndex, problem.Code, problem.Location));
+        var problem = Single(Read(GeoJson(("140428203211001", Square), ("140428203211002", null))), GridFileProblemKind.MissingGeometry);
+        Assert.Equal((1, "140428203211002", (Geometry?)null), (problem.FeatureIndex, problem.Code, problem.Location));
     }
 
     [Fact]
     public void A_code_twice_is_a_duplicate_on_the_second_feature()
     {
-        var problem = Single(Read(GeoJson(("140428108211001", Square), ("140428108211001", EastSquare))), GridFileProblemKind.DuplicateCode);
-        Assert.Equal((1, "140428108211001"), (problem.FeatureIndex, problem.Code));
+        var problem = Single(Read(GeoJson(("140428203211001", Square), ("140428203211001", EastSquare))), GridFileProblemKind.DuplicateCode);
+        Assert.Equal((1, "140428203211001"), (problem.FeatureIndex, problem.Code));
         Assert.Contains("feature 0", problem.Message);
         Assert.True(problem.Location!.EqualsTopologically(new WKTReader().Read(EastSquare)));
     }
@@ -112,17 +112,33 @@ public sealed class GridFileReaderTests : IDisposable
     [Fact]
     public void A_code_of_another_village_is_refused_for_that_feature()
     {
-        var import = Read(GeoJson(("140428108211001", Square), ("140428108212001", EastSquare)));
+        var import = Read(GeoJson(("140428203211001", Square), ("140428203212001", EastSquare)));
         var problem = Single(import, GridFileProblemKind.OtherVillage);
-        Assert.Equal((1, "140428108212001"), (problem.FeatureIndex, problem.Code));
-        Assert.Contains("140428108212", problem.Message);
-        Assert.Equal(["140428108211001"], import.Grids.Select(g => g.Code?.Value));
+        Assert.Equal((1, "140428203212001"), (problem.FeatureIndex, problem.Code));
+        Assert.Contains("140428203212", problem.Message);
+        Assert.Equal(["140428203211001"], import.Grids.Select(g => g.Code?.Value));
+    }
+
+    [Fact]
+    public void A_grid_numbered_under_the_villages_2023_code_is_read_as_a_new_grid()
+    {
+        // 2023's 南陈镇西沟村 (140428108211) is this village; 140428108212 is another 2023 village.
+        var file = GeoJson(("140428108211001", Square), ("140428108212001", EastSquare));
+        var import = GridFileReader.Read([new ExchangeFile("grids.geojson", Encoding.UTF8.GetBytes(file))], Village,
+            codes2023: new HashSet<string> { "140428108211" });
+        var renumbered = Assert.Single(import.Renumbered);
+        Assert.Equal((0, "140428108211001", "140428108211"), (renumbered.FeatureIndex, renumbered.Code2023, renumbered.Village2023));
+        Assert.Equal(0, Assert.Single(import.Grids).FeatureIndex);
+        Assert.Null(import.Grids[0].Code);
+        Assert.Equal(1, Single(import, GridFileProblemKind.OtherVillage).FeatureIndex);
+        // Without the crosswalk the same grid is another village's.
+        Assert.Equal(2, Read(file).Problems.Count(p => p.Kind == GridFileProblemKind.OtherVillage));
     }
 
     [Theory]
     [InlineData("'; DROP TABLE grid; --")]
-    [InlineData("14042810821100")]
-    [InlineData("140428108211000")]
+    [InlineData("14042820321100")]
+    [InlineData("140428203211000")]
     [InlineData("<script>alert('x')</script> and a long tail to be cut off in messages")]
     public void A_code_that_is_not_a_grid_code_is_malformed_and_echoed_short(string code)
     {
@@ -135,7 +151,7 @@ public sealed class GridFileReaderTests : IDisposable
     [Fact]
     public void A_grid_outside_Shanxi_is_refused_where_it_lies()
     {
-        var problem = Single(Read(GeoJson(("140428108211001", Square), (null, "POLYGON ((100 30, 100.01 30, 100.01 30.01, 100 30))"))),
+        var problem = Single(Read(GeoJson(("140428203211001", Square), (null, "POLYGON ((100 30, 100.01 30, 100.01 30.01, 100 30))"))),
             GridFileProblemKind.OutsideShanxi);
         Assert.Equal(1, problem.FeatureIndex);
         Assert.Contains("100", problem.Message);
@@ -145,7 +161,7 @@ public sealed class GridFileReaderTests : IDisposable
     [Fact]
     public void Projected_coordinates_refuse_the_whole_file()
     {
-        var import = Read(GeoJson(("140428108211001", "POLYGON ((500000 4000000, 501000 4000000, 501000 4001000, 500000 4000000))")));
+        var import = Read(GeoJson(("140428203211001", "POLYGON ((500000 4000000, 501000 4000000, 501000 4001000, 500000 4000000))")));
         var problem = Single(import, GridFileProblemKind.NotGeographic);
         Assert.Null(problem.FeatureIndex);
         Assert.Empty(import.Grids);
@@ -157,7 +173,7 @@ public sealed class GridFileReaderTests : IDisposable
     [InlineData("urn:ogc:def:crs:OGC:1.3:CRS84", true)]
     public void A_GeoJSON_crs_member_other_than_CGCS2000_or_WGS84_is_refused(string crs, bool accepted)
     {
-        var json = GeoJson(("140428108211001", Square)).Insert(1, $"\"crs\":{{\"type\":\"name\",\"properties\":{{\"name\":\"{crs}\"}}}},");
+        var json = GeoJson(("140428203211001", Square)).Insert(1, $"\"crs\":{{\"type\":\"name\",\"properties\":{{\"name\":\"{crs}\"}}}},");
         var import = Read(json);
         if (accepted)
             Assert.True(import.IsClean);
@@ -177,7 +193,7 @@ public sealed class GridFileReaderTests : IDisposable
     [Fact]
     public void A_file_over_the_limit_is_oversized()
     {
-        var problem = Single(Read(GeoJson(("140428108211001", Square)), limits: new GridFileLimits(100, 999)), GridFileProblemKind.Oversized);
+        var problem = Single(Read(GeoJson(("140428203211001", Square)), limits: new GridFileLimits(100, 999)), GridFileProblemKind.Oversized);
         Assert.Null(problem.FeatureIndex);
     }
 
@@ -227,7 +243,7 @@ public sealed class GridFileReaderTests : IDisposable
         {
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = "CREATE TABLE grids (code TEXT); INSERT INTO grids VALUES ('140428108211001');";
+            command.CommandText = "CREATE TABLE grids (code TEXT); INSERT INTO grids VALUES ('140428203211001');";
             command.ExecuteNonQuery();
         }
         var problem = Single(GridFileReader.Read([new ExchangeFile("grids.gpkg", File.ReadAllBytes(sqlite))], Village), GridFileProblemKind.Unreadable);
@@ -238,7 +254,7 @@ public sealed class GridFileReaderTests : IDisposable
     private string ConvertWithGdal(string driver, string extension, params string[] options)
     {
         var source = Path.Combine(folder, "source.geojson");
-        File.WriteAllText(source, GeoJson(("140428108211001", Square), (null, EastSquare)));
+        File.WriteAllText(source, GeoJson(("140428203211001", Square), (null, EastSquare)));
         var target = Path.Combine(folder, "converted" + extension);
         Gdal.Run("ogr2ogr", ["-f", driver, target, source, "-s_srs", "EPSG:4490", .. options]);
         return target;
@@ -253,11 +269,11 @@ public sealed class GridFileReaderTests : IDisposable
     {
         var gpkg = GridFileReader.Read([new ExchangeFile("g.gpkg", File.ReadAllBytes(ConvertWithGdal("GPKG", ".gpkg", "-t_srs", "EPSG:4490", "-nln", "grids")))], Village);
         Assert.True(gpkg.IsClean, string.Join("; ", gpkg.Problems.Select(p => p.Message)));
-        Assert.Equal(["140428108211001", null], gpkg.Grids.Select(g => g.Code?.Value));
+        Assert.Equal(["140428203211001", null], gpkg.Grids.Select(g => g.Code?.Value));
 
         var shapefile = ReadShapefileFolder(ConvertWithGdal("ESRI Shapefile", ".shp", "-t_srs", "EPSG:4490", "-lco", "ENCODING=UTF-8"));
         Assert.True(shapefile.IsClean, string.Join("; ", shapefile.Problems.Select(p => p.Message)));
-        Assert.Equal(["140428108211001", null], shapefile.Grids.Select(g => g.Code?.Value));
+        Assert.Equal(["140428203211001", null], shapefile.Grids.Select(g => g.Code?.Value));
     }
 
     [Fact]
@@ -289,7 +305,7 @@ public sealed class GridFileReaderTests : IDisposable
     [Fact]
     public void Hostile_file_and_entry_names_are_only_names()
     {
-        var json = GeoJson(("140428108211001", Square));
+        var json = GeoJson(("140428203211001", Square));
         Assert.True(Read(json, "../../../../tmp/evil\u0000.geojson").IsClean);
 
         var shp = ConvertWithGdal("ESRI Shapefile", ".shp", "-t_srs", "EPSG:4490");

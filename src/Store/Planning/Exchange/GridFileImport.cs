@@ -11,8 +11,14 @@ public sealed record GridFileImport(IReadOnlyList<ImportedGrid> Grids, IReadOnly
 {
     public bool IsClean => Problems.Count == 0;
 
+    /// <summary>Grids the file numbered under a 2023 village code of this village: read as new grids (code null).</summary>
+    public IReadOnlyList<RenumberedGrid> Renumbered { get; init; } = [];
+
     public static GridFileImport Refused(GridFileProblem problem) => new([], [problem]);
 }
+
+/// <summary>A feature whose grid code hangs under a 2023 village code that the crosswalk maps to the imported village.</summary>
+public sealed record RenumberedGrid(int FeatureIndex, string Code2023, string Village2023);
 
 /// <summary>
 /// One polygonal feature of an imported file: its existing grid code, or null for a grid the planner drew new

@@ -32,7 +32,10 @@ public static class GridFileReader
     private static readonly string[] ShapefileParts = [".shp", ".shx", ".dbf", ".prj", ".cpg"];
     private const int MaxZipEntries = 100;
 
-    public static GridFileImport Read(IReadOnlyList<ExchangeFile> files, AdminCode village, GridFileLimits? limits = null)
+    /// <param name="codes2023">The 2023 village codes that stand for <paramref name="village"/>: a grid numbered under one
+    /// of them (a file from a system on the 2023 codes) is read as a new grid of this village, numbered when published.</param>
+    public static GridFileImport Read(IReadOnlyList<ExchangeFile> files, AdminCode village, GridFileLimits? limits = null,
+        IReadOnlySet<string>? codes2023 = null)
     {
         if (village.Level != AdminLevel.Village)
             throw new ArgumentException($"{village} is not a village code.", nameof(village));
@@ -48,7 +51,7 @@ public static class GridFileReader
             return layer.FeatureCount > limits.MaxFeatures
                 ? GridFileImport.Refused(GridFileProblem.OfFile(GridFileProblemKind.TooManyFeatures,
                     $"The file holds {layer.FeatureCount} features; a village has at most {limits.MaxFeatures} grids."))
-                : Check(layer, village);
+                : Check(layer, village, codes2023 ?? new HashSet<string>());
         }
         catch (GridFileException refused)
         {
@@ -72,7 +75,7 @@ public static class GridFileReader
         throw Unreadable("This is not a file GridMap reads: upload GeoJSON, a GeoPackage (.gpkg) or a zipped shapefile.");
     }
 
-    private static GridFileImport Check(GridLayerRead layer, AdminCode village)
+    private static GridFileImport Check(GridLayerRead layer, AdminCode village, IReadOnlySet<string> codes2023)
     {
         var extent = new Envelope();
         foreach (var feature in layer.Features)
@@ -88,6 +91,7 @@ public static class GridFileReader
         var grids = new List<ImportedGrid>();
         var problems = new List<GridFileProblem>();
         var firstWithCode = new Dictionary<string, int>(StringComparer.Ordinal);
+        var renumbered = new List<RenumberedGrid>();
         foreach (var feature in layer.Features)
         {
             var index = feature.Index;
@@ -141,6 +145,10 @@ public static class GridFileReader
                     Problem(GridFileProblemKind.MalformedCode, "the code is not a 15-digit grid code; leave it empty for a new grid.", polygonal);
                     usable = false;
                 }
+                else if (!village.IsAncestorOf(parsed) && codes2023.Contains(parsed.Value[..12]))
+                {
+                    renumbered.Add(new RenumberedGrid(index, parsed.Value, parsed.Value[..12]));
+                }
                 else if (!village.IsAncestorOf(parsed))
                 {
                     Problem(GridFileProblemKind.OtherVillage, $"grid {parsed} belongs to village {parsed.Parent}, not {village}.", polygonal);
@@ -160,7 +168,7 @@ public static class GridFileReader
             if (usable && polygonal is not null)
                 grids.Add(new ImportedGrid(index, code, polygonal));
         }
-        return new GridFileImport(grids, problems);
+        return new GridFileImport(grids, problems) { Renumbered = renumbered };
     }
 
     /// <summary>The parts of one shapefile, by extension, from loose files or a zip's entries.</summary>
