@@ -78,10 +78,11 @@ public class DepartmentImportTests
         // Every known person is merged; a code placing someone elsewhere than the register is reported, not dropped.
         Assert.Equal((5, 4, 1), (report.Total, report.Inserted, report.Invalid));
         Assert.Equal((4, 2), (report.PlaceChecked, report.PlacedElsewhere));
+        Assert.Equal("4|2", await ScalarAsync<string>(dataSource, $"SELECT concat_ws('|', place_checked, placed_elsewhere) FROM dept_import WHERE id = {report.ImportId}"));
         var issues = report.Issues.ToDictionary(i => i.Line);
         Assert.Equal([4, 5, 6], issues.Keys.Order());
         Assert.Equal("place", issues[4].Kind);
-        Assert.Contains("place this person in 140428203211 西沟村委会", issues[4].Reason);
+        Assert.Contains("The village code 140428108211 places this person in 140428203211 西沟村委会", issues[4].Reason);
         Assert.Contains("the register has them in village 140428102205", issues[4].Reason);
         Assert.Equal("place", issues[5].Kind);
         Assert.Contains("and the address place this person in 140428102204 上三庄村委会", issues[5].Reason);

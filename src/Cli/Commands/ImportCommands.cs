@@ -66,7 +66,8 @@ internal static class ImportCommands
     public static string Summary(ImportReport r) =>
         $"import {r.ImportId}: {r.Total:N0} rows in {r.Seconds:F1} s ({(r.Seconds > 0 ? r.Total / r.Seconds : 0):N0} rows/s): " +
         $"{r.Inserted:N0} inserted, {r.Updated:N0} updated, {r.Unchanged:N0} unchanged, " +
-        $"{r.Unmatched:N0} unmatched, {r.Conflicting:N0} conflicting, {r.Invalid:N0} invalid";
+        $"{r.Unmatched:N0} unmatched, {r.Conflicting:N0} conflicting, {r.Invalid:N0} invalid" +
+        (r.PlaceChecked > 0 ? $"; {r.PlaceChecked:N0} placed by village code, {r.PlacedElsewhere:N0} of them elsewhere than the register (place issues)" : "");
 
     /// <summary>All issues, page by page, as CSV with a BOM so a spreadsheet opens the Chinese text correctly.</summary>
     private static async Task WriteIssuesAsync(DepartmentImporter importer, long importId, FileInfo file, CancellationToken ct)

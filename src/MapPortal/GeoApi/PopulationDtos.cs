@@ -36,8 +36,18 @@ public sealed record GridPopulationDto(int Buildings, int Households, int People
 public sealed record ImportIssueDto(int Line, string Kind, string? IdMasked, string Reason);
 
 public sealed record ImportReportDto(long ImportId, int Total, int Inserted, int Updated, int Unchanged, int Unmatched, int Conflicting, int Invalid,
-    double Seconds, IReadOnlyList<ImportIssueDto> Issues);
+    double Seconds, IReadOnlyList<ImportIssueDto> Issues)
+{
+    public int PlaceChecked { get; init; }
+
+    public int PlacedElsewhere { get; init; }
+}
 
 public sealed record ImportStatusDto(long Id, string Department, string FileName, string FileSha256, string Account, string Status, int TotalRows,
     int ProcessedRows, int Inserted, int Updated, int Unchanged, int Unmatched, int Conflicting, int Invalid, string? Error,
-    DateTimeOffset StartedAt, DateTimeOffset? FinishedAt);
+    DateTimeOffset StartedAt, DateTimeOffset? FinishedAt)
+{
+    public int PlaceChecked { get; init; }
+
+    public int PlacedElsewhere { get; init; }
+}

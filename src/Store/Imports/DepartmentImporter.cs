@@ -89,7 +89,11 @@ public sealed class DepartmentImporter(NpgsqlDataSource dataSource, TimeProvider
         return new ImportStatus(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
             r.GetInt32(6), r.GetInt32(7), r.GetInt32(8), r.GetInt32(9), r.GetInt32(10), r.GetInt32(11), r.GetInt32(12), r.GetInt32(13),
             r.IsDBNull(14) ? null : r.GetString(14), r.GetFieldValue<DateTimeOffset>(15),
-            r.IsDBNull(16) ? null : r.GetFieldValue<DateTimeOffset>(16));
+            r.IsDBNull(16) ? null : r.GetFieldValue<DateTimeOffset>(16))
+        {
+            PlaceChecked = r.GetInt32(17),
+            PlacedElsewhere = r.GetInt32(18),
+        };
     }
 
     /// <summary>One page of an import's issues in file order, after <paramref name="afterLine"/>.</summary>
@@ -150,7 +154,8 @@ public sealed class DepartmentImporter(NpgsqlDataSource dataSource, TimeProvider
         {
             finish.Parameters.Add(new NpgsqlParameter<long> { TypedValue = run.ImportId });
             finish.Parameters.Add(new NpgsqlParameter<string> { TypedValue = sha256 });
-            foreach (var value in new[] { counts.Total, counts.Inserted, counts.Updated, counts.Unchanged, counts.Unmatched, counts.Conflicting, counts.Invalid })
+            foreach (var value in new[] { counts.Total, counts.Inserted, counts.Updated, counts.Unchanged, counts.Unmatched, counts.Conflicting, counts.Invalid,
+                         counts.PlaceChecked, counts.PlacedElsewhere })
                 finish.Parameters.Add(new NpgsqlParameter<int> { TypedValue = value });
             await finish.ExecuteNonQueryAsync(ct);
         }
@@ -263,7 +268,7 @@ public sealed class DepartmentImporter(NpgsqlDataSource dataSource, TimeProvider
                 var reason = place is null
                     ? $"The village code {code} covers {candidates.Count} GridMap villages ({VillagePlacement.Describe(candidates)}); " +
                       $"{(address is null ? "no address" : "the address")} names none of them and {register}. Merged; check where they live."
-                    : $"The village code {code}{(place.By == PlacedBy.Address ? " and the address" : "")} place this person in {place.Village.Code} {place.Village.Name}; " +
+                    : $"The village code {code}{(place.By == PlacedBy.Address ? " and the address place" : " places")} this person in {place.Village.Code} {place.Village.Name}; " +
                       $"{register}. Merged; check where they live.";
                 lines.Add(r.GetInt32(0));
                 masks.Add(r.IsDBNull(1) ? null : r.GetString(1));

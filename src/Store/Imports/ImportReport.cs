@@ -28,4 +28,11 @@ public sealed record ImportProgress(long ImportId, ImportStage Stage, int Done, 
 public sealed record ImportStatus(
     long Id, string Department, string FileName, string FileSha256, string Account, string Status, int TotalRows,
     int ProcessedRows, int Inserted, int Updated, int Unchanged, int Unmatched, int Conflicting, int Invalid,
-    string? Error, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt);
+    string? Error, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt)
+{
+    /// <summary>Rows placed by their village code (see <see cref="ImportReport.PlaceChecked"/>).</summary>
+    public int PlaceChecked { get; init; }
+
+    /// <summary>Of those, rows placed elsewhere than the register, listed as <c>place</c> issues.</summary>
+    public int PlacedElsewhere { get; init; }
+}

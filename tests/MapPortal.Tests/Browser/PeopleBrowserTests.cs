@@ -149,9 +149,13 @@ public sealed partial class PeopleBrowserTests(PeopleStack stack) : IClassFixtur
         var person = stack.Population.People["A-grandparent"];
         var id = await stack.Population.ScalarAsync<string>("SELECT id_number FROM person WHERE id = $1", person);
         var name = await stack.Population.ScalarAsync<string>("SELECT name FROM person WHERE id = $1", person);
-        var csv = "\uFEFF身份证号,姓名,类别,风险等级,登记日期,备注\n" +
-                  $"{id},{name},low_income,2,2026-02-01,浏览器导入\n" +
-                  "110105194912310021,某人,low_income,1,2026-02-01,校验位错\n";
+        // The list gives a 2023 village code that is not the person's village: merged, and reported as a place issue.
+        var elsewhere = await stack.Population.ScalarAsync<string>(
+            "SELECT min(d.code_2023) FROM division_code_2023 d, person p WHERE p.id = $1 AND d.level = 'village' AND d.method = 'code' " +
+            "AND d.code_2023 LIKE '140428%' AND d.code <> left(p.grid_code, 12)", person);
+        var csv = "\uFEFF身份证号,姓名,类别,风险等级,登记日期,备注,村（社区）代码\n" +
+                  $"{id},{name},low_income,2,2026-02-01,浏览器导入,{elsewhere}\n" +
+                  "110105194912310021,某人,low_income,1,2026-02-01,校验位错,\n";
         var page = await SignInAsync("civil", "/imports", 1280, 800);
         await Assertions.Expect(page.Page.GetByTestId("imports-page")).ToHaveAttributeAsync("data-interactive", "true", new() { Timeout = 30_000 });
         await Assertions.Expect(page.Page.GetByTestId("import-department")).ToBeDisabledAsync(new() { Timeout = 30_000 });
@@ -163,6 +167,10 @@ public sealed partial class PeopleBrowserTests(PeopleStack stack) : IClassFixtur
         await Assertions.Expect(page.Page.GetByTestId("import-total")).ToHaveTextAsync("2");
         await Assertions.Expect(page.Page.GetByTestId("import-invalid")).ToHaveTextAsync("1");
         await Assertions.Expect(page.Page.GetByTestId("import-issues")).ToContainTextAsync("110105********0021");
+        await Assertions.Expect(page.Page.GetByTestId("import-place-checked")).ToHaveTextAsync("1");
+        await Assertions.Expect(page.Page.GetByTestId("import-placed-elsewhere")).ToHaveTextAsync("1");
+        await Assertions.Expect(page.Page.Locator("[data-testid=import-issues] td[data-kind=place]")).ToHaveTextAsync("地点不符");
+        await Assertions.Expect(page.Page.GetByTestId("import-issues")).ToContainTextAsync(elsewhere);
         await page.ScreenshotAsync("imports-report");
         Assert.Equal(2, await stack.Population.ScalarAsync<short>(
             "SELECT risk_level FROM special_group WHERE person_id = $1 AND group_code = 'low_income'", person));
