@@ -45,7 +45,8 @@ internal static class GenerateCommand
                     Migrator.Recreate(CommonOptions.ConnectionString(result, db), Console.WriteLine);
                 }
             }
-            await using var dataSource = CommonOptions.OpenDatabase(result, db, "gridmap-generate", migrate: true);
+            // With --if-missing the probe (or the rebuild) has migrated already.
+            await using var dataSource = CommonOptions.OpenDatabase(result, db, "gridmap-generate", migrate: !result.GetValue(ifMissing));
 
             var total = Stopwatch.StartNew();
             var files = BoundaryFiles.Locate(result.GetValue(boundaries));

@@ -45,7 +45,8 @@ public sealed record CrosswalkLink(string Level, string Code2023, string Name202
 /// joins the 2023 village of its township sharing most of its name, else the one nearest in code (codes run by
 /// place within a township), preferring 2023 villages that have no predecessor yet. A 2023 village with none
 /// after that (a new estate, a renamed community) is linked to its 2016 township as a whole (to its county when the
-/// township itself is new, as for zones set up after 2016), so rows coded with it are placed by address or point. Townships follow their villages.
+/// township itself is new, as for zones set up after 2016), so rows coded with it are placed by address or point.
+/// Townships follow their villages.
 /// </summary>
 public sealed class Crosswalk2023Builder(DivisionCrosswalk counties)
 {
@@ -59,7 +60,7 @@ public sealed class Crosswalk2023Builder(DivisionCrosswalk counties)
         IReadOnlyList<DivisionEntry> villages2023,
         IReadOnlyDictionary<string, string>? countyNames = null)
     {
-        countyNames ??= new Dictionary<string, string>(StringComparer.Ordinal);
+        string CountyName(string code) => countyNames?.GetValueOrDefault(code) ?? code;
         var township16 = townships2016.ToDictionary(t => t.Code, StringComparer.Ordinal);
         var countyOf16 = villages2016.ToDictionary(v => v.Code, v => township16[v.ParentCode].ParentCode, StringComparer.Ordinal);
         var villagesByTownship16 = villages2016.ToLookup(v => v.ParentCode, StringComparer.Ordinal);
@@ -144,7 +145,7 @@ public sealed class Crosswalk2023Builder(DivisionCrosswalk counties)
             var county = countyOf23[v.ParentCode];
             wide[v.Code] = townships.Count > 0
                 ? [.. townships.Select(t => (t, township16[t].Name, CrosswalkMethod.Township))]
-                : [(county, countyNames.TryGetValue(county, out var name) ? name : county, CrosswalkMethod.County)];
+                : [(county, CountyName(county), CrosswalkMethod.County)];
         }
 
         var result = new List<CrosswalkLink>();
@@ -161,7 +162,7 @@ public sealed class Crosswalk2023Builder(DivisionCrosswalk counties)
             if (from.Count == 0)
             {
                 var county = countyOf23[t.Code];
-                result.Add(new CrosswalkLink(TownshipLevel, t.Code, t.Name, county, countyNames.TryGetValue(county, out var name) ? name : county, CrosswalkMethod.County));
+                result.Add(new CrosswalkLink(TownshipLevel, t.Code, t.Name, county, CountyName(county), CrosswalkMethod.County));
             }
         }
         foreach (var v in villages2023.OrderBy(v => v.Code, StringComparer.Ordinal))

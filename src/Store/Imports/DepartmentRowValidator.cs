@@ -66,9 +66,7 @@ internal sealed class DepartmentRowValidator
         new(department, today, header, knownVillageCodes);
 
     /// <summary>True when the header has a <c>village_code</c> column (the import then loads the codes it may hold).</summary>
-    public static bool HasVillageColumn(IReadOnlyList<string> header) =>
-        header.Any(h => h.Trim().TrimStart('\uFEFF') is var name
-            && (string.Equals(name, DepartmentListFormat.VillageCode.Name, StringComparison.OrdinalIgnoreCase) || name == DepartmentListFormat.VillageCode.NameZh));
+    public static bool HasVillageColumn(IReadOnlyList<string> header) => IndexColumns(header).ContainsKey(DepartmentListFormat.VillageCode);
 
     private static Dictionary<ListColumn, int> IndexColumns(IReadOnlyList<string> header)
     {
@@ -182,7 +180,7 @@ internal sealed class DepartmentRowValidator
         string? address = null;
         if (addressColumn >= 0 && fields[addressColumn].Trim() is { Length: > 0 } addressText)
         {
-            var length = addressText.EnumerateRunes().Count();
+            var length = Characters(addressText);
             if (length > DepartmentListFormat.MaxAddressLength)
                 return (null, null, $"The address has {length} characters; at most {DepartmentListFormat.MaxAddressLength} fit.");
             address = addressText;
