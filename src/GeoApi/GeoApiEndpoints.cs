@@ -11,6 +11,7 @@ using GridMap.GeoApi.Open311;
 using GridMap.GeoApi.People;
 using GridMap.GeoApi.Planning;
 using GridMap.GeoApi.PublicReports;
+using GridMap.GeoApi.Register;
 using GridMap.GeoApi.Search;
 using GridMap.GeoApi.Tracking;
 using GridMap.GeoApi.Units;
@@ -32,6 +33,7 @@ public static class GeoApiEndpoints
         app.MapAuthApi();
         app.MapBuildingsApi();
         app.MapPeopleApi();
+        app.MapRegisterApi();
         app.MapAuditApi();
         app.MapImportsApi();
         // Events: intake channels, workflow, live feed, public tracking, KPIs.

@@ -19,6 +19,7 @@ builder.Services.AddHostedService<OverdueSweeper>();
 builder.Services.AddGridMapPublicRateLimits(builder.Configuration);
 builder.Services.AddEventFeed();
 builder.Services.AddHostedService<KpiRefresher>();
+builder.Services.AddHostedService<GridMap.GeoApi.Register.FreshnessRefresher>();
 
 var app = builder.Build();
 app.UseForwardedHeaders();

@@ -47,6 +47,7 @@ public static class StoreServices
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<Audit.AuditLog>();
         services.AddSingleton<Residents.ResidentStore>();
+        services.AddSingleton<Register.RegisterStore>();
         services.AddOptions<Events.IntakeOptions>()
             .Bind(configuration.GetSection(Events.IntakeOptions.SectionName))
             .Validate(o => o.QueueCapacity is >= 1 and <= 100_000, "Intake:QueueCapacity is between 1 and 100000.")

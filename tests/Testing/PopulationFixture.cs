@@ -92,6 +92,8 @@ public sealed class PopulationFixture : IAsyncLifetime
                     """, personId, group, kind.Department, (short)kind.VisitCadenceDays);
             }
         }
+        // Freshness rows for the grids the fixture wrote households into, as a population load makes them.
+        await ScalarAsync<int>("SELECT refresh_grid_freshness(array_agg(DISTINCT grid_code)) FROM household");
     }
 
     public async Task DisposeAsync()

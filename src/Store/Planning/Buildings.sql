@@ -2,7 +2,7 @@
 -- of GridMap.Domain.Geometry.LabelPoint and of the publish check), with the households living there and their current
 -- members (for the guideline preview).
 SELECT b.code, ST_X(p.pt), ST_Y(p.pt),
-       (SELECT count(*) FROM house hs JOIN household h ON h.house_id = hs.id WHERE hs.building_id = b.id)::int,
+       (SELECT count(*) FROM house hs JOIN household h ON h.house_id = hs.id AND h.dissolved_on IS NULL WHERE hs.building_id = b.id)::int,
        (SELECT count(*) FROM house hs JOIN household h ON h.house_id = hs.id
             JOIN household_member m ON m.household_id = h.id AND m.moved_out IS NULL
         WHERE hs.building_id = b.id)::int

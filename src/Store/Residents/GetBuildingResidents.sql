@@ -3,9 +3,11 @@
 SELECT h.id, h.unit_no, h.room, h.area_m2,
        hh.id, hh.register_number, hh.household_type,
        p.id, p.name, p.sex, p.birth_date, p.id_number, p.phone, p.register_type, p.political_status, m.relation, m.moved_in,
-       coalesce(g.groups, '{}') AS groups, coalesce(g.ids, '{}') AS group_ids
+       coalesce(g.groups, '{}') AS groups, coalesce(g.ids, '{}') AS group_ids,
+       h.vacant, h.row_version, hh.row_version, hh.confirmed_at, p.row_version,
+       coalesce(hh.confirmed_at > now() - make_interval(days => (SELECT fresh_days FROM register_setting)), false) AS fresh
 FROM house h
-LEFT JOIN household hh ON hh.house_id = h.id AND starts_with(hh.grid_code, @scope)
+LEFT JOIN household hh ON hh.house_id = h.id AND starts_with(hh.grid_code, @scope) AND hh.dissolved_on IS NULL
 LEFT JOIN household_member m ON m.household_id = hh.id AND m.moved_out IS NULL
 LEFT JOIN person p ON p.id = m.person_id
 LEFT JOIN LATERAL (

@@ -83,11 +83,12 @@ public sealed class ResidentStore(NpgsqlDataSource dataSource, AuditLog audit, T
             buildingId = reader.GetInt64(0);
             card = new BuildingCard(reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
                 reader.GetString(6), reader.GetInt16(7), reader.GetBoolean(9), reader.GetFieldValue<Geometry>(8), 0, 0,
-                caller.Holds(DataCategory.Residents), []);
+                caller.Holds(DataCategory.Residents), []) { RowVersion = reader.GetInt32(10) };
         }
 
         var today = Today;
-        var houses = new List<(int Unit, string Room, float? Area, List<(string Number, string Type, List<ResidentView> Members, int Count)> Households)>();
+        var houses = new List<(int Unit, string Room, float? Area, long Id, bool Vacant, int Version,
+            List<(string Number, string Type, List<ResidentView> Members, int Count, long Id, int Version, DateTimeOffset? ConfirmedAt, bool Fresh)> Households)>();
         var groupIds = new List<long>();
         await using (var command = scoped.CreateCommand(SqlResource.Get("Residents/GetBuildingResidents.sql")))
         {
@@ -100,13 +101,14 @@ public sealed class ResidentStore(NpgsqlDataSource dataSource, AuditLog audit, T
                 var unit = reader.GetInt16(1);
                 var room = reader.GetString(2);
                 if (houses.Count == 0 || houses[^1].Unit != unit || houses[^1].Room != room)
-                    houses.Add((unit, room, reader.IsDBNull(3) ? null : reader.GetFloat(3), []));
+                    houses.Add((unit, room, reader.IsDBNull(3) ? null : reader.GetFloat(3), reader.GetInt64(0), reader.GetBoolean(19), reader.GetInt32(20), []));
                 if (reader.IsDBNull(4))
                     continue;
                 var households = houses[^1].Households;
                 var number = reader.GetString(5);
                 if (households.Count == 0 || households[^1].Number != number)
-                    households.Add((number, reader.GetString(6), [], 0));
+                    households.Add((number, reader.GetString(6), [], 0, reader.GetInt64(4), reader.GetInt32(21),
+                        reader.IsDBNull(22) ? null : reader.GetFieldValue<DateTimeOffset>(22), reader.GetBoolean(24)));
                 if (reader.IsDBNull(7))
                     continue;
                 var entry = households[^1];
@@ -117,12 +119,13 @@ public sealed class ResidentStore(NpgsqlDataSource dataSource, AuditLog audit, T
                 if (!caller.Holds(DataCategory.Residents) && groups.Length == 0)
                     continue;
                 groupIds.AddRange(reader.GetFieldValue<long[]>(18));
-                entry.Members.Add(ReadResident(reader, 7, groups, today));
+                entry.Members.Add(ReadResident(reader, 7, groups, today) with { RowVersion = reader.GetInt32(23) });
             }
         }
         await AuditGroupReadsAsync(caller, $"building:{card.Code}", purpose, groupIds, ct);
         var houseViews = houses.Select(h => new HouseView(h.Unit, h.Room, h.Area,
-            h.Households.Select(hh => new HouseholdView(hh.Number, hh.Type, hh.Count, hh.Members)).ToArray())).ToArray();
+            h.Households.Select(hh => new HouseholdView(hh.Number, hh.Type, hh.Count, hh.Members, hh.Id, hh.Version, hh.ConfirmedAt, hh.Fresh)).ToArray(),
+            h.Id, h.Vacant, h.Version)).ToArray();
         return card with
         {
             Houses = houseViews,

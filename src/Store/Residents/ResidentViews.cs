@@ -10,17 +10,23 @@ public sealed record BuildingCard(
     string Code, string GridCode, string Address, string Road, string HouseNumber, string Use, int Floors, bool Synthetic,
     Geometry Geometry, int Households, int Residents, bool ResidentsShown, IReadOnlyList<HouseView> Houses)
 {
+    /// <summary>The building's row version, sent back with a change to it.</summary>
+    public int RowVersion { get; init; }
+
     /// <summary>Special-group records shown on the card (each read is audited).</summary>
     public IReadOnlyList<long> SpecialGroupRecordIds { get; init; } = [];
 }
 
-public sealed record HouseView(int Unit, string Room, float? AreaM2, IReadOnlyList<HouseholdView> Households);
+public sealed record HouseView(int Unit, string Room, float? AreaM2, IReadOnlyList<HouseholdView> Households, long Id = 0, bool Vacant = false,
+    int RowVersion = 0);
 
-public sealed record HouseholdView(string RegisterNumber, string Type, int Members, IReadOnlyList<ResidentView> Residents);
+/// <summary>A household on the card; <paramref name="Fresh"/> when verified or changed within the freshness window.</summary>
+public sealed record HouseholdView(string RegisterNumber, string Type, int Members, IReadOnlyList<ResidentView> Residents, long Id = 0,
+    int RowVersion = 0, DateTimeOffset? ConfirmedAt = null, bool Fresh = false);
 
 /// <summary>A resident as a card lists them: ID number and phone always masked here (unmasking is its own request).</summary>
 public sealed record ResidentView(long PersonId, string Name, string Sex, int Age, string Relation, string IdNumber, string? Phone,
-    string RegisterType, string PoliticalStatus, IReadOnlyList<string> Groups);
+    string RegisterType, string PoliticalStatus, IReadOnlyList<string> Groups, int RowVersion = 0);
 
 public sealed record PersonCard(long Id, string Name, string Sex, DateOnly BirthDate, int Age, string IdNumber, string? Phone,
     string RegisterType, string PoliticalStatus, string? GridCode, IReadOnlyList<MembershipView> Households, IReadOnlyList<SpecialGroupRecord> Groups);

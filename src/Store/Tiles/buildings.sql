@@ -13,7 +13,7 @@ SELECT coalesce((
                b.building_use AS use,
                b.floors::integer AS floors,
                CASE WHEN @with_counts THEN
-                   (SELECT count(*) FROM house h JOIN household hh ON hh.house_id = h.id WHERE h.building_id = b.id)::integer
+                   (SELECT count(*) FROM house h JOIN household hh ON hh.house_id = h.id AND hh.dissolved_on IS NULL WHERE h.building_id = b.id)::integer
                END AS households,
                ST_AsMVTGeom(b.geom_3857, t.envelope, 4096, 64, true) AS geom
         FROM tile t

@@ -41,7 +41,7 @@ public sealed class PopulationLoader(NpgsqlDataSource dataSource)
         await Execute(connection, "SET LOCAL gridmap.bulk_load = 'on'", ct);
         // Writers wait (readers do not) while a county is replaced: the ID numbers checked below stay free until commit,
         // and the identity blocks reserved below stay ours.
-        await Execute(connection, "LOCK TABLE building, house, household, household_member, person, special_group, visit IN SHARE ROW EXCLUSIVE MODE", ct);
+        await Execute(connection, "LOCK TABLE building, house, household, household_member, person, special_group, visit, register_change, move_request, reconciliation_item IN SHARE ROW EXCLUSIVE MODE", ct);
         await ClearCountyAsync(connection, population.CountyCode, ct);
         progress?.Report(("cleared", 1, 1));
 
@@ -143,6 +143,12 @@ public sealed class PopulationLoader(NpgsqlDataSource dataSource)
             invalidate.Parameters.Add(new() { Value = $"population of {population.CountyCode} loaded" });
             await invalidate.ExecuteNonQueryAsync(ct);
         }
+        await using (var freshness = new NpgsqlCommand(
+            "SELECT refresh_grid_freshness(array_agg(code)) FROM grid WHERE code >= $1 AND code < $1 || ':'", connection) { CommandTimeout = NoTimeout })
+        {
+            freshness.Parameters.Add(new() { Value = population.CountyCode });
+            await freshness.ExecuteNonQueryAsync(ct);
+        }
         await transaction.CommitAsync(ct);
         var elapsed = clock.Elapsed;
 
@@ -160,7 +166,7 @@ public sealed class PopulationLoader(NpgsqlDataSource dataSource)
             only.Parameters.Add(new() { Value = countyCode });
             if ((bool)(await only.ExecuteScalarAsync(ct))!)
             {
-                await Execute(connection, "TRUNCATE visit, special_group, household_member, household, person, house, building", ct);
+                await Execute(connection, "TRUNCATE reconciliation_item, move_request, register_change, visit, special_group, household_member, household, person, house, building", ct);
                 return;
             }
         }

@@ -9,7 +9,7 @@ WITH register AS (
 ), counted AS (
     SELECT n.code,
            CASE WHEN (SELECT present FROM register)
-                THEN (SELECT count(*) FROM household x WHERE x.grid_code = n.code)::int
+                THEN (SELECT count(*) FROM household x WHERE x.grid_code = n.code AND x.dissolved_on IS NULL)::int
                 ELSE coalesce((SELECT round(sum(o.households * ST_Area(ST_Intersection(o.geom, n.geom)) / nullif(ST_Area(o.geom), 0)))
                                FROM old o WHERE o.geom && n.geom), 0)::int
            END AS households
@@ -17,3 +17,5 @@ WITH register AS (
     WHERE n.code = ANY (@changed)
 )
 UPDATE grid g SET households = c.households FROM counted c WHERE g.code = c.code AND g.households <> c.households;
+-- The register's freshness follows the households into their new grids (retired grids' rows go with the periodic refresh).
+SELECT refresh_grid_freshness(array_agg(code)) FROM grid WHERE code >= @village AND code < @village || ':';
