@@ -21,7 +21,7 @@ public sealed class RegisterApiTests(PopulationApiFixture api) : IClassFixture<P
     private static object NewPerson(DateOnly? born = null, string name = "测试新人")
     {
         var n = Interlocked.Increment(ref nextPerson);
-        var birth = born ?? new DateOnly(1960, 1, 1).AddDays(n);
+        var birth = born ?? new DateOnly(1902, 1, 1).AddDays(n);
         var id = IdNumber.Create("140428", birth, 100 + n * 2 + 1);
         return new { idNumber = id.Value, name, sex = "M", birthDate = birth.ToString("yyyy-MM-dd"), politicalStatus = "masses", registerType = "registered" };
     }

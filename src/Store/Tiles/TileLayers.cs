@@ -92,7 +92,21 @@ public static class TileLayers
         ])
     { PerAccount = true };
 
-    public static IReadOnlyList<TileLayerDefinition> All { get; } = [Admin, Grids, Buildings, Incidents];
+    public static readonly TileLayerDefinition Freshness = new(
+        "freshness", "Register freshness per grid (fresh households / households) in the requesting account's area, from zoom 11", 11, 18,
+        "Tiles/freshness.sql",
+        [
+            new VectorLayerInfo("freshness", "Grids of the account's area with their register freshness", 11, 18,
+            [
+                new TileField("code", "String", "15-digit grid code"),
+                new TileField("households", "Number", "Open households in the grid"),
+                new TileField("fresh", "Number", "Households verified or changed within the freshness window (default 90 days)"),
+                new TileField("permille", "Number", "fresh / households in permille; absent when the grid has no households"),
+            ]),
+        ])
+    { PerAccount = true, RequiredCategory = Domain.Access.DataCategory.Buildings };
+
+    public static IReadOnlyList<TileLayerDefinition> All { get; } = [Admin, Grids, Buildings, Incidents, Freshness];
 
     /// <summary>The layers anyone may fetch, cache, seed and draw as PNG.</summary>
     public static IReadOnlyList<TileLayerDefinition> Public { get; } = All.Where(l => !l.PerAccount).ToArray();

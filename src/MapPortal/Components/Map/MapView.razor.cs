@@ -92,6 +92,8 @@ public sealed partial class MapView : IAsyncDisposable
             await map.InvokeVoidAsync("setVacantPoints", vacantPoints);
         if (vacancy is { } on)
             await map.InvokeVoidAsync("setVacancyMode", on);
+        if (freshnessMode)
+            await map.InvokeVoidAsync("setFreshnessMode", true);
         if (pending is { } unit)
             await map.InvokeVoidAsync("showUnit", unit.Code, unit.Geometry, unit.Bbox, false);
         if (marker is not null)
@@ -184,6 +186,8 @@ public sealed partial class MapView : IAsyncDisposable
             await map.InvokeVoidAsync("setLayerVisible", name, visible);
     }
 
+    private bool freshnessMode;
+
     public async Task SetVacancyModeAsync(bool on)
     {
         vacancy = on;
@@ -234,6 +238,21 @@ public sealed partial class MapView : IAsyncDisposable
         heatmap = on;
         if (map is not null)
             await map.InvokeVoidAsync("setHeatmap", on);
+    }
+
+    /// <summary>Shows or hides the register freshness layer (needs <see cref="AccessToken"/>).</summary>
+    public async Task SetFreshnessModeAsync(bool on)
+    {
+        freshnessMode = on;
+        if (map is not null)
+            await map.InvokeVoidAsync("setFreshnessMode", on);
+    }
+
+    /// <summary>Refetches the freshness tiles after a register change (per account, never cached by the server).</summary>
+    public async Task RefreshFreshnessAsync()
+    {
+        if (map is not null)
+            await map.InvokeVoidAsync("refreshFreshness");
     }
 
     /// <summary>Refetches the incidents tiles (after a resync; they are private, never cached by the server).</summary>

@@ -4,7 +4,7 @@
 // (those its PNG tiles are drawn with). Only the portal's own overlays pick colours here.
 const ol = window.ol;
 
-const TILE_LAYERS = ["admin", "grids", "buildings", "incidents"];
+const TILE_LAYERS = ["admin", "grids", "buildings", "incidents", "freshness"];
 // The service draws PNG tiles from the vector data at any zoom; past this one the map scales them up.
 const PNG_MAX_ZOOM = 18;
 const DEADLINE = { on_time: "#16a34a", due_soon: "#f59e0b", overdue: "#dc2626", paused: "#9ca3af", finished: "#9ca3af" };
@@ -137,8 +137,9 @@ export async function createMap(element, positionElement, options, dotnet) {
   });
   // Per-account layers (buildings, incidents): each tile request carries the signed-in person's token, and their tile
   // grid starts at their first zoom, so the few tiles of one's own area come as soon as the layer shows.
-  const withToken = (url, tile) => tile.setLoader((extent, resolution, projection) =>
-    fetch(url, { headers: { Authorization: `Bearer ${options.accessToken}` } })
+  // cache: "no-cache" revalidates (ETag, 304) instead of trusting the minute the service allows private tiles.
+  const withToken = (url, tile, cache = "default") => tile.setLoader((extent, resolution, projection) =>
+    fetch(url, { headers: { Authorization: `Bearer ${options.accessToken}` }, cache })
       .then(r => (r.status === 200 ? r.arrayBuffer() : null))
       .then(data => tile.setFeatures(data ? tile.getFormat().readFeatures(data, { extent, featureProjection: projection }) : []))
       .catch(() => tile.setState(3)));
@@ -147,6 +148,23 @@ export async function createMap(element, positionElement, options, dotnet) {
     style: feature => fills(`b${state.prefix === feature.get("code")}`,
       state.prefix === feature.get("code") ? "#f59e0b" : "#c9b18a", "#7a5c2e", 0.8),
     minZoom: shownFrom(tilejson.buildings), zIndex: 3,
+  }) : null;
+  // Register freshness per grid (per-account tiles): red under 30 %, orange under 60 %, yellow-green under 90 %, green
+  // above; grey where a grid has no households. Hidden until the freshness view is on.
+  const freshColour = permille => (permille === undefined || permille === null ? "#9ca3af"
+    : permille < 300 ? "#e5484d" : permille < 600 ? "#f59e0b" : permille < 900 ? "#a3c94a" : "#16a34a");
+  window.gridmap = window.gridmap || { renderCount: 0 };
+  window.gridmap.freshness = {};
+  const freshness = options.accessToken && tilejson.freshness ? new ol.layer.VectorTile({
+    // Freshness moves with every register change: always revalidated, never taken from the browser's cache unasked.
+    source: vectorTiles(tilejson.freshness, { minZoom: tilejson.freshness.minzoom, tileLoadFunction: (tile, url) => withToken(url, tile, "no-cache") }),
+    style: feature => {
+      const colour = freshColour(feature.get("permille"));
+      window.gridmap.freshness[feature.get("code")] = { colour, permille: feature.get("permille") ?? null,
+        fresh: feature.get("fresh"), households: feature.get("households") };
+      return fills(`f${colour}`, faded(colour, 0.55), colour, 1);
+    },
+    visible: false, minZoom: shownFrom(tilejson.freshness), zIndex: 2,
   }) : null;
   // Events (command centre): the per-account incidents tiles (clusters up to z12), the live points the page hands over,
   // a heatmap of those points, and the day replay. Colours only encode the deadline state the server computed.
@@ -182,14 +200,14 @@ export async function createMap(element, positionElement, options, dotnet) {
       : eventDot(`r${f.get("state")}${f.get("index") === state.replayIndex}`, REPLAY[f.get("state")] ?? "#2563eb",
         f.get("index") === state.replayIndex ? 9 : 5, "", f.get("index") === state.replayIndex ? "#111827" : null)),
   });
-  const layers = { admin, grids, png, buildings, incidents, live, heatmap, replay };
+  const layers = { admin, grids, png, buildings, incidents, live, heatmap, replay, freshness };
 
   // The data's bounds, as every layer's TileJSON gives them (the whole world if the service could not be read).
   const bounds = options.extent ?? Object.values(tilejson).find(Boolean)?.bounds;
   const extent = bounds ? ol.proj.transformExtent(bounds, "EPSG:4326", "EPSG:3857") : ol.proj.get("EPSG:3857").getExtent();
   const map = new ol.Map({
     target: element,
-    layers: [png, grids, admin, ...(buildings ? [buildings] : []), highlight, vacantPoints, ...(incidents ? [incidents] : []), heatmap, live, replay],
+    layers: [png, grids, ...(freshness ? [freshness] : []), admin, ...(buildings ? [buildings] : []), highlight, vacantPoints, ...(incidents ? [incidents] : []), heatmap, live, replay],
     view: new ol.View({ center: ol.extent.getCenter(extent), zoom: 6, minZoom: 4, maxZoom: 19, extent: ol.extent.buffer(extent, 300000) }),
     controls: ol.control.defaults.defaults({ attributionOptions: { collapsible: true } }).extend([
       new ol.control.ScaleLine(),
@@ -403,6 +421,8 @@ export async function createMap(element, positionElement, options, dotnet) {
     },
     setHeatmap(on) { heatmap.setVisible(on); live.setVisible(!on && !replay.getVisible()); },
     refreshIncidents() { incidents?.getSource()?.refresh(); },
+    setFreshnessMode(on) { freshness?.setVisible(on); },
+    refreshFreshness() { window.gridmap.freshness = {}; freshness?.getSource()?.refresh(); },
     // The day's steps [{ id, lon, lat, state, index }]; setReplayIndex shows steps 0..index.
     setReplaySteps(steps) {
       replaySource.clear();
