@@ -18,6 +18,8 @@ BIN=Release/net10.0
 dotnet "src/Cli/bin/$BIN/gridmap.dll" db migrate
 dotnet "src/Cli/bin/$BIN/gridmap.dll" generate --if-missing
 dotnet "src/Cli/bin/$BIN/gridmap.dll" generate people --county 140428 --if-missing
+# An urban district too (太原市小店区): moves between counties and an urban grid's density are part of the demo.
+dotnet "src/Cli/bin/$BIN/gridmap.dll" generate people --county 140105 --if-missing
 dotnet "src/Cli/bin/$BIN/gridmap.dll" generate events --city 1407 --year 2013 --if-missing
 dotnet "src/Cli/bin/$BIN/gridmap.dll" accounts demo >/dev/null
 

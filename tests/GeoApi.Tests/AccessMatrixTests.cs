@@ -18,6 +18,7 @@ public sealed class AccessMatrixTests(PopulationApiFixture api) : IClassFixture<
         village        A   V   | 200      hit    200    200    200    200   403   | 404      none   404    404    404    404   -
         gridmanager    A   B   | 200      hit    200    200    200    200   403   | 404      none   404    404    404    404   -
         gridmanager2   B   A   | 200      hit    200    200    200    200   403   | 404      none   404    404    404    404   -
+        gridmanager3   E   A   | 200      hit    200    200    200    200   403   | 404      none   404    404    404    404   -
         civil          A   D   | 200      hit    200    200    200    200   403   | 404      none   404    404    404    404   -
         health         A   D   | 200      hit    404    404    200    404   403   | 404      none   404    404    404    404   -
         justice        A   D   | 200      hit    404    404    200    404   403   | 404      none   404    404    404    404   -
@@ -105,7 +106,7 @@ public sealed class AccessMatrixTests(PopulationApiFixture api) : IClassFixture<
     public void The_matrix_covers_every_account_both_sides()
     {
         var cases = Cases().Select(c => ((string)c[0], (string)c[1], (string)c[2])).ToList();
-        Assert.Equal(15, cases.Select(c => c.Item1).Distinct().Count());
+        Assert.Equal(16, cases.Select(c => c.Item1).Distinct().Count());
         Assert.True(cases.Count > 150, $"only {cases.Count} cases");
         Assert.All(Store.Accounts.DemoAccounts.All, a => Assert.Contains(cases, c => c.Item1 == a.Username));
         _ = JsonSerializer.Serialize(cases);

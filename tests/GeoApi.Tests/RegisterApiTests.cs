@@ -68,51 +68,65 @@ public sealed class RegisterApiTests(PopulationApiFixture api) : IClassFixture<P
     [Fact]
     public async Task Every_write_is_checked_for_role_and_area_before_its_row_version()
     {
-        // A stale row version (0) makes every allowed call a 409 that changes nothing: the matrix reads 409 as "allowed
-        // here", 404 as "outside your area" and 403 as "your role does not write".
+        // Every allowed call is made to fail after the role and area checks — a stale row version (0), a house that
+        // exists, a point outside the grid — so the matrix changes nothing: 409/400 read "allowed here", 404 "outside
+        // your area" and 403 "your role does not write".
         var gm = await api.ClientAsAsync("gridmanager");
         var households = new Dictionary<string, long>();
+        var houses = new Dictionary<string, long>();
         var people = new Dictionary<string, long>();
         foreach (var place in new[] { "A", "B", "D" })
         {
             households[place] = await FixtureHouseholdAsync(place);
+            houses[place] = await api.Population.ScalarAsync<long>("SELECT house_id FROM household WHERE id = $1", households[place]);
             people[place] = api.Population.People[$"{place}-head"];
         }
-        var writes = new (string Name, Func<string, (HttpMethod, string, object)> Request)[]
+        var writes = new (string Name, int Allowed, Func<string, (HttpMethod, string, object)> Request)[]
         {
-            ("add person", p => (HttpMethod.Post, $"/api/register/households/{households[p]}/members", new { person = NewPerson(), relation = "other", rowVersion = 0, reason = "矩阵" })),
-            ("birth", p => (HttpMethod.Post, $"/api/register/households/{households[p]}/births",
+            ("add person", 409, p => (HttpMethod.Post, $"/api/register/households/{households[p]}/members", new { person = NewPerson(), relation = "other", rowVersion = 0, reason = "矩阵" })),
+            ("birth", 409, p => (HttpMethod.Post, $"/api/register/households/{households[p]}/births",
                 new { person = NewPerson(Today.AddDays(-3 - Interlocked.Increment(ref nextPerson) % 300)), rowVersion = 0, reason = "矩阵" })),
-            ("move", p => (HttpMethod.Post, $"/api/register/households/{households[p]}/moves", new { away = true, rowVersion = 0, reason = "矩阵" })),
-            ("verify", p => (HttpMethod.Post, $"/api/register/households/{households[p]}/verifications", new { rowVersion = 0, reason = "矩阵" })),
-            ("death", p => (HttpMethod.Post, $"/api/register/people/{people[p]}/death", new { deathDate = "2020-01-01", rowVersion = 0, reason = "矩阵" })),
-            ("update", p => (HttpMethod.Patch, $"/api/register/people/{people[p]}", new { politicalStatus = "masses", rowVersion = 0, reason = "矩阵" })),
-            ("change building", p => (HttpMethod.Patch, $"/api/register/buildings/{api.Population.Buildings[p]}", new { floors = 2, rowVersion = 0, reason = "矩阵" })),
+            ("move", 409, p => (HttpMethod.Post, $"/api/register/households/{households[p]}/moves", new { away = true, rowVersion = 0, reason = "矩阵" })),
+            ("verify", 409, p => (HttpMethod.Post, $"/api/register/households/{households[p]}/verifications", new { rowVersion = 0, reason = "矩阵" })),
+            ("start household", 409, p => (HttpMethod.Post, $"/api/register/houses/{houses[p]}/households", new { head = NewPerson(), rowVersion = 0, reason = "矩阵" })),
+            ("mark house", 409, p => (HttpMethod.Post, $"/api/register/houses/{houses[p]}/vacancy", new { vacant = true, rowVersion = 0, reason = "矩阵" })),
+            ("death", 409, p => (HttpMethod.Post, $"/api/register/people/{people[p]}/death", new { deathDate = "2020-01-01", rowVersion = 0, reason = "矩阵" })),
+            ("update", 409, p => (HttpMethod.Patch, $"/api/register/people/{people[p]}", new { politicalStatus = "masses", rowVersion = 0, reason = "矩阵" })),
+            ("change building", 409, p => (HttpMethod.Patch, $"/api/register/buildings/{api.Population.Buildings[p]}", new { floors = 2, rowVersion = 0, reason = "矩阵" })),
+            ("add houses", 409, p => (HttpMethod.Post, $"/api/register/buildings/{api.Population.Buildings[p]}/houses",
+                new { houses = new[] { new { unit = 1, room = "院" } }, reason = "矩阵" })),
+            ("add building", 400, p => (HttpMethod.Post, "/api/register/buildings",
+                new { grid = api.Population.Buildings[p][..15], lon = 100.0, lat = 30.0, road = "矩阵路", houseNumber = "1", reason = "矩阵" })),
         };
         var expected = new (string Account, string Place, int Status)[]
         {
-            ("gridmanager", "A", 409), ("gridmanager", "B", 404), ("gridmanager", "D", 404),
-            ("gridmanager2", "A", 404), ("gridmanager2", "B", 409),
-            ("village", "A", 409), ("village", "B", 409), ("village", "D", 404),
-            ("township", "B", 409), ("county", "A", 409), ("county", "D", 404),
-            ("civil", "A", 403), ("planner", "A", 403), ("auditor", "A", 403), ("city", "A", 403), ("province", "A", 403),
+            ("gridmanager", "A", 0), ("gridmanager", "B", 404), ("gridmanager", "D", 404),
+            ("gridmanager2", "A", 404), ("gridmanager2", "B", 0),
+            ("village", "A", 0), ("village", "B", 0), ("village", "D", 404),
+            ("township", "B", 0), ("county", "A", 0), ("county", "D", 404), ("gridmanager3", "A", 404),
+            ("civil", "A", 403), ("health", "A", 403), ("planner", "A", 403), ("auditor", "A", 403), ("admin", "A", 403),
+            ("city", "A", 403), ("province", "A", 403),
         };
         var before = await api.Population.ScalarAsync<long>("SELECT count(*) FROM register_change");
         foreach (var (account, place, status) in expected)
         {
             var client = await api.ClientAsAsync(account);
-            foreach (var (name, request) in writes)
+            foreach (var (name, allowed, request) in writes)
             {
                 var (method, path, body) = request(place);
                 var (got, problem) = await Send(client, method, path, body);
-                Assert.True(got == status, $"{account} {name} in {place}: expected {status}, got {got}: {problem}");
-                if (got == 409)
-                    Assert.Equal("rowVersion", problem.GetProperty("field").GetString());
+                var want = status == 0 ? allowed : status;
+                Assert.True(got == want, $"{account} {name} in {place}: expected {want}, got {got}: {problem}");
             }
+            // Corrections: village and township staff only.
+            var correction = await Send(client, HttpMethod.Post, $"/api/register/people/{people[place]}/corrections", new { name = "改名", rowVersion = 0, reason = "矩阵" });
+            var mayCorrect = account is "village" or "township";
+            Assert.True(correction.Status == (status != 0 ? status : mayCorrect ? 409 : 403) || (!mayCorrect && correction.Status == 403),
+                $"{account} correction in {place}: got {correction.Status}");
         }
         Assert.Equal(before, await api.Population.ScalarAsync<long>("SELECT count(*) FROM register_change"));
-        Assert.Equal(403, (await Send(gm, HttpMethod.Post, $"/api/register/people/{people["A"]}/corrections",
-            new { name = "改名", rowVersion = 1, reason = "网格员不能更正" })).Status);
+        var (lon, lat) = (100.0, 30.0);
+        Assert.Equal(400, (await Send(gm, HttpMethod.Post, "/api/register/buildings", new { grid = GridA, lon, lat, road = "矩阵路", houseNumber = "1" })).Status);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace GridMap.Testing;
 /// A database of its own (a copy of the generated province) with the demo accounts and a small, known population:
 /// one building in each of six places at growing distance from the demo grid manager's grid 140428203211006 —
 /// A that grid, B the neighbouring grid, V another village of the township, T another township, D another county
-/// of the city, E another city. Each building has a household whose head is a low-income (低保) case; building A
+/// of the city, E another city (小店区, the urban demo grid). Each building has a household whose head is a low-income (低保) case; building A
 /// also has a spouse with a severe mental disorder, a child in community correction and a grandparent in no group.
 /// Codes use building sequence 90001 and birth dates in 1901, clear of the generated population.
 /// </summary>
@@ -48,7 +48,7 @@ public sealed class PopulationFixture : IAsyncLifetime
             ["V"] = await FirstGridAsync("left(code, 9) = '140428203' AND left(code, 12) <> '140428203211'"),
             ["T"] = await FirstGridAsync("left(code, 6) = '140428' AND left(code, 9) <> '140428203'"),
             ["D"] = await FirstGridAsync("left(code, 4) = '1404' AND left(code, 6) <> '140428'"),
-            ["E"] = await FirstGridAsync("left(code, 4) = '1401'"),
+            ["E"] = DemoAccounts.UrbanGrid,
         };
         var sequence = 0;
         foreach (var place in Places)

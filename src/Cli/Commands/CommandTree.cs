@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace GridMap.Cli.Commands;
 
-/// <summary>The <c>gridmap</c> command tree: db, boundaries, generate, import, stats, tiles, bench, accounts, audit, open311, grids.</summary>
+/// <summary>The <c>gridmap</c> command tree: db, boundaries, generate, import, stats, tiles, bench, accounts, audit, open311, kpi, grids, register.</summary>
 public static class CommandTree
 {
     public static RootCommand Build()
@@ -20,6 +20,7 @@ public static class CommandTree
         root.Subcommands.Add(Open311Commands.Build());
         root.Subcommands.Add(EventsCommands.Kpi());
         root.Subcommands.Add(GridsCommands.Build());
+        root.Subcommands.Add(RegisterCommands.Build());
         return root;
     }
 }

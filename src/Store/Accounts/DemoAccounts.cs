@@ -5,14 +5,17 @@ using GridMap.Domain.People;
 namespace GridMap.Store.Accounts;
 
 /// <summary>
-/// One account per role over 长子县 (140428) and its grid 140428203211006 (南陈乡西沟村), for local runs, demos and
-/// tests. Local only: the password is public in the README.
+/// One account per role over 长子县 (140428) and its grid 140428203211006 (南陈乡西沟村), and a grid manager in 小店区
+/// (140105), for local runs, demos and tests. Local only: the password is public in the README.
 /// </summary>
 public static class DemoAccounts
 {
     public const string Password = "gridmap-demo";
     public const string GridManagerGrid = "140428203211006";
     public const string NeighbourGrid = "140428203211005";
+
+    /// <summary>A grid of 太原市小店区 (坞城街道师范街社区), the urban district the default run also loads: moves between counties.</summary>
+    public const string UrbanGrid = "140105001001001";
 
     public static IReadOnlyList<NewAccount> All { get; } =
     [
@@ -23,6 +26,7 @@ public static class DemoAccounts
         Account("village", "西沟村服务站 演示", Role.VillageStaff, "140428203211"),
         Account("gridmanager", "网格员 006 演示", Role.GridManager, GridManagerGrid),
         Account("gridmanager2", "网格员 005 演示", Role.GridManager, NeighbourGrid),
+        Account("gridmanager3", "网格员 小店区 演示", Role.GridManager, UrbanGrid),
         Account("civil", "县民政局 演示", Role.DepartmentOfficer, "140428", Departments.CivilAffairs),
         Account("health", "县卫健局 演示", Role.DepartmentOfficer, "140428", Departments.Health),
         Account("justice", "县司法局 演示", Role.DepartmentOfficer, "140428", Departments.Justice),

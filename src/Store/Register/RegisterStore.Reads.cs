@@ -157,6 +157,28 @@ public sealed partial class RegisterStore
             r.GetInt16(5), r.GetString(6), r.GetInt32(7), r.IsDBNull(8) ? null : r.GetFieldValue<DateTimeOffset>(8), r.GetInt32(9)), ct);
     }
 
+    /// <summary>Sets how many days a verification or change keeps a household fresh and recomputes every grid; audited.</summary>
+    public async Task<int> SetFreshDaysAsync(int days, string actor, CancellationToken ct = default)
+    {
+        if (days is < 1 or > 3650)
+            throw new ArgumentOutOfRangeException(nameof(days), days, "The freshness window is 1–3,650 days.");
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        int grids;
+        await using (var command = new NpgsqlCommand("""
+            UPDATE register_setting SET fresh_days = $1;
+            SELECT coalesce(refresh_grid_freshness(array_agg(grid_code)), 0) FROM grid_freshness;
+            """, connection, transaction) { CommandTimeout = 0 })
+        {
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = days });
+            grids = (int)(await command.ExecuteScalarAsync(ct))!;
+        }
+        await Audit.AuditLog.AppendAsync(connection, transaction, actor, "register_fresh_days", "register_setting", "freshness window",
+            $"{{\"fresh_days\":{days},\"grids\":{grids}}}", ct);
+        await transaction.CommitAsync(ct);
+        return grids;
+    }
+
     /// <summary>Recomputes the grids whose oldest fresh household has aged out, and any grid with households but no row yet.</summary>
     public async Task<int> RefreshExpiredAsync(CancellationToken ct = default)
     {
