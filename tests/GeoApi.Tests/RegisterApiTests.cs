@@ -278,6 +278,40 @@ public sealed class RegisterApiTests(PopulationApiFixture api) : IClassFixture<P
     }
 
     [Fact]
+    public async Task A_death_the_health_list_reports_raises_items_and_so_does_moving_that_person()
+    {
+        var gm = await api.ClientAsAsync("gridmanager");
+        var (household, person, _) = await NewHouseholdAsync(gm, "A");
+        var (target, _, _) = await NewHouseholdAsync(gm, "A");
+        var id = await api.Population.ScalarAsync<string>("SELECT id_number FROM person WHERE id = $1", person);
+        var name = await api.Population.ScalarAsync<string>("SELECT name FROM person WHERE id = $1", person);
+        var died = Today.AddDays(-20).ToString("yyyy-MM-dd");
+        var health = await api.ClientAsAsync("health");
+        using var content = new StringContent($"身份证号,姓名,类别,风险等级,登记日期,备注\n{id},{name},死亡登记,,{died},医院死亡证明\n", System.Text.Encoding.UTF8);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+        using (var response = await health.PostAsync("/api/imports/health?fileName=deaths.csv", content))
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+
+        // The list does not change the register: the person still lives there, and an item asks the township to check.
+        Assert.Equal("resident", await api.Population.ScalarAsync<string>("SELECT status FROM person WHERE id = $1", person));
+        var (_, items) = await Send(health, HttpMethod.Get, "/api/register/reconciliation");
+        var reported = items.EnumerateArray().Single(i => i.GetProperty("personId").GetInt64() == person);
+        Assert.Equal("reported_deceased_resident", reported.GetProperty("kind").GetString());
+        Assert.Equal(JsonValueKind.Number, reported.GetProperty("importId").ValueKind);
+        Assert.Contains(reported.GetProperty("id").GetInt64(), await ItemIdsAsync("township"));
+
+        // The grid manager moves that person into another household: the change is kept, and another item goes out.
+        var (status, moved) = await Send(gm, HttpMethod.Post, $"/api/register/households/{household}/moves",
+            new { toHouseholdId = target, relation = "other", rowVersion = await VersionOfHousehold(household), reason = "投靠亲属" });
+        Assert.True(status == 200, moved.ToString());
+        Assert.Equal(target, await api.Population.ScalarAsync<long>(
+            "SELECT household_id FROM household_member WHERE person_id = $1 AND moved_out IS NULL", person));
+        var item = Assert.Single(moved.GetProperty("reconciliationIds").EnumerateArray()).GetInt64();
+        var (_, after) = await Send(health, HttpMethod.Get, "/api/register/reconciliation");
+        Assert.Equal("reported_deceased_moved", after.EnumerateArray().Single(i => i.GetProperty("id").GetInt64() == item).GetProperty("kind").GetString());
+    }
+
+    [Fact]
     public async Task Bad_input_is_refused_naming_the_field_and_changes_nothing()
     {
         var gm = await api.ClientAsAsync("gridmanager");

@@ -66,7 +66,7 @@ public sealed record MoveRequestDto(long Id, DateTimeOffset CreatedAt, string Re
     bool WholeHousehold, IReadOnlyList<MoveMemberDto> People, string FromGrid, string ToGrid, long? ToHouseId, long? ToHouseholdId, string Reason,
     string Status, string? DecidedBy, DateTimeOffset? DecidedAt, string? DecisionReason, string AwaitingGrid);
 
-public sealed record ReconciliationDto(long Id, DateTimeOffset CreatedAt, long ChangeId, long PersonId, string PersonName, string Department,
+public sealed record ReconciliationDto(long Id, DateTimeOffset CreatedAt, long? ChangeId, long PersonId, string PersonName, string Department,
     string TownshipCode, string Kind, string Detail, string Status, string? ResolvedBy, DateTimeOffset? ResolvedAt, string? Resolution);
 
 public sealed record StaleHouseholdDto(long HouseholdId, string RegisterNumber, string GridCode, string BuildingCode, string Address, int Unit,

@@ -229,8 +229,18 @@ public sealed class DepartmentImporter(NpgsqlDataSource dataSource, TimeProvider
         var updated = await ExecuteAsync(connection, SqlResource.Get("Imports/UpdateGroups.sql"), ct, GroupParameters());
         var inserted = await ExecuteAsync(connection, SqlResource.Get("Imports/InsertGroups.sql"), ct, GroupParameters());
         var registerTypes = await ExecuteAsync(connection, SqlResource.Get("Imports/MergeRegisterTypes.sql"), ct);
+        var deathReports = 0;
+        if (run.Department == Departments.Health)
+        {
+            await using var reports = new NpgsqlCommand(SqlResource.Get("Imports/MergeDeathReports.sql"), connection) { CommandTimeout = 0 };
+            reports.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.Department, NpgsqlDbType = NpgsqlDbType.Text });
+            reports.Parameters.Add(new NpgsqlParameter<long> { TypedValue = run.ImportId });
+            await using var reader = await reports.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            deathReports = reader.GetInt32(0);
+        }
         var (invalid, unmatched, conflicting, merged) = await ReadCountsAsync(connection, ct);
-        updated += registerTypes;
+        updated += registerTypes + deathReports;
         return new Counts(total, inserted, updated, merged - inserted - updated, unmatched, conflicting, invalid)
         {
             PlaceChecked = placeChecked,

@@ -8,12 +8,17 @@ public sealed record ListColumn(string Name, string NameZh, bool Required);
 /// <summary>
 /// The file a department sends: CSV in UTF-8 (with or without BOM), a header row, one row per person and group.
 /// Each department lists only its own groups; public security also sends the household register (group
-/// <c>household_register</c> with a <c>register_type</c>), which sets the person's register type.
+/// <c>household_register</c> with a <c>register_type</c>), which sets the person's register type, and health its death
+/// reports (group <c>death_report</c>), which raise reconciliation items where the register still has the person living.
 /// </summary>
 public static class DepartmentListFormat
 {
     public const string HouseholdRegister = "household_register";
     public const string HouseholdRegisterNameZh = "户籍登记";
+
+    /// <summary>The health department's death reports: the date column holds the date of death; no risk level.</summary>
+    public const string DeathReport = "death_report";
+    public const string DeathReportNameZh = "死亡登记";
     public const int MaxNameLength = 50;
     public const int MaxNoteLength = 500;
     public const int MaxAddressLength = 200;
@@ -36,7 +41,8 @@ public static class DepartmentListFormat
 
     /// <summary>The list codes a department may send: its special groups, and the household register for public security.</summary>
     public static IReadOnlyList<string> ListsOf(string department) =>
-        [.. Departments.GroupsOf(department).Select(g => g.Code), .. department == Departments.PublicSecurity ? [HouseholdRegister] : Array.Empty<string>()];
+        [.. Departments.GroupsOf(department).Select(g => g.Code), .. department == Departments.PublicSecurity ? [HouseholdRegister] : Array.Empty<string>(),
+            .. department == Departments.Health ? [DeathReport] : Array.Empty<string>()];
 
     /// <summary>The English header, with <c>register_type</c> for public security (the optional place columns left out).</summary>
     public static string Header(string department) =>

@@ -54,7 +54,12 @@ internal sealed class DepartmentRowValidator
         for (var i = 0; i < codes.Count; i++)
         {
             lists[codes[i]] = (codes[i], i);
-            var nameZh = codes[i] == DepartmentListFormat.HouseholdRegister ? DepartmentListFormat.HouseholdRegisterNameZh : SpecialGroup.Find(codes[i])!.NameZh;
+            var nameZh = codes[i] switch
+            {
+                DepartmentListFormat.HouseholdRegister => DepartmentListFormat.HouseholdRegisterNameZh,
+                DepartmentListFormat.DeathReport => DepartmentListFormat.DeathReportNameZh,
+                _ => SpecialGroup.Find(codes[i])!.NameZh,
+            };
             lists[nameZh] = (codes[i], i);
         }
         listNames = string.Join(", ", codes);
@@ -134,19 +139,27 @@ internal sealed class DepartmentRowValidator
             return new StagedRow(line, id.Value, masked, name, list.Code, null, null, null, registerType, null) { VillageCode = villageCode, Address = address };
         }
 
+        if (list.Code == DepartmentListFormat.DeathReport)
+        {
+            var (died, deathError) = ReadDate(fields, "date of death");
+            if (deathError is not null)
+                return Invalid(deathError);
+            if (IsDuplicate(duplicateKey, line, out var firstReport))
+                return Invalid(DuplicateReason(firstReport));
+            return new StagedRow(line, id.Value, masked, name, list.Code, null, died, null, null, null)
+            {
+                VillageCode = villageCode,
+                Address = address,
+            };
+        }
+
         var riskText = fields[riskColumn].Trim();
         if (riskText is not ("1" or "2" or "3"))
             return Invalid(riskText.Length == 0 ? "The risk level is empty; it is 1, 2 or 3." : $"The risk level \"{riskText}\" is not 1, 2 or 3.");
 
-        var dateText = fields[dateColumn].Trim();
-        if (!DateOnly.TryParseExact(dateText, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var registeredOn))
-            return Invalid(dateText.Length == 0
-                ? "The registration date is empty; write it as YYYY-MM-DD."
-                : $"The registration date \"{dateText}\" is not a date; write it as YYYY-MM-DD.");
-        if (registeredOn > today)
-            return Invalid($"The registration date {registeredOn:yyyy-MM-dd} is in the future.");
-        if (registeredOn < EarliestRegistration)
-            return Invalid($"The registration date {registeredOn:yyyy-MM-dd} is before {EarliestRegistration:yyyy}.");
+        var (registeredOn, registrationError) = ReadDate(fields, "registration date");
+        if (registrationError is not null)
+            return Invalid(registrationError);
 
         string? note = null;
         if (noteColumn >= 0 && fields[noteColumn].Trim() is { Length: > 0 } noteText)
@@ -164,6 +177,21 @@ internal sealed class DepartmentRowValidator
             VillageCode = villageCode,
             Address = address,
         };
+    }
+
+    /// <summary>The date column (registration date, or date of death for a death report), or why it is not a usable date.</summary>
+    private (DateOnly Date, string? Error) ReadDate(IReadOnlyList<string> fields, string what)
+    {
+        var dateText = fields[dateColumn].Trim();
+        if (!DateOnly.TryParseExact(dateText, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            return (default, dateText.Length == 0
+                ? $"The {what} is empty; write it as YYYY-MM-DD."
+                : $"The {what} \"{dateText}\" is not a date; write it as YYYY-MM-DD.");
+        if (date > today)
+            return (default, $"The {what} {date:yyyy-MM-dd} is in the future.");
+        if (date < EarliestRegistration)
+            return (default, $"The {what} {date:yyyy-MM-dd} is before {EarliestRegistration:yyyy}.");
+        return (date, null);
     }
 
     private (string? VillageCode, string? Address, string? Error) CheckPlace(IReadOnlyList<string> fields)

@@ -217,9 +217,17 @@ public sealed partial class RegisterStore
     private static async Task<IReadOnlyList<long>> ReconcileMoveAsync(RegisterTransaction tx, long change, IReadOnlyList<long> people, string? fromGrid,
         string toGrid, CancellationToken ct)
     {
+        // A department has reported the person dead, yet they are moved: the department and the township they move to hear of it.
+        await using var reported = tx.Command("""
+            INSERT INTO reconciliation_item (change_id, person_id, department, township_code, kind, detail)
+            SELECT $1, d.person_id, d.department, left($3, 9), 'reported_deceased_moved',
+                   '部门名单报告于 ' || to_char(d.died_on, 'YYYY-MM-DD') || ' 死亡，现登记迁入网格 ' || $3 || '：请核实'
+            FROM dept_death_report d WHERE d.person_id = ANY ($2)
+            RETURNING id
+            """, change, people.ToArray(), toGrid);
+        var items = await reported.ListAsync(r => r.GetInt64(0), ct);
         if (fromGrid is null || fromGrid[..6] == toGrid[..6])
-            return [];
-        var items = new List<long>();
+            return items;
         foreach (var person in people)
             items.AddRange(await ReconcileAsync(tx, change, person, fromGrid, "member_moved_out_of_county", $"迁出本县，迁入网格 {toGrid}", ct));
         return items;

@@ -110,9 +110,10 @@ public sealed partial class RegisterStore
     private static bool MaySeeReconciliation(Caller caller) =>
         caller.Role is Role.DepartmentOfficer or Role.TownshipStaff or Role.CountyStaff or Role.CityStaff or Role.ProvinceStaff;
 
-    private static ReconciliationView ReadItem(NpgsqlDataReader r) => new(r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1), r.GetInt64(2), r.GetInt64(3),
-        r.GetString(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetString(8), r.GetString(9), r.IsDBNull(10) ? null : r.GetString(10),
-        r.IsDBNull(11) ? null : r.GetFieldValue<DateTimeOffset>(11), r.IsDBNull(12) ? null : r.GetString(12));
+    private static ReconciliationView ReadItem(NpgsqlDataReader r) => new(r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1),
+        r.IsDBNull(2) ? null : r.GetInt64(2), r.GetInt64(3), r.GetString(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetString(8),
+        r.GetString(9), r.IsDBNull(10) ? null : r.GetString(10), r.IsDBNull(11) ? null : r.GetFieldValue<DateTimeOffset>(11),
+        r.IsDBNull(12) ? null : r.GetString(12), r.IsDBNull(13) ? null : r.GetInt64(13));
 
     /// <summary>Freshness of a unit (or grid) and of its children, summed from the grids' rows; null outside the caller's area.</summary>
     public async Task<FreshnessView?> FreshnessAsync(Caller caller, AdminCode unit, CancellationToken ct = default)

@@ -38,8 +38,10 @@ public sealed record MoveRequestView(long Id, DateTimeOffset CreatedAt, string R
 
 public sealed record MoveMember(long PersonId, string Name, string Sex, int Age);
 
-public sealed record ReconciliationView(long Id, DateTimeOffset CreatedAt, long ChangeId, long PersonId, string PersonName, string Department,
-    string TownshipCode, string Kind, string Detail, string Status, string? ResolvedBy, DateTimeOffset? ResolvedAt, string? Resolution);
+/// <summary>A reconciliation item: raised by a register change (<paramref name="ChangeId"/>) or by a department import (<paramref name="ImportId"/>).</summary>
+public sealed record ReconciliationView(long Id, DateTimeOffset CreatedAt, long? ChangeId, long PersonId, string PersonName, string Department,
+    string TownshipCode, string Kind, string Detail, string Status, string? ResolvedBy, DateTimeOffset? ResolvedAt, string? Resolution,
+    long? ImportId = null);
 
 /// <summary>Freshness of a unit and its children (grids for a village), from the same grid rows at every level.</summary>
 public sealed record FreshnessView(string Code, int Households, int Fresh, double Share, int FreshDays, IReadOnlyList<FreshnessChild> Children);
