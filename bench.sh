@@ -5,6 +5,7 @@
 #   ./bench.sh people [--queries N]
 #   ./bench.sh intake [--reports N] [--clients C] [--kill]
 #   ./bench.sh kpi    [--events N] [--runs N]
+#   ./bench.sh register [--changes N] [--writers W] [--county CODE]
 # tiles: installs nginx, wrk, MapServer 8 (cgi-mapserver) and spawn-fcgi from Debian, starts the private PostGIS
 # cluster (loading the province if needed), a tiling service with its own empty cache, MapServer over FastCGI and
 # nginx, then runs `gridmap bench tiles`; --pin gives PostgreSQL (its server and every backend, pgbench's included)
@@ -16,12 +17,15 @@
 # --kill the benchmark starts its own GeoApi, kill -9s it mid-burst, restarts it and counts the events in PostgreSQL.
 # kpi: copies the province into its own database (gridmap_bench_kpi), loads N (default 4,000,000) synthetic events
 # over the whole province, refreshes the KPI rollup and times the KPI report for a province, city, county and township
-# (`gridmap bench kpi`). Whatever the mode, it stops what it started.
+# (`gridmap bench kpi`). register: loads 长子县's population if missing, starts GeoApi and sends register changes as the
+# county's demo account from W (default 32) concurrent writers, each in grids of its own (`gridmap bench register`:
+# changes/s, p50/p95/p99, every acknowledged change counted in register_change and the audit chain, and the lag until
+# the province's freshness shows a new verification). Whatever the mode, it stops what it started.
 set -euo pipefail
 source "$(dirname "$0")/scripts/common.sh"
 cd "$GM_ROOT"
 mode="${1:-}"
-case "$mode" in tiles|portal|people|intake|kpi) shift ;; *) gm_die "usage: ./bench.sh tiles|portal|people|intake|kpi [options of gridmap bench]" ;; esac
+case "$mode" in tiles|portal|people|intake|kpi|register) shift ;; *) gm_die "usage: ./bench.sh tiles|portal|people|intake|kpi|register [options of gridmap bench]" ;; esac
 
 # --pin (tiles): PostgreSQL on core 0, the rest on core 1 (see above).
 PIN=""
@@ -79,6 +83,14 @@ if [ "$mode" = people ]; then
   pids+=($!)
   wait_for "http://127.0.0.1:$API_PORT/health"
   $CLI bench people --geoapi "http://127.0.0.1:$API_PORT" "$@"
+  exit 0
+fi
+if [ "$mode" = register ]; then
+  $CLI generate people --county 140428 --if-missing
+  ( cd src/GeoApi && exec dotnet bin/Release/net10.0/GridMap.GeoApi.dll --urls "http://127.0.0.1:$API_PORT" --Logging:LogLevel:Default=Warning ) >"$work/geoapi.log" 2>&1 &
+  pids+=($!)
+  wait_for "http://127.0.0.1:$API_PORT/health"
+  $CLI bench register --geoapi "http://127.0.0.1:$API_PORT" "$@"
   exit 0
 fi
 if [ "$mode" = intake ]; then

@@ -5,7 +5,7 @@ using GridMap.Store.Database;
 
 namespace GridMap.Cli.Commands;
 
-/// <summary><c>gridmap bench tiles|portal|people|import|intake</c>: performance figures with their yardsticks (see ./bench.sh, which starts them).</summary>
+/// <summary><c>gridmap bench tiles|portal|people|import|intake|kpi|register</c>: performance figures with their yardsticks (see ./bench.sh, which starts them).</summary>
 internal static class BenchCommands
 {
     public static Command Build()
@@ -101,7 +101,22 @@ internal static class BenchCommands
         };
         kpi.SetAction(async (result, ct) =>
             await new KpiBenchmark(CommonOptions.ConnectionString(result, kpiDb), Console.Out).RunAsync(result.GetValue(events), result.GetValue(kpiRuns), ct));
-        return new Command("bench", "Benchmarks (commands, never timed tests).") { tiles, portal, people, import, intake, kpi };
+        var registerDb = CommonOptions.Database();
+        var registerApi = new Option<string>("--geoapi") { Description = "GeoApi.", DefaultValueFactory = _ => "http://127.0.0.1:8081" };
+        var registerCounty = new Option<string>("--county") { Description = "County whose households are changed (its demo account \"county\" writes).", DefaultValueFactory = _ => "140428" };
+        var registerChanges = new Option<int>("--changes") { Description = "Changes to time (8 in 10 verifications, 1 birth, 1 political-status update).", DefaultValueFactory = _ => 20_000 };
+        var writers = new Option<int>("--writers") { Description = "Concurrent writers, each with the households of its own grids.", DefaultValueFactory = _ => 32 };
+        var register = new Command("register", "Register write path through GeoApi: changes/s and latency of concurrent writers, durability in PostgreSQL, province freshness lag.")
+        {
+            registerDb, registerApi, registerCounty, registerChanges, writers,
+        };
+        register.SetAction(async (result, ct) =>
+        {
+            await using var dataSource = CommonOptions.OpenDatabase(result, registerDb, "gridmap-bench");
+            return await new RegisterBenchmark(dataSource, result.GetValue(registerApi)!, result.GetValue(registerCounty)!, result.GetValue(registerChanges),
+                result.GetValue(writers), Console.Out).RunAsync(ct);
+        });
+        return new Command("bench", "Benchmarks (commands, never timed tests).") { tiles, portal, people, import, intake, kpi, register };
     }
 
     private static string RepositoryRoot()
