@@ -5,7 +5,7 @@
 #   ./bench.sh people [--queries N]
 #   ./bench.sh intake [--reports N] [--clients C] [--kill]
 #   ./bench.sh kpi    [--events N] [--runs N]
-#   ./bench.sh register [--changes N] [--writers W] [--county CODE]
+#   ./bench.sh register [--changes N] [--writers W] [--county CODE] [--rate R]
 # tiles: installs nginx, wrk, MapServer 8 (cgi-mapserver) and spawn-fcgi from Debian, starts the private PostGIS
 # cluster (loading the province if needed), a tiling service with its own empty cache, MapServer over FastCGI and
 # nginx, then runs `gridmap bench tiles`; --pin gives PostgreSQL (its server and every backend, pgbench's included)

@@ -106,15 +106,20 @@ internal static class BenchCommands
         var registerCounty = new Option<string>("--county") { Description = "County whose households are changed (its demo account \"county\" writes).", DefaultValueFactory = _ => "140428" };
         var registerChanges = new Option<int>("--changes") { Description = "Changes to time (8 in 10 verifications, 1 birth, 1 political-status update).", DefaultValueFactory = _ => 20_000 };
         var writers = new Option<int>("--writers") { Description = "Concurrent writers, each with the households of its own grids.", DefaultValueFactory = _ => 32 };
+        var registerRate = new Option<double>("--rate")
+        {
+            Description = "Offered changes/s, open loop (latency counted from when each change is due); 0 (default): closed loop, as fast as answered.",
+            DefaultValueFactory = _ => 0,
+        };
         var register = new Command("register", "Register write path through GeoApi: changes/s and latency of concurrent writers, durability in PostgreSQL, province freshness lag.")
         {
-            registerDb, registerApi, registerCounty, registerChanges, writers,
+            registerDb, registerApi, registerCounty, registerChanges, writers, registerRate,
         };
         register.SetAction(async (result, ct) =>
         {
             await using var dataSource = CommonOptions.OpenDatabase(result, registerDb, "gridmap-bench");
             return await new RegisterBenchmark(dataSource, result.GetValue(registerApi)!, result.GetValue(registerCounty)!, result.GetValue(registerChanges),
-                result.GetValue(writers), Console.Out).RunAsync(ct);
+                result.GetValue(writers), Console.Out, result.GetValue(registerRate)).RunAsync(ct);
         });
         return new Command("bench", "Benchmarks (commands, never timed tests).") { tiles, portal, people, import, intake, kpi, register };
     }

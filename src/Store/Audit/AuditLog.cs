@@ -9,35 +9,31 @@ namespace GridMap.Store.Audit;
 /// </summary>
 public sealed class AuditLog(NpgsqlDataSource dataSource)
 {
-    /// <summary>Appends one entry inside the caller's transaction; the lock on audit_head orders concurrent appends.</summary>
+    /// <summary>
+    /// Appends one entry inside the caller's transaction, in one round trip (the SQL function <c>audit_append</c>, migration
+    /// 0019): the lock on audit_head orders concurrent appends and is held from here to the caller's commit.
+    /// </summary>
     public static async Task<AuditEntry> AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
         string actor, string action, string subject, string purpose, string detail, CancellationToken ct = default)
     {
-        long seq;
-        string prevHash;
-        await using (var head = new NpgsqlCommand("SELECT seq, hash FROM audit_head FOR UPDATE", connection, transaction))
-        await using (var reader = await head.ExecuteReaderAsync(ct))
-        {
-            await reader.ReadAsync(ct);
-            seq = reader.GetInt64(0) + 1;
-            prevHash = reader.GetString(1);
-        }
         var at = AuditChain.Truncate(DateTimeOffset.UtcNow);
-        var hash = AuditChain.Hash(seq, at, actor, action, subject, purpose, detail, prevHash);
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        var insert = new NpgsqlBatchCommand("""
-            INSERT INTO audit_log (seq, at, actor, action, subject, purpose, detail, prev_hash, hash)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-            """);
-        foreach (var value in new object[] { seq, at, actor, action, subject, purpose, detail, prevHash, hash })
-            insert.Parameters.Add(new NpgsqlParameter { Value = value });
-        var moveHead = new NpgsqlBatchCommand("UPDATE audit_head SET seq = $1, hash = $2");
-        moveHead.Parameters.Add(new NpgsqlParameter<long> { TypedValue = seq });
-        moveHead.Parameters.Add(new NpgsqlParameter<string> { TypedValue = hash });
-        batch.BatchCommands.Add(insert);
-        batch.BatchCommands.Add(moveHead);
-        await batch.ExecuteNonQueryAsync(ct);
-        return new AuditEntry(seq, at, actor, action, subject, purpose, detail, prevHash, hash);
+        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { AppendCommand(at, actor, action, subject, purpose, detail) } };
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return new AuditEntry(reader.GetInt64(0), at, actor, action, subject, purpose, detail, reader.GetString(1), reader.GetString(2));
+    }
+
+    /// <summary>
+    /// The append as a command for a batch of the caller's (answers seq, prev_hash, hash), so a writer can send its last
+    /// statements and the append in one round trip and commit right after: the chain's lock is held for as short as can be.
+    /// </summary>
+    public static NpgsqlBatchCommand AppendCommand(DateTimeOffset at, string actor, string action, string subject, string purpose, string detail)
+    {
+        var command = new NpgsqlBatchCommand("SELECT seq, prev_hash, hash FROM audit_append($1, $2, $3, $4, $5, $6)");
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = AuditChain.Truncate(at) });
+        foreach (var value in new[] { actor, action, subject, purpose, detail })
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = value });
+        return command;
     }
 
     /// <summary>Appends one entry in a transaction of its own (reads, unmasking).</summary>

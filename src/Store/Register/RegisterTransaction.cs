@@ -76,17 +76,19 @@ internal sealed class RegisterTransaction(NpgsqlConnection connection, NpgsqlTra
     /// <summary>Recomputes freshness of the touched grids, then appends the audit entries: the chain's lock is held only to commit.</summary>
     public async Task FinishAsync(string? idempotencyKey, RegisterChangeResult result, CancellationToken ct)
     {
-        // One round trip for both: each one saved shortens the time the change holds its rows locked.
+        // One round trip for the rest: the freshness of the touched grids, the answer kept for a repeated idempotency key,
+        // and the audit entries last — the chain's lock is taken at the end of this batch and released by the commit
+        // that follows at once, so every writer holds it as briefly as can be.
         await using var batch = new NpgsqlBatch(connection, transaction);
         if (grids.Count > 0)
             batch.BatchCommands.Add(BatchCommand("SELECT refresh_grid_freshness($1)", (object)grids.Order(StringComparer.Ordinal).ToArray()));
-        if (changes.Count > 0)
+        if (changes.Count > 0 && idempotencyKey is not null)
             batch.BatchCommands.Add(BatchCommand("UPDATE register_change SET idempotency_key = $2, result = $3::jsonb WHERE id = $1",
                 changes[0].Id, idempotencyKey, JsonSerializer.Serialize(result, Json)));
+        foreach (var change in changes)
+            batch.BatchCommands.Add(AuditLog.AppendCommand(now, caller.Username, "register_" + change.Kind, change.Subject, change.Reason, change.Detail));
         if (batch.BatchCommands.Count > 0)
             await batch.ExecuteNonQueryAsync(ct);
-        foreach (var change in changes)
-            await AuditLog.AppendAsync(connection, transaction, caller.Username, "register_" + change.Kind, change.Subject, change.Reason, change.Detail, ct);
     }
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
