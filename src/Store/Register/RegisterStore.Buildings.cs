@@ -103,22 +103,17 @@ public sealed partial class RegisterStore
         string? reason, string? idempotencyKey, CancellationToken ct = default) =>
         WriteAsync(caller, idempotencyKey, async tx =>
         {
-            var household = await LockHouseholdAsync(tx, householdId, inScope: true, ct);
+            var (household, distance) = await LockHouseholdAsync(tx, householdId, inScope: true,
+                lon is not null && lat is not null ? (lon.Value, lat.Value) : null, ct);
             if (household is null || household.DissolvedOn is not null)
                 return NoHousehold(householdId);
             if (CheckVersion($"household {householdId}", rowVersion, household.RowVersion, household) is { } stale)
                 return stale;
-            double? distance = null;
-            if (lon is not null && lat is not null)
-                distance = await tx.ScalarAsync<double>("""
-                    SELECT ST_Distance(b.geom::geography, ST_SetSRID(ST_MakePoint($2, $3), 4490)::geography)
-                    FROM house h JOIN building b ON b.id = h.building_id WHERE h.id = $1
-                    """, ct, household.HouseId, lon.Value, lat.Value);
             if (reason is null && (distance is null || distance > RegisterRules.VerifyRadiusMetres))
                 return RegisterRules.Field(distance is null ? "position" : "reason", distance is null
                     ? "A verification on the spot sends the device position (lon, lat), or a reason why there is none."
                     : $"The device is {distance:F0} m from the building (more than {RegisterRules.VerifyRadiusMetres:F0} m): state a reason.");
-            await TouchHouseholdAsync(tx, householdId, household.GridCode, ct);
+            tx.TouchHousehold(householdId, household.GridCode);
             var change = await tx.RecordAsync("verify", $"household:{householdId}", household.GridCode, reason ?? "现场核实，无变化",
                 new { household.ConfirmedAt }, new { lon, lat, distanceM = distance is null ? (double?)null : Math.Round(distance.Value, 1) }, null, ct);
             return Outcome.Ok(new RegisterChangeResult([change], "verify", RegisterChangeResult.Done, HouseholdId: householdId,

@@ -180,7 +180,7 @@ public sealed partial class RegisterStore
                     : relation ?? "other";
                 await JoinAsync(tx, destination, [people[i]], joined, tx.Today, ct);
             }
-            await TouchHouseholdAsync(tx, destination, target.Grid, ct);
+            tx.TouchHousehold(destination, target.Grid);
         }
         await tx.ExecuteAsync("UPDATE person SET grid_code = $2, status = 'resident' WHERE id = ANY ($1)", ct, people, target.Grid);
         await tx.ExecuteAsync("UPDATE house SET vacant = false WHERE id = $1 AND vacant", ct, target.HouseId);

@@ -74,27 +74,50 @@ public sealed partial class RegisterStore(NpgsqlDataSource dataSource, TimeProvi
 
     // ---- locking reads: each takes the row FOR UPDATE inside the caller's area, or finds nothing ----
 
-    private static async Task<HouseholdState?> LockHouseholdAsync(RegisterTransaction tx, long id, bool inScope, CancellationToken ct)
+    private static async Task<HouseholdState?> LockHouseholdAsync(RegisterTransaction tx, long id, bool inScope, CancellationToken ct) =>
+        (await LockHouseholdAsync(tx, id, inScope, null, ct)).Household;
+
+    /// <summary>
+    /// The household and its current members, locked, in one round trip — with, when a position is given, its distance in
+    /// metres from the household's building (an on-the-spot verification).
+    /// </summary>
+    private static async Task<(HouseholdState? Household, double? DistanceM)> LockHouseholdAsync(RegisterTransaction tx, long id, bool inScope,
+        (double Lon, double Lat)? position, CancellationToken ct)
     {
-        HouseholdState? state = null;
-        await using (var command = tx.Command("""
+        var scope = tx.Caller.Scope.Value;
+        var commands = new List<(string, object?[])>
+        {
+            ("""
             SELECT id, register_number, household_type, house_id, grid_code, row_version, confirmed_at, dissolved_on
             FROM household WHERE id = $1 AND (NOT $3 OR starts_with(grid_code, $2)) FOR UPDATE
-            """, id, tx.Caller.Scope.Value, inScope))
-        await using (var reader = await command.ExecuteReaderAsync(ct))
-            if (await reader.ReadAsync(ct))
-                state = new HouseholdState(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4),
-                    reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
-                    reader.IsDBNull(7) ? null : reader.GetFieldValue<DateOnly>(7), []);
-        if (state is null)
-            return null;
-        await using var members = tx.Command("""
+            """, [id, scope, inScope]),
+            ("""
             SELECT p.id, p.name, m.relation, p.row_version
-            FROM household_member m JOIN person p ON p.id = m.person_id
-            WHERE m.household_id = $1 AND m.moved_out IS NULL ORDER BY p.id FOR UPDATE OF p
-            """, id);
-        var list = await members.ListAsync(r => new MemberState(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetInt32(3)), ct);
-        return state with { Members = list };
+            FROM household_member m JOIN person p ON p.id = m.person_id JOIN household h ON h.id = m.household_id
+            WHERE m.household_id = $1 AND m.moved_out IS NULL AND (NOT $3 OR starts_with(h.grid_code, $2))
+            ORDER BY p.id FOR UPDATE OF p
+            """, [id, scope, inScope]),
+        };
+        if (position is { } at)
+            commands.Add(("""
+                SELECT ST_Distance(b.geom::geography, ST_SetSRID(ST_MakePoint($2, $3), 4490)::geography)
+                FROM household hh JOIN house h ON h.id = hh.house_id JOIN building b ON b.id = h.building_id WHERE hh.id = $1
+                """, [id, at.Lon, at.Lat]));
+        await using var batch = tx.Batch([.. commands]);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        HouseholdState? state = null;
+        if (await reader.ReadAsync(ct))
+            state = new HouseholdState(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4),
+                reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
+                reader.IsDBNull(7) ? null : reader.GetFieldValue<DateOnly>(7), []);
+        await reader.NextResultAsync(ct);
+        var members = new List<MemberState>();
+        while (await reader.ReadAsync(ct))
+            members.Add(new MemberState(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3)));
+        double? distance = null;
+        if (position is not null && await reader.NextResultAsync(ct) && await reader.ReadAsync(ct))
+            distance = reader.GetDouble(0);
+        return (state is null ? null : state with { Members = members }, state is null ? null : distance);
     }
 
     private const string ById = "id = $1";
@@ -175,7 +198,7 @@ public sealed partial class RegisterStore(NpgsqlDataSource dataSource, TimeProvi
                 await JoinAsync(tx, householdId, [personId], relation, birth ? facts.BirthDate : tx.Today, ct);
                 var change = await tx.RecordAsync(birth ? "birth" : "add_person", $"person:{personId}", household.GridCode, reason, null,
                     new { household = householdId, relation, name = Masking.Name(facts.Name), facts.Sex, facts.BirthDate, facts.RegisterType }, null, ct);
-                await TouchHouseholdAsync(tx, householdId, household.GridCode, ct);
+                tx.TouchHousehold(householdId, household.GridCode);
                 return Outcome.Ok(new RegisterChangeResult([change], birth ? "birth" : "add_person", RegisterChangeResult.Done, personId, householdId,
                     RowVersion: household.RowVersion + 1));
             }
@@ -200,7 +223,7 @@ public sealed partial class RegisterStore(NpgsqlDataSource dataSource, TimeProvi
             await tx.ExecuteAsync("UPDATE person SET status = 'resident', grid_code = $2 WHERE id = $1", ct, existing.Id, household.GridCode);
             var moved = await tx.RecordAsync("move", $"person:{existing.Id}", existing.GridCode ?? household.GridCode, reason,
                 new { household = current, grid = existing.GridCode, existing.Status }, new { household = householdId, grid = household.GridCode, relation }, null, ct);
-            await TouchHouseholdAsync(tx, householdId, household.GridCode, ct);
+            tx.TouchHousehold(householdId, household.GridCode);
             var items = await ReconcileMoveAsync(tx, moved, [existing.Id], existing.GridCode, household.GridCode, ct);
             return Outcome.Ok(new RegisterChangeResult([moved], "move", RegisterChangeResult.Moved, existing.Id, householdId,
                 RowVersion: household.RowVersion + 1, ReconciliationIds: items));
@@ -256,7 +279,7 @@ public sealed partial class RegisterStore(NpgsqlDataSource dataSource, TimeProvi
                 if (deathDate < movedIn)
                     return RegisterRules.Field("deathDate", $"The date of death is before the person joined the household ({movedIn:yyyy-MM-dd}).");
                 await LeaveAsync(tx, personId, deathDate, ct);
-                await TouchHouseholdAsync(tx, household.Value, person.GridCode!, ct);
+                tx.TouchHousehold(household.Value, person.GridCode!);
             }
             await tx.ExecuteAsync("UPDATE person SET status = 'deceased', death_date = $2 WHERE id = $1", ct, personId, deathDate);
             var change = await tx.RecordAsync("death", $"person:{personId}", person.GridCode!, reason,
@@ -288,7 +311,7 @@ public sealed partial class RegisterStore(NpgsqlDataSource dataSource, TimeProvi
                 new { person.PoliticalStatus, person.RegisterType, phone = phone is null ? null : "changed" },
                 new { politicalStatus, registerType, phone = phone is null ? null : Masking.Phone(phone) }, null, ct);
             if (await CurrentHouseholdAsync(tx, personId, ct) is { } household)
-                await TouchHouseholdAsync(tx, household, person.GridCode!, ct);
+                tx.TouchHousehold(household, person.GridCode!);
             return Outcome.Ok(new RegisterChangeResult([change], "update_person", RegisterChangeResult.Done, personId, RowVersion: person.RowVersion + 1));
         }, ct);
 
@@ -359,13 +382,6 @@ public sealed partial class RegisterStore(NpgsqlDataSource dataSource, TimeProvi
                 confirmed_at = $3
             WHERE id = $1 RETURNING grid_code
             """, ct, household, on, tx.Now);
-        tx.Touch(grid);
-    }
-
-    /// <summary>A change to a household confirms it (fresh) and bumps its row version.</summary>
-    private static async Task TouchHouseholdAsync(RegisterTransaction tx, long householdId, string grid, CancellationToken ct)
-    {
-        await tx.ExecuteAsync("UPDATE household SET confirmed_at = $2 WHERE id = $1", ct, householdId, tx.Now);
         tx.Touch(grid);
     }
 

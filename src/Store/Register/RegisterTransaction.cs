@@ -13,6 +13,7 @@ internal sealed class RegisterTransaction(NpgsqlConnection connection, NpgsqlTra
 {
     private readonly List<(long Id, string Kind, string Subject, string Reason, string Detail)> changes = [];
     private readonly HashSet<string> grids = [];
+    private readonly HashSet<long> touchedHouseholds = [];
 
     public Caller Caller => caller;
 
@@ -51,6 +52,25 @@ internal sealed class RegisterTransaction(NpgsqlConnection connection, NpgsqlTra
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>Several statements in one round trip, their results read in order.</summary>
+    public NpgsqlBatch Batch(params (string Sql, object?[] Parameters)[] commands)
+    {
+        var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var (sql, parameters) in commands)
+            batch.BatchCommands.Add(BatchCommand(sql, parameters));
+        return batch;
+    }
+
+    /// <summary>
+    /// A change to the household confirms it (fresh) and raises its row version: written with the change's last batch,
+    /// before the freshness of its grid is recomputed.
+    /// </summary>
+    public void TouchHousehold(long household, string grid)
+    {
+        touchedHouseholds.Add(household);
+        Touch(grid);
+    }
+
     public void Touch(string? grid)
     {
         if (grid is not null)
@@ -80,6 +100,8 @@ internal sealed class RegisterTransaction(NpgsqlConnection connection, NpgsqlTra
         // and the audit entries last — the chain's lock is taken at the end of this batch and released by the commit
         // that follows at once, so every writer holds it as briefly as can be.
         await using var batch = new NpgsqlBatch(connection, transaction);
+        if (touchedHouseholds.Count > 0)
+            batch.BatchCommands.Add(BatchCommand("UPDATE household SET confirmed_at = $2 WHERE id = ANY ($1)", touchedHouseholds.ToArray(), now));
         if (grids.Count > 0)
             batch.BatchCommands.Add(BatchCommand("SELECT refresh_grid_freshness($1)", (object)grids.Order(StringComparer.Ordinal).ToArray()));
         if (changes.Count > 0 && idempotencyKey is not null)
