@@ -66,13 +66,14 @@ public sealed class RegisterBrowserTests(PeopleStack stack) : IClassFixture<Peop
         var added = await PostAsync(api, "/api/register/buildings", new
         {
             grid = GridA, lon = point.Longitude, lat = point.Latitude, road = "登记巷", houseNumber = "1", floors = 1,
-            houses = new[] { new { unit = 1, room = "东" }, new { unit = 1, room = "西" }, new { unit = 1, room = "北" } }, reason = "新建院落登记",
+            houses = new[] { new { unit = 1, room = "东" }, new { unit = 1, room = "西" }, new { unit = 1, room = "北" }, new { unit = 1, room = "南" } },
+            reason = "新建院落登记",
         });
         var building = added.GetProperty("buildingCode").GetString()!;
         var card = await api.GetFromJsonAsync<JsonElement>($"/api/buildings/{building}");
         var households = new List<long>();
         var sequence = 601;
-        foreach (var house in card.GetProperty("houses").EnumerateArray())
+        foreach (var house in card.GetProperty("houses").EnumerateArray().Take(3))
         {
             var started = await PostAsync(api, $"/api/register/houses/{house.GetProperty("id").GetInt64()}/households", new
             {
@@ -130,14 +131,24 @@ public sealed class RegisterBrowserTests(PeopleStack stack) : IClassFixture<Peop
         await sectionZ.GetByTestId("act-verify").ClickAsync();
         await Assertions.Expect(page.Page.GetByTestId("register-message")).ToHaveTextAsync("已保存。", new() { Timeout = Wait });
         await Assertions.Expect(page.Page.Locator($"[data-testid=household][data-household='{z}']")).ToHaveAttributeAsync("data-fresh", "true", new() { Timeout = Wait });
+        // A household starts in the fourth house, empty until now.
+        var empty = page.Page.GetByTestId("empty-house");
+        await Assertions.Expect(empty).ToHaveCountAsync(1, new() { Timeout = Wait });
+        await empty.GetByTestId("act-start-household").ClickAsync();
+        await empty.GetByTestId("f-name").FillAsync("登记新户主");
+        await empty.GetByTestId("f-id").FillAsync(IdNumber.Create("140428", new DateOnly(1902, 8, 8), 703).Value);
+        await empty.GetByTestId("f-reason").FillAsync("外地迁来新立户");
+        await empty.GetByTestId("f-submit").ClickAsync();
+        await Assertions.Expect(page.Page.GetByTestId("register-message")).ToHaveTextAsync("已保存。", new() { Timeout = Wait });
+        await Assertions.Expect(page.Page.GetByTestId("empty-house")).ToHaveCountAsync(0, new() { Timeout = Wait });
         await page.ScreenshotAsync("register-grid-manager-phone");
 
         // The grid's colour on the freshness layer changes.
         await GoAsync(page, $"/map/{GridA}?fresh=1");
         var (colourAfter, permilleAfter) = await DrawnFreshnessAsync(page, GridA, permilleBefore);
         Assert.NotEqual(colourBefore, colourAfter);
-        Assert.Equal(1000 * (freshBefore + 2) / total, permilleAfter);
-        await Assertions.Expect(page.Page.GetByTestId("freshness")).ToHaveAttributeAsync("data-fresh", (freshBefore + 2).ToString(), new() { Timeout = Wait });
+        Assert.Equal(1000 * (freshBefore + 3) / (total + 1), permilleAfter);
+        await Assertions.Expect(page.Page.GetByTestId("freshness")).ToHaveAttributeAsync("data-fresh", (freshBefore + 3).ToString(), new() { Timeout = Wait });
         Assert.Empty(page.Errors);
 
         // The neighbouring grid's manager accepts the move into a house of the fixture's building B.
@@ -160,7 +171,7 @@ public sealed class RegisterBrowserTests(PeopleStack stack) : IClassFixture<Peop
         foreach (var (action, reason) in new[]
         {
             ("register_birth", "新生儿随父落户"), ("register_move_requested", "全户搬往 005 网格"), ("register_verify", "现场核实，无变化"),
-            ("register_move_accepted", "已入户见面，同意迁入"), ("register_move", "已入户见面，同意迁入"),
+            ("register_move_accepted", "已入户见面，同意迁入"), ("register_move", "已入户见面，同意迁入"), ("register_start_household", "外地迁来新立户"),
         })
             Assert.True(await stack.Population.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = $1 AND purpose = $2", action, reason) >= 1,
                 $"{action} with reason {reason} is in the audit log");
