@@ -51,6 +51,13 @@ public sealed class RegisterApiTests(PopulationApiFixture api) : IClassFixture<P
         return (body.GetProperty("householdId").GetInt64(), body.GetProperty("personId").GetInt64(), houseId);
     }
 
+    /// <summary>Puts the person on a department's list (a special-group record), as that department's import would.</summary>
+    private Task<long> ListAsync(long person, string group, string department) =>
+        api.Population.ScalarAsync<long>("""
+            INSERT INTO special_group (person_id, group_code, department, risk_level, registered_on, visit_cadence_days, next_visit_due, source)
+            VALUES ($1, $2, $3, 1, '2020-01-01', 90, '2027-01-01', 'test') RETURNING id
+            """, person, group, department);
+
     /// <summary>The household the population fixture made in the place's building (register number GMTEST + place).</summary>
     private Task<long> FixtureHouseholdAsync(string place) =>
         api.Population.ScalarAsync<long>("SELECT id FROM household WHERE register_number = $1", "GMTEST" + place);
@@ -200,10 +207,7 @@ public sealed class RegisterApiTests(PopulationApiFixture api) : IClassFixture<P
         var gm = await api.ClientAsAsync("gridmanager");
         var (household, person, _) = await NewHouseholdAsync(gm, "A");
         // The person is on the civil-affairs list (低保), as the department's import would have put them.
-        await api.Population.ScalarAsync<long>("""
-            INSERT INTO special_group (person_id, group_code, department, risk_level, registered_on, visit_cadence_days, next_visit_due, source)
-            VALUES ($1, 'low_income', 'civil-affairs', 1, '2020-01-01', 90, '2027-01-01', 'test') RETURNING id
-            """, person);
+        await ListAsync(person, "low_income", "civil-affairs");
         var version = await api.Population.ScalarAsync<int>("SELECT row_version FROM person WHERE id = $1", person);
         var (status, died) = await Send(gm, HttpMethod.Post, $"/api/register/people/{person}/death",
             new { deathDate = Today.ToString("yyyy-MM-dd"), rowVersion = version, reason = "家属报告病故" });
@@ -249,10 +253,7 @@ public sealed class RegisterApiTests(PopulationApiFixture api) : IClassFixture<P
     {
         var gm = await api.ClientAsAsync("gridmanager");
         var (household, person, _) = await NewHouseholdAsync(gm, "A");
-        await api.Population.ScalarAsync<long>("""
-            INSERT INTO special_group (person_id, group_code, department, risk_level, registered_on, visit_cadence_days, next_visit_due, source)
-            VALUES ($1, 'community_correction', 'justice', 2, '2024-01-01', 30, '2027-01-01', 'test') RETURNING id
-            """, person);
+        await ListAsync(person, "community_correction", "justice");
         var gridD = api.Population.Buildings["D"][..15];
         Assert.NotEqual("140428", gridD[..6]);
         await new AccountStore(api.Population.DataSource).CreateAsync(new NewAccount("gm-other-county", "网格员 外县", DemoAccounts.Password,

@@ -180,7 +180,7 @@ public sealed partial class RegisterStore
         return grids;
     }
 
-    /// <summary>Recomputes the grids whose oldest fresh household has aged out, and any grid with households but no row yet.</summary>
+    /// <summary>Recomputes the grids whose oldest fresh household has aged out and drops the rows of retired grids.</summary>
     public async Task<int> RefreshExpiredAsync(CancellationToken ct = default)
     {
         await using var command = dataSource.CreateCommand(SqlResource.Get("Register/RefreshExpired.sql"));

@@ -154,6 +154,17 @@ public sealed partial class RegisterStore(NpgsqlDataSource dataSource, TimeProvi
             : null;
     }
 
+    /// <summary>A living person of the caller's area, locked, at the row version the change was based on; else the refusal.</summary>
+    private static async Task<Outcome<PersonState>> LockLivingPersonAsync(RegisterTransaction tx, long personId, int? version, CancellationToken ct)
+    {
+        var person = await LockPersonAsync(tx, ById, personId, inScope: true, ct);
+        if (person is null)
+            return NoPerson(personId);
+        if (person.Status == "deceased")
+            return Deceased(person);
+        return CheckVersion($"person {personId}", version, person.RowVersion, person) is { } stale ? stale : Outcome.Ok(person);
+    }
+
     private static Problem? CheckVersion(string subject, int? sent, int current, object state) =>
         sent is null
             ? RegisterRules.Field("rowVersion", $"Send the rowVersion of {subject} you read: a change is never applied blind.")
@@ -260,13 +271,10 @@ public sealed partial class RegisterStore(NpgsqlDataSource dataSource, TimeProvi
         string? idempotencyKey, CancellationToken ct = default) =>
         WriteAsync(caller, idempotencyKey, async tx =>
         {
-            var person = await LockPersonAsync(tx, ById, personId, inScope: true, ct);
-            if (person is null)
-                return NoPerson(personId);
-            if (person.Status == "deceased")
-                return Deceased(person);
-            if (CheckVersion($"person {personId}", personVersion, person.RowVersion, person) is { } stale)
-                return stale;
+            var locked = await LockLivingPersonAsync(tx, personId, personVersion, ct);
+            if (!locked.Succeeded)
+                return locked.Problem;
+            var person = locked.Value;
             if (deathDate > tx.Today)
                 return RegisterRules.Field("deathDate", "The date of death is in the future.");
             if (deathDate < person.BirthDate)
@@ -295,13 +303,10 @@ public sealed partial class RegisterStore(NpgsqlDataSource dataSource, TimeProvi
         string? registerType, string reason, string? idempotencyKey, CancellationToken ct = default) =>
         WriteAsync(caller, idempotencyKey, async tx =>
         {
-            var person = await LockPersonAsync(tx, ById, personId, inScope: true, ct);
-            if (person is null)
-                return NoPerson(personId);
-            if (person.Status == "deceased")
-                return Deceased(person);
-            if (CheckVersion($"person {personId}", personVersion, person.RowVersion, person) is { } stale)
-                return stale;
+            var locked = await LockLivingPersonAsync(tx, personId, personVersion, ct);
+            if (!locked.Succeeded)
+                return locked.Problem;
+            var person = locked.Value;
             await tx.ExecuteAsync("""
                 UPDATE person SET phone = coalesce($2, phone), political_status = coalesce($3, political_status),
                                   register_type = coalesce($4, register_type)
