@@ -1,4 +1,5 @@
 using System.Net;
+using GridMap.Testing;
 
 namespace GridMap.Tiling.Tests;
 
@@ -38,8 +39,7 @@ public class DiskCacheTests
         }
         finally
         {
-            if (Directory.Exists(cache))
-                Directory.Delete(cache, recursive: true);
+            await TempFolders.DeleteAsync(cache);
         }
     }
 }

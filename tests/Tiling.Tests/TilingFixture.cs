@@ -34,8 +34,8 @@ public sealed class TilingHost : IAsyncDisposable
     {
         Client.Dispose();
         await Factory.DisposeAsync();
-        if (ownsCache && Directory.Exists(CacheDirectory))
-            Directory.Delete(CacheDirectory, recursive: true);
+        if (ownsCache)
+            await TempFolders.DeleteAsync(CacheDirectory);
     }
 }
 

@@ -68,8 +68,7 @@ public class PortalStack : IAsyncLifetime
         foreach (var host in new IAsyncDisposable?[] { portal, tiling, geoApi })
             if (host is not null)
                 await host.DisposeAsync();
-        if (Directory.Exists(tileCache))
-            Directory.Delete(tileCache, recursive: true);
+        await TempFolders.DeleteAsync(tileCache);
     }
 
     /// <summary>A fresh page that records console errors and failed requests.</summary>
