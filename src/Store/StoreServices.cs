@@ -47,6 +47,10 @@ public static class StoreServices
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<Audit.AuditLog>();
         services.AddSingleton<Residents.ResidentStore>();
+        services.AddOptions<Register.RegisterOptions>()
+            .Bind(configuration.GetSection(Register.RegisterOptions.SectionName))
+            .Validate(o => o.ConcurrentWrites is >= 1 and <= 1000, "Register:ConcurrentWrites is between 1 and 1000.")
+            .ValidateOnStart();
         services.AddSingleton<Register.RegisterStore>();
         services.AddOptions<Events.IntakeOptions>()
             .Bind(configuration.GetSection(Events.IntakeOptions.SectionName))

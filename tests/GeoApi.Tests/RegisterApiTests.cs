@@ -1,6 +1,9 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json;
 using GridMap.Domain.People;
 using GridMap.Store.Accounts;
+using GridMap.Testing;
 
 namespace GridMap.GeoApi.Tests;
 
@@ -457,6 +460,41 @@ public sealed class RegisterApiTests(PopulationApiFixture api) : IClassFixture<P
         var audited = await api.Population.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action LIKE 'register\\_%' AND action <> 'register_reconcile'");
         Assert.Equal(changes, audited);
         var (_, verify) = await Send(auditor, HttpMethod.Get, "/api/audit/verify");
+        Assert.True(verify.GetProperty("intact").GetBoolean(), verify.ToString());
+    }
+
+    [Fact]
+    public async Task With_one_change_at_a_time_refusals_and_collisions_give_up_their_turn_and_concurrent_changes_all_commit()
+    {
+        await using var gated = new HostFactory<GeoApiHost>(api.Population.ConnectionString,
+            new Dictionary<string, string?> { ["Register:ConcurrentWrites"] = "1" });
+        var gm = gated.CreateClient();
+        using (var signIn = await gm.PostAsJsonAsync("/api/auth/token", new { username = "gridmanager", password = DemoAccounts.Password }))
+            gm.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+                (await signIn.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString());
+        var building = api.Population.Buildings["A"];
+        var room = $"G{Interlocked.Increment(ref nextPerson)}";
+        object Houses(string r) => new { houses = new[] { new { unit = 9, room = r } }, reason = "新建住房登记" };
+
+        var (first, firstBody) = await Send(gm, HttpMethod.Post, $"/api/register/buildings/{building}/houses", Houses(room));
+        Assert.True(first == 200, firstBody.ToString());
+        // The same unit and room again: the unique index refuses it inside the change's transaction.
+        var (again, againBody) = await Send(gm, HttpMethod.Post, $"/api/register/buildings/{building}/houses", Houses(room));
+        Assert.Equal(409, again);
+        Assert.Equal("house_building_id_unit_no_room_key", againBody.GetProperty("constraint").GetString());
+        // An old row version: refused by the change itself.
+        var (household, _, _) = await NewHouseholdAsync(gm, "A");
+        var (stale, _) = await Send(gm, HttpMethod.Post, $"/api/register/households/{household}/verifications",
+            new { rowVersion = 0, reason = "电话核实" });
+        Assert.Equal(409, stale);
+
+        var before = await api.Population.ScalarAsync<long>("SELECT count(*) FROM register_change");
+        var concurrent = await Task.WhenAll(Enumerable.Range(1, 6)
+            .Select(i => Send(gm, HttpMethod.Post, $"/api/register/buildings/{building}/houses", Houses($"{room}-{i}"))))
+            .WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.All(concurrent, r => Assert.True(r.Status == 200, r.Body.ToString()));
+        Assert.Equal(before + 6, await api.Population.ScalarAsync<long>("SELECT count(*) FROM register_change"));
+        var (_, verify) = await Send(await api.ClientAsAsync("auditor"), HttpMethod.Get, "/api/audit/verify");
         Assert.True(verify.GetProperty("intact").GetBoolean(), verify.ToString());
     }
 }

@@ -20,7 +20,7 @@ internal static class RegisterCommands
                 return 2;
             }
             await using var dataSource = CommonOptions.OpenDatabase(result, db, "gridmap-register", migrate: true);
-            var grids = await new RegisterStore(dataSource, TimeProvider.System).SetFreshDaysAsync(value, $"cli:{Environment.UserName}", ct);
+            var grids = await new RegisterStore(dataSource, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new RegisterOptions())).SetFreshDaysAsync(value, $"cli:{Environment.UserName}", ct);
             Console.WriteLine($"freshness window {value} days; {grids:N0} grids recomputed");
             return 0;
         });

@@ -4,6 +4,7 @@ using GridMap.Domain.Access;
 using GridMap.Domain.Privacy;
 using GridMap.Domain.People;
 using GridMap.Store.Database;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace GridMap.Store.Register;
@@ -15,8 +16,9 @@ namespace GridMap.Store.Register;
 /// committed together or not at all. A repeated idempotency key returns the first answer without writing again.
 /// Everything outside the caller's area is answered as not found.
 /// </summary>
-public sealed partial class RegisterStore(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed partial class RegisterStore(NpgsqlDataSource dataSource, TimeProvider clock, IOptions<RegisterOptions> options)
 {
+    private readonly SemaphoreSlim writers = new(options.Value.ConcurrentWrites);
     private const string UniqueViolation = "23505";
 
     private async Task<Outcome<RegisterChangeResult>> WriteAsync(Caller caller, string? idempotencyKey,
@@ -24,6 +26,20 @@ public sealed partial class RegisterStore(NpgsqlDataSource dataSource, TimeProvi
     {
         if (!caller.MayWriteRegister())
             return Problem.Forbidden("Your role does not change the population register.");
+        await writers.WaitAsync(ct);
+        try
+        {
+            return await WriteGatedAsync(caller, idempotencyKey, change, ct);
+        }
+        finally
+        {
+            writers.Release();
+        }
+    }
+
+    private async Task<Outcome<RegisterChangeResult>> WriteGatedAsync(Caller caller, string? idempotencyKey,
+        Func<RegisterTransaction, Task<Outcome<RegisterChangeResult>>> change, CancellationToken ct)
+    {
         for (var attempt = 0; ; attempt++)
         {
             await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -40,8 +56,7 @@ public sealed partial class RegisterStore(NpgsqlDataSource dataSource, TimeProvi
                     return outcome;
                 }
                 var result = outcome.Value with { ChangeIds = tx.ChangeIds };
-                await tx.FinishAsync(idempotencyKey, result, ct);
-                await transaction.CommitAsync(ct);
+                await tx.CommitAsync(idempotencyKey, result, ct);
                 return Outcome.Ok(result);
             }
             catch (PostgresException e) when (e.SqlState == UniqueViolation && e.ConstraintName == "register_change_idempotency_idx" && attempt == 0)
