@@ -98,9 +98,14 @@ internal sealed class RegisterBenchmark(NpgsqlDataSource dataSource, string geoA
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  freshness of {Province} after one more verification (household {lag.Household}): fresh {lag.Before} → {lag.After}, "
             + $"change acknowledged in {lag.ChangeMs:F1} ms, province read in {lag.ReadMs:F1} ms, {lag.Reads} read(s)"));
-        output.WriteLine($"  target p95 < 50 ms: {(p95 < 50 ? "met" : "MISSED")}");
+        // The issue's target is 32 writers making ≥ 500 durable changes/s with p95 < 50 ms: an open-loop run at 500/s
+        // judges both; a closed-loop run measures the ceiling (its latency is writers / throughput by Little's law).
         if (rate <= 0)
-            output.WriteLine($"  target ≥ 500 changes/s: {(perSecond >= 500 && durable ? "met" : "MISSED")}");
+            output.WriteLine($"  ceiling ≥ 500 changes/s: {(perSecond >= 500 && durable ? "met" : "MISSED")} (p95 < 50 ms is judged at --rate 500)");
+        else if (rate >= 500)
+            output.WriteLine($"  target ≥ 500 changes/s with p95 < 50 ms: {(perSecond >= 500 * 0.98 && p95 < 50 && durable ? "met" : "MISSED")}");
+        else
+            output.WriteLine($"  p95 < 50 ms at {rate}/s: {(p95 < 50 ? "yes" : "no")} (the target is judged at --rate 500)");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  freshness lag {lag.LagMs:F1} ms from acknowledgement to the province showing +1, target < 2 s: {(lag.LagMs < 2000 ? "met" : "MISSED")}"));
         return durable && lag.After == lag.Before + 1 ? 0 : 1;
