@@ -90,10 +90,10 @@ gm_stop_postgres() {
   [ -n "${GM_PGDATA:-}" ] && gm_pg "$GM_PGBIN/pg_ctl" -D "$GM_PGDATA" -m fast -w stop >/dev/null 2>&1 || true
 }
 
-# Browser libraries for the portal (OpenLayers), from npm into wwwroot/lib; before the build, which fingerprints them.
+# Browser libraries for the portal and the field app (OpenLayers, ECharts), from npm into wwwroot/lib; before the build, which fingerprints them.
 gm_web_assets() {
   command -v npm >/dev/null || gm_die "Node.js and npm are required (the portal's OpenLayers comes from npm)"
-  if [ ! -f "$GM_ROOT/src/MapPortal/wwwroot/lib/ol/ol.js" ] || [ "$GM_ROOT/package-lock.json" -nt "$GM_ROOT/node_modules/.package-lock.json" ]; then
+  if [ ! -f "$GM_ROOT/src/MapShared/wwwroot/lib/ol/ol.js" ] || [ ! -f "$GM_ROOT/src/MapPortal/wwwroot/lib/echarts/echarts.min.js" ] || [ "$GM_ROOT/package-lock.json" -nt "$GM_ROOT/node_modules/.package-lock.json" ]; then
     gm_say "installing the portal's browser libraries (npm ci)"
     ( cd "$GM_ROOT" && npm ci --no-audit --no-fund >/dev/null ) || gm_die "npm ci failed"
   fi

@@ -1,18 +1,20 @@
-// Copies the browser builds the portal needs from node_modules into src/MapPortal/wwwroot/lib. Runs after npm ci;
-// the portal's build fingerprints these files, so they must exist before `dotnet build`.
+// Copies the browser builds GridMap serves from node_modules: OpenLayers into the shared Razor class library
+// (src/MapShared/wwwroot/lib, served to the portal and the field app), ECharts into the portal's wwwroot/lib. Runs
+// after npm ci; the builds fingerprint these files, so they must exist before `dotnet build`.
 import { cpSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const lib = join(root, "src", "MapPortal", "wwwroot", "lib");
+const shared = join(root, "src", "MapShared", "wwwroot", "lib");
+const portal = join(root, "src", "MapPortal", "wwwroot", "lib");
 const copies = [
-  ["node_modules/ol/dist/ol.js", "ol/ol.js"],
-  ["node_modules/ol/ol.css", "ol/ol.css"],
-  ["node_modules/echarts/dist/echarts.min.js", "echarts/echarts.min.js"],
+  ["node_modules/ol/dist/ol.js", join(shared, "ol/ol.js")],
+  ["node_modules/ol/ol.css", join(shared, "ol/ol.css")],
+  ["node_modules/echarts/dist/echarts.min.js", join(portal, "echarts/echarts.min.js")],
 ];
 for (const [from, to] of copies) {
-  mkdirSync(dirname(join(lib, to)), { recursive: true });
-  cpSync(join(root, from), join(lib, to));
+  mkdirSync(dirname(to), { recursive: true });
+  cpSync(join(root, from), to);
 }
-console.log(`copied ${copies.length} files to ${lib}`);
+console.log(`copied ${copies.length} files into ${shared} and ${portal}`);

@@ -2,6 +2,7 @@ using GridMap.GeoApi.Audit;
 using GridMap.GeoApi.Auth;
 using GridMap.GeoApi.Buildings;
 using GridMap.GeoApi.Events;
+using GridMap.GeoApi.Field;
 using GridMap.GeoApi.Grids;
 using GridMap.GeoApi.Imports;
 using GridMap.GeoApi.Kpi;
@@ -34,6 +35,7 @@ public static class GeoApiEndpoints
         app.MapBuildingsApi();
         app.MapPeopleApi();
         app.MapRegisterApi();
+        app.MapFieldApi();
         app.MapAuditApi();
         app.MapImportsApi();
         // Events: intake channels, workflow, live feed, public tracking, KPIs.

@@ -1,5 +1,6 @@
 using GridMap.GeoApi;
 using GridMap.GeoApi.Events;
+using GridMap.GeoApi.Field;
 using GridMap.GeoApi.Imports;
 using GridMap.GeoApi.Infrastructure;
 using GridMap.GeoApi.Kpi;
@@ -9,6 +10,7 @@ using GridMap.Hosting.Problems;
 using GridMap.Store;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddFieldApp();
 builder.Services.AddGridMapStore(builder.Configuration, "gridmap-geoapi");
 builder.Services.AddGridMapTokenAuthentication();
 builder.Services.AddGridMapProblemDetails();
@@ -31,4 +33,5 @@ app.UseRateLimiter();
 app.MapOpenApi();
 app.MapDatabaseHealth("geoapi");
 app.MapGridMapApis();
+app.MapFieldApp();
 app.Run();

@@ -52,6 +52,7 @@ public static class StoreServices
             .Validate(o => o.ConcurrentWrites is >= 1 and <= 1000, "Register:ConcurrentWrites is between 1 and 1000.")
             .ValidateOnStart();
         services.AddSingleton<Register.RegisterStore>();
+        services.AddSingleton<Field.FieldStore>();
         services.AddOptions<Events.IntakeOptions>()
             .Bind(configuration.GetSection(Events.IntakeOptions.SectionName))
             .Validate(o => o.QueueCapacity is >= 1 and <= 100_000, "Intake:QueueCapacity is between 1 and 100000.")

@@ -33,7 +33,7 @@ public static class EventsApi
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
         app.MapPost("/api/events/{id:long}/photos", AddPhoto).WithTags("Events").RequireAuthorization().DisableAntiforgery()
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxPhotoBytes))
-            .WithSummary("Attach a photo (JPEG, PNG or WebP body, ≤ 5 MB).").ProducesProblem(400).ProducesProblem(404).ProducesProblem(413);
+            .WithSummary("Attach a photo (JPEG, PNG or WebP body, ≤ 5 MB). With an Idempotency-Key header a repeated upload stores nothing new.").ProducesProblem(400).ProducesProblem(404).ProducesProblem(413);
         events.MapGet("/{id:long}/photos", ListPhotos).WithSummary("The ids of the event's photos, oldest first.").ProducesProblem(404);
         events.MapGet("/{id:long}/photos/{photoId:long}", GetPhoto).WithSummary("A photo of the event.").ProducesProblem(404);
         events.MapPost("/catalogue", AddFunction).DisableAntiforgery().WithSummary("Add a devolved function (province or county staff, admin).")
@@ -229,7 +229,10 @@ public static class EventsApi
             return ApiProblems.BadRequest("A photo is between 1 byte and 5 MB.");
         if (!LooksLike(type, buffer.GetBuffer().AsSpan(0, (int)buffer.Length)))
             return ApiProblems.BadRequest($"The body is not a {type} image.");
-        return await store.AddPhotoAsync(RequestCaller.Get(http), id, type, buffer.ToArray(), ct) is { } photo
+        var key = http.Request.Headers["Idempotency-Key"].FirstOrDefault();
+        if (key is not null && (key.Length is < 8 or > 100 || key.Any(c => char.IsControl(c) || char.IsWhiteSpace(c))))
+            return ApiProblems.BadRequest("An Idempotency-Key has 8–100 characters without spaces.");
+        return await store.AddPhotoAsync(RequestCaller.Get(http), id, type, buffer.ToArray(), ct, key) is { } photo
             ? TypedResults.Created($"/api/events/{id}/photos/{photo}")
             : ApiProblems.NotFound($"No event {id} in your area.");
     }

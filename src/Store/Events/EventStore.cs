@@ -258,14 +258,25 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
         return EventHistoryChain.Verify(history.Select(h => ToChained(id, h)));
     }
 
-    public async Task<long?> AddPhotoAsync(Caller caller, long id, string contentType, byte[] bytes, CancellationToken ct = default)
+    /// <summary>Stores a photo of an event; with an idempotency key, a repeated upload answers the first photo's id.</summary>
+    public async Task<long?> AddPhotoAsync(Caller caller, long id, string contentType, byte[] bytes, CancellationToken ct = default,
+        string? idempotencyKey = null)
     {
         if (await GetAsync(caller, id, ct) is null)
             return null;
-        await using var command = dataSource.CreateCommand("INSERT INTO event_photo (event_id, content_type, bytes) VALUES (@id, @type, @bytes) RETURNING id");
+        await using var command = dataSource.CreateCommand("""
+            WITH added AS (
+                INSERT INTO event_photo (event_id, content_type, bytes, idempotency_key) VALUES (@id, @type, @bytes, @key)
+                ON CONFLICT (event_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+                RETURNING id)
+            SELECT id FROM added
+            UNION ALL SELECT id FROM event_photo WHERE event_id = @id AND idempotency_key = @key
+            LIMIT 1
+            """);
         command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("type", contentType);
         command.Parameters.AddWithValue("bytes", bytes);
+        command.Parameters.Add(new NpgsqlParameter<string?>("key", idempotencyKey) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 

@@ -15,6 +15,7 @@ DELETE FROM visit WHERE special_group_id IN (
     WHERE p.grid_code >= @county AND p.grid_code < @county || ':');
 DELETE FROM special_group WHERE person_id IN (
     SELECT id FROM person WHERE grid_code >= @county AND grid_code < @county || ':');
+DELETE FROM field_visit WHERE grid_code >= @county AND grid_code < @county || ':';
 DELETE FROM household_member WHERE household_id IN (
     SELECT id FROM household WHERE grid_code >= @county AND grid_code < @county || ':');
 DELETE FROM household_member WHERE person_id IN (

@@ -166,7 +166,7 @@ public sealed class PopulationLoader(NpgsqlDataSource dataSource)
             only.Parameters.Add(new() { Value = countyCode });
             if ((bool)(await only.ExecuteScalarAsync(ct))!)
             {
-                await Execute(connection, "TRUNCATE reconciliation_item, move_request, register_change, visit, special_group, household_member, household, person, house, building", ct);
+                await Execute(connection, "TRUNCATE reconciliation_item, move_request, register_change, field_visit, visit, special_group, household_member, household, person, house, building", ct);
                 return;
             }
         }

@@ -1,0 +1,432 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using GridMap.Domain.Field;
+using Microsoft.JSInterop;
+
+namespace GridMap.FieldApp.Services;
+
+/// <summary>
+/// The signed-in manager's session on this phone: the encrypted device vault, the own grid's bundle, the queue of
+/// actions recorded offline and its sync. Pages read its state and call it; it tells them when anything changed.
+/// </summary>
+public sealed class FieldSession(Device device, HttpClient http) : IAsyncDisposable
+{
+    private DotNetObjectReference<FieldSession>? self;
+    private bool syncing;
+    private int failedSyncs;
+    private CancellationTokenSource? retry;
+
+    public event Action? Changed;
+
+    public DeviceState Device { get; private set; } = new(null, 0, null, false, false);
+    public Bundle? Bundle { get; private set; }
+    public string? Token { get; private set; }
+    public List<QueuedAction> Queue { get; private set; } = [];
+    public bool Online { get; private set; } = true;
+    public bool Syncing => syncing;
+    public (int Done, int Of) Progress { get; private set; }
+    public DateTimeOffset? LastSync { get; private set; }
+    public string? Message { get; private set; }
+
+    /// <summary>The sign-in expired (401 while syncing): the queue stays; the manager signs in again.</summary>
+    public bool NeedsSignIn { get; private set; }
+
+    /// <summary>Seven days without a successful sync: the grid's data is not shown until the next one.</summary>
+    public bool Expired => LastSync is { } at && Outbox.Expired(at, DateTimeOffset.UtcNow);
+
+    public bool Unlocked => Device.Unlocked && Token is not null;
+
+    public int Waiting => Queue.Count(q => q.State == nameof(OutboxState.Waiting));
+
+    public int Held => Queue.Count(q => q.State is nameof(OutboxState.Conflict) or nameof(OutboxState.Refused));
+
+    public async Task StartAsync()
+    {
+        Device = await device.StateAsync();
+        Online = await device.OnlineAsync();
+        self ??= DotNetObjectReference.Create(this);
+        await device.WatchConnectionAsync(self);
+        LastSync = Device.LastSync is { } last ? DateTimeOffset.Parse(last, System.Globalization.CultureInfo.InvariantCulture) : null;
+        try
+        {
+            await device.InstallShellAsync();
+        }
+        catch (JSException)
+        {
+            // No service worker (a private window): the app works online only.
+        }
+    }
+
+    [JSInvokable]
+    public async Task OnConnectionChanged(bool online)
+    {
+        Online = online;
+        Changed?.Invoke();
+        if (online && Unlocked)
+            await SyncAsync();
+    }
+
+    // ---- sign-in, PIN, sign-out ----
+
+    public sealed record TokenAnswer(string AccessToken);
+
+    /// <summary>Signs in with the password (online). Returns the problem's message, or null when signed in.</summary>
+    public async Task<string?> SignInAsync(string username, string password)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.PostAsJsonAsync("api/auth/token", new { username, password });
+        }
+        catch (HttpRequestException)
+        {
+            return "没有网络：首次登录和重新登录需要联网。";
+        }
+        if (!response.IsSuccessStatusCode)
+            return await ProblemText(response, "用户名或密码不正确。");
+        Token = (await response.Content.ReadFromJsonAsync<TokenAnswer>(Services.Device.Json))!.AccessToken;
+        NeedsSignIn = false;
+        return null;
+    }
+
+    /// <summary>
+    /// After the first sign-in on this phone (or of another account): a new vault under the PIN, then the grid's
+    /// bundle. The same account signing in again (token expired) keeps its vault and queue: <see cref="ResumeAsync"/>.
+    /// </summary>
+    public async Task<string?> SetPinAsync(string account, string pin)
+    {
+        await device.SetupAsync(account, pin);
+        await device.PutAsync("token", Token);
+        Device = await device.StateAsync();
+        Queue = [];
+        return await DownloadAsync();
+    }
+
+    /// <summary>The same account signed in again while its vault is unlocked: the new token replaces the old, the queue goes on.</summary>
+    public async Task ResumeAsync()
+    {
+        await device.PutAsync("token", Token);
+        NeedsSignIn = false;
+        Changed?.Invoke();
+        await SyncAsync();
+    }
+
+    public async Task<UnlockResult> UnlockAsync(string pin)
+    {
+        var result = await device.UnlockAsync(pin);
+        Device = await device.StateAsync();
+        if (!result.Ok)
+            return result;
+        Token = await device.GetAsync<string>("token");
+        Bundle = await device.GetAsync<Bundle>("bundle");
+        Queue = await device.QueueAsync();
+        Changed?.Invoke();
+        if (Online)
+            _ = SyncAsync();
+        return result;
+    }
+
+    public async Task LockAsync()
+    {
+        await device.LockAsync();
+        Token = null;
+        Bundle = null;
+        Queue = [];
+        Device = await device.StateAsync();
+        Changed?.Invoke();
+    }
+
+    /// <summary>Signs out: the server forgets the token (when online) and the phone forgets everything of the account.</summary>
+    public async Task SignOutAsync()
+    {
+        if (Token is not null)
+        {
+            try
+            {
+                using var request = Authorized(HttpMethod.Post, "api/auth/logout");
+                using var _ = await http.SendAsync(request);
+            }
+            catch (HttpRequestException)
+            {
+                // Offline: the token expires by itself; the device data goes now.
+            }
+        }
+        await device.WipeAsync();
+        Token = null;
+        Bundle = null;
+        Queue = [];
+        LastSync = null;
+        Device = await device.StateAsync();
+        Changed?.Invoke();
+    }
+
+    // ---- the grid bundle ----
+
+    public async Task<string?> DownloadAsync()
+    {
+        try
+        {
+            using var request = Authorized(HttpMethod.Get, "api/field/bundle");
+            using var response = await http.SendAsync(request);
+            if (response.StatusCode == HttpStatusCode.Unauthorized)
+            {
+                NeedsSignIn = true;
+                return "登录已过期，请重新登录（待同步的记录会保留）。";
+            }
+            if (!response.IsSuccessStatusCode)
+                return await ProblemText(response, "网格数据下载失败。");
+            Bundle = await response.Content.ReadFromJsonAsync<Bundle>(Services.Device.Json);
+            await device.PutAsync("bundle", Bundle);
+            LastSync = DateTimeOffset.UtcNow;
+            await device.SetMetaAsync("lastSync", LastSync.Value.ToString("O"));
+            Changed?.Invoke();
+            return null;
+        }
+        catch (HttpRequestException)
+        {
+            return "没有网络：网格数据稍后同步。";
+        }
+    }
+
+    public Card? Building(string code) => Bundle?.Buildings.FirstOrDefault(b => b.Code == code);
+
+    public (Card Building, House House, Household Household)? FindHousehold(long id) =>
+        Bundle?.Buildings.SelectMany(b => b.Houses.SelectMany(h => h.Households.Select(hh => (b, h, hh)))).FirstOrDefault(x => x.hh.Id == id) is { b: not null } found
+            ? (found.b, found.h, found.hh)
+            : null;
+
+    // ---- the queue ----
+
+    /// <summary>Records an action on the phone; it is sent now when online, else when the connection returns.</summary>
+    public async Task EnqueueAsync(string kind, string title, HttpMethod method, string path, object body, string? subject = null, int? rowVersion = null,
+        List<Photo>? photos = null)
+    {
+        if (Queue.Count >= Outbox.MaxItems)
+            throw new InvalidOperationException("The queue is full: sync before recording more.");
+        var action = new QueuedAction(Guid.NewGuid().ToString("N"), kind, title, method.Method, path, JsonSerializer.Serialize(body, Services.Device.Json),
+            subject, rowVersion, DateTimeOffset.UtcNow, photos);
+        var seq = await device.EnqueueAsync(action);
+        Queue.Add(action with { Seq = seq });
+        Changed?.Invoke();
+        if (Online)
+            _ = SyncAsync();
+    }
+
+    public async Task DiscardAsync(long seq)
+    {
+        await device.RemoveAsync(seq);
+        Queue.RemoveAll(q => q.Seq == seq);
+        Changed?.Invoke();
+    }
+
+    /// <summary>
+    /// Sends a held action again: a conflict with the record's current version (the manager chose to apply theirs on
+    /// top of it), a refused one as it is (after the manager corrected what the server named).
+    /// </summary>
+    public async Task RetryAsync(long seq, int? currentVersion = null)
+    {
+        var item = Queue.First(q => q.Seq == seq);
+        var again = item with
+        {
+            State = nameof(OutboxState.Waiting), Reason = null, Current = null, RowVersion = currentVersion ?? item.RowVersion,
+            Body = currentVersion is { } v ? WithRowVersion(item.Body, v) : item.Body,
+        };
+        await device.UpdateAsync(again);
+        Queue[Queue.FindIndex(q => q.Seq == seq)] = again;
+        Changed?.Invoke();
+        await SyncAsync();
+    }
+
+    /// <summary>Sends the waiting actions in order, then refreshes the grid's bundle.</summary>
+    public async Task SyncAsync()
+    {
+        if (syncing || Token is null || NeedsSignIn)
+            return;
+        syncing = true;
+        retry?.Cancel();
+        try
+        {
+            var versions = new Dictionary<string, int>(StringComparer.Ordinal);
+            var sendable = Outbox.Sendable(Queue.Select(ToItem)).Select(i => i.Seq).ToList();
+            Progress = (0, sendable.Count);
+            Changed?.Invoke();
+            foreach (var seq in sendable)
+            {
+                var action = Queue.First(q => q.Seq == seq);
+                // An earlier action on the same record may have been held meanwhile (this pass): then this one waits too.
+                if (!Outbox.Sendable(Queue.Select(ToItem)).Any(i => i.Seq == seq))
+                    continue;
+                var (step, updated) = await SendAsync(action, versions);
+                switch (step)
+                {
+                    case SyncStep.Accepted:
+                        await device.RemoveAsync(seq);
+                        Queue.RemoveAll(q => q.Seq == seq);
+                        break;
+                    case SyncStep.Conflict or SyncStep.Refused:
+                        await device.UpdateAsync(updated);
+                        Queue[Queue.FindIndex(q => q.Seq == seq)] = updated;
+                        break;
+                    case SyncStep.SignInAgain:
+                        NeedsSignIn = true;
+                        Message = "登录已过期，请重新登录（待同步的记录会保留）。";
+                        return;
+                    default:
+                        failedSyncs++;
+                        Message = "网络不稳定，稍后自动重试。";
+                        ScheduleRetry();
+                        return;
+                }
+                Progress = (Progress.Done + 1, Progress.Of);
+                Changed?.Invoke();
+            }
+            failedSyncs = 0;
+            Message = null;
+            await DownloadAsync();
+        }
+        finally
+        {
+            syncing = false;
+            Changed?.Invoke();
+        }
+    }
+
+    private void ScheduleRetry()
+    {
+        retry = new CancellationTokenSource();
+        var token = retry.Token;
+        _ = Task.Delay(TimeSpan.FromSeconds(Outbox.RetryDelaySeconds(failedSyncs)), token)
+            .ContinueWith(async t =>
+            {
+                if (!t.IsCanceled)
+                    await SyncAsync();
+            }, TaskScheduler.Default);
+    }
+
+    private static OutboxItem ToItem(QueuedAction a) =>
+        new(a.Seq, a.Key, a.Kind, a.Method, a.Path, a.Body, a.Subject, a.RowVersion, Enum.Parse<OutboxState>(a.State), a.Attempts, a.Reason, a.Current);
+
+    private async Task<(SyncStep Step, QueuedAction Updated)> SendAsync(QueuedAction action, Dictionary<string, int> versions)
+    {
+        var body = action.Body;
+        if (Outbox.VersionToSend(ToItem(action), versions) is { } version && version != action.RowVersion)
+            body = WithRowVersion(body, version);
+        HttpResponseMessage response;
+        try
+        {
+            using var request = Authorized(new HttpMethod(action.Method), action.Path);
+            request.Headers.Add("Idempotency-Key", action.Key);
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+            response = await http.SendAsync(request);
+        }
+        catch (HttpRequestException)
+        {
+            return (SyncStep.TryLater, action);
+        }
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            var step = Outbox.Classify((int)response.StatusCode);
+            if (step == SyncStep.Accepted)
+            {
+                using var doc = JsonDocument.Parse(text.Length == 0 ? "{}" : text);
+                if (action.Subject is not null && doc.RootElement.TryGetProperty("rowVersion", out var moved) && moved.ValueKind == JsonValueKind.Number)
+                    versions[action.Subject] = moved.GetInt32();
+                if (action.Photos is { Count: > 0 } photos && doc.RootElement.TryGetProperty("id", out var eventId))
+                    for (var i = 0; i < photos.Count; i++)
+                        if (await SendPhotoAsync(eventId.GetInt64(), photos[i], $"{action.Key}-p{i}") is { } failed)
+                            return (failed, action);
+            }
+            var reason = step is SyncStep.Conflict or SyncStep.Refused ? ProblemDetail(text) : null;
+            var current = step == SyncStep.Conflict ? Current(text) : null;
+            return (step, action with
+            {
+                State = step == SyncStep.Conflict ? nameof(OutboxState.Conflict) : step == SyncStep.Refused ? nameof(OutboxState.Refused) : action.State,
+                Attempts = action.Attempts + 1,
+                Reason = reason,
+                Current = current,
+            });
+        }
+    }
+
+    /// <summary>One photo of a reported event, with a key of its own: a retried sync stores it once.</summary>
+    private async Task<SyncStep?> SendPhotoAsync(long eventId, Photo photo, string key)
+    {
+        try
+        {
+            using var request = Authorized(HttpMethod.Post, $"api/events/{eventId}/photos");
+            request.Headers.Add("Idempotency-Key", key);
+            request.Content = new ByteArrayContent(Convert.FromBase64String(photo.Data));
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(photo.Type);
+            using var response = await http.SendAsync(request);
+            var step = Outbox.Classify((int)response.StatusCode);
+            return step == SyncStep.Accepted ? null : step;
+        }
+        catch (HttpRequestException)
+        {
+            return SyncStep.TryLater;
+        }
+    }
+
+    private static string WithRowVersion(string body, int version)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(body)!.AsObject();
+        node["rowVersion"] = version;
+        return node.ToJsonString();
+    }
+
+    private static string? ProblemDetail(string text)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            return doc.RootElement.TryGetProperty("detail", out var detail) ? detail.GetString() : text;
+        }
+        catch (JsonException)
+        {
+            return text.Length > 300 ? text[..300] : text;
+        }
+    }
+
+    /// <summary>The record as it is now, from a 409's body (current, currentVersion).</summary>
+    private static string? Current(string text)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            var root = doc.RootElement;
+            return JsonSerializer.Serialize(new
+            {
+                currentVersion = root.TryGetProperty("currentVersion", out var v) ? v.GetInt32() : (int?)null,
+                current = root.TryGetProperty("current", out var c) ? c.Clone() : (JsonElement?)null,
+            }, Services.Device.Json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private HttpRequestMessage Authorized(HttpMethod method, string path)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        return request;
+    }
+
+    private static async Task<string> ProblemText(HttpResponseMessage response, string fallback)
+    {
+        var detail = ProblemDetail(await response.Content.ReadAsStringAsync());
+        return string.IsNullOrWhiteSpace(detail) ? fallback : detail;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        retry?.Cancel();
+        self?.Dispose();
+        await Task.CompletedTask;
+    }
+}

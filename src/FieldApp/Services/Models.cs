@@ -1,0 +1,38 @@
+using System.Text.Json;
+
+namespace GridMap.FieldApp.Services;
+
+// What the app reads from GET /api/field/bundle: the own grid as the manager may see it (ID numbers and phones masked
+// by the server, as on the portal). Kept on the phone encrypted; nothing of other grids is stored.
+
+public sealed record Bundle(string Account, string Role, GridInfo Grid, List<Card> Buildings, List<Category> Categories,
+    List<StaleHousehold> StaleHouseholds, DateTimeOffset SyncedAt);
+
+public sealed record GridInfo(string Code, string Name, JsonElement Outline);
+
+public sealed record Card(string Code, string GridCode, string Address, string Use, int Floors, JsonElement Geometry, int Households, int Residents,
+    bool ResidentsShown, List<House> Houses, int RowVersion);
+
+public sealed record House(int Unit, string Room, List<Household> Households, long Id, bool Vacant, int RowVersion);
+
+public sealed record Household(string RegisterNumber, string Type, int Members, List<Resident> Residents, long Id, int RowVersion,
+    DateTimeOffset? ConfirmedAt, bool Fresh);
+
+public sealed record Resident(long PersonId, string Name, string Sex, int Age, string Relation, string IdNumber, string? Phone, List<string> Groups,
+    int RowVersion);
+
+public sealed record Category(string Code, string MajorName, string Name, bool Urgent);
+
+public sealed record StaleHousehold(long HouseholdId, string RegisterNumber, string BuildingCode, string Address, int Unit, string Room, int Members,
+    DateTimeOffset? ConfirmedAt, int RowVersion);
+
+/// <summary>A photo taken for an action, JPEG in base64.</summary>
+public sealed record Photo(string Type, string Data);
+
+/// <summary>A queued action as stored on the phone (encrypted) and shown on the queue page.</summary>
+public sealed record QueuedAction(string Key, string Kind, string Title, string Method, string Path, string Body, string? Subject, int? RowVersion,
+    DateTimeOffset RecordedAt, List<Photo>? Photos = null, string State = "Waiting", int Attempts = 0, string? Reason = null, string? Current = null,
+    long? ResultId = null)
+{
+    public long Seq { get; init; }
+}

@@ -1,0 +1,175 @@
+using GridMap.Domain;
+using GridMap.Domain.Access;
+using GridMap.Domain.Codes;
+using GridMap.GeoApi.Infrastructure;
+using GridMap.Hosting.Problems;
+using GridMap.Store.Events;
+using GridMap.Store.Field;
+using GridMap.Store.Register;
+using GridMap.Store.Residents;
+using NetTopologySuite.Geometries;
+
+namespace GridMap.GeoApi.Field;
+
+/// <summary>
+/// What the grid manager's field app (/field) reads and writes besides the register and events: the bundle of the own
+/// grid it keeps on the phone for offline work, visits (走访) and patrols (隐患巡查) uploaded from its queue. Every
+/// upload carries the idempotency key the phone gave it when it was recorded (body or <c>Idempotency-Key</c> header).
+/// </summary>
+public static class FieldApi
+{
+    /// <summary>A visit's body may carry one photo (≤ 5 MB, base64).</summary>
+    public const long MaxVisitBytes = 7_500_000;
+
+    public const long MaxPatrolBytes = 2_000_000;
+
+    public const int MaxBundleBuildings = 2_000;
+
+    public static IEndpointRouteBuilder MapFieldApi(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/field").WithTags("Field app").RequireAuthorization();
+        g.MapGet("/bundle", Bundle).WithSmallBody()
+            .WithSummary("The own grid for offline work: outline, building cards (masked as everywhere), categories, households due for verification.")
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404);
+        g.MapPost("/visits", Visit).DisableAntiforgery().WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxVisitBytes))
+            .WithSummary("Record a visit (走访) to a household: note, time, position, one photo.")
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(413);
+        g.MapPost("/patrols", Patrol).DisableAntiforgery().WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxPatrolBytes))
+            .WithSummary("Upload a finished patrol: its track ([lon, lat] points in order) and check-ins. Coverage = buildings passed within 50 m.")
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(413);
+        g.MapGet("/patrols", Patrols).WithSummary("The patrols of one day (China time) in an area you cover, with track length, time and coverage.")
+            .ProducesProblem(400).ProducesProblem(404);
+        return app;
+    }
+
+    public sealed record VisitRequest(long? HouseholdId, DateTimeOffset? VisitedAt, string? Note, double? Lon, double? Lat, string? Photo, string? PhotoType,
+        string? IdempotencyKey);
+
+    public sealed record CheckInRequest(DateTimeOffset? At, string? Label, string? BuildingCode, double? Lon, double? Lat);
+
+    public sealed record PatrolRequest(string? GridCode, DateTimeOffset? StartedAt, DateTimeOffset? EndedAt, double[][]? Points, CheckInRequest[]? CheckIns,
+        string? IdempotencyKey);
+
+    public sealed record GridOutline(string Code, string Name, Geometry Outline);
+
+    public sealed record FieldBundle(string Account, string Role, GridOutline Grid, IReadOnlyList<BuildingCard> Buildings,
+        IReadOnlyList<EventCategoryInfo> Categories, IReadOnlyList<StaleHousehold> StaleHouseholds, DateTimeOffset SyncedAt);
+
+    public static async Task<IResult> Bundle(string? grid, HttpContext http, FieldStore field, ResidentStore residents, RegisterStore register,
+        EventStore events, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = RequestCaller.Get(http);
+        var code = grid ?? (caller.Role == Role.GridManager ? caller.Scope.Value : null);
+        if (code is null)
+            return Refuse(FieldProblem("grid", "Name the grid (15 digits) to take into the field."), http);
+        if (code.Length != 15 || !code.All(char.IsAsciiDigit))
+            return Refuse(FieldProblem("grid", $"'{CodeRoute.Truncate(code)}' is not a grid code (15 digits)."), http);
+        if (!caller.Holds(DataCategory.Buildings))
+            return Refuse(Problem.Forbidden("Your role does not read the building register."), http);
+        if (await field.GridAsync(caller, code, ct) is not var (name, outline))
+            return Refuse(Problem.NotFound($"No grid {code} in your area."), http);
+        var codes = await field.BuildingCodesAsync(caller, code, ct) ?? [];
+        var cards = new List<BuildingCard>();
+        foreach (var building in codes.Take(MaxBundleBuildings))
+            if (await residents.GetBuildingAsync(caller, building, "field app sync", ct) is { } card)
+                cards.Add(card);
+        var stale = AdminCode.TryParse(code, out var unit, out _) ? await register.StaleHouseholdsAsync(caller, unit, 500, ct) ?? [] : [];
+        return TypedResults.Ok(new FieldBundle(caller.Username, caller.Role.ToString(), new GridOutline(code, name, outline), cards,
+            await events.CategoriesAsync(ct), stale, clock.GetUtcNow()));
+    }
+
+    public static async Task<IResult> Visit(VisitRequest? body, HttpContext http, FieldStore field, CancellationToken ct)
+    {
+        var key = body?.IdempotencyKey ?? http.Request.Headers["Idempotency-Key"].FirstOrDefault();
+        if (body is null)
+            return Refuse(Problem.Invalid("Send the visit as JSON: householdId, visitedAt, note."), http);
+        if (Key(key) is { } badKey)
+            return Refuse(badKey, http);
+        if (body.HouseholdId is not > 0)
+            return Refuse(FieldProblem("householdId", "Name the household visited."), http);
+        if (body.VisitedAt is null)
+            return Refuse(FieldProblem("visitedAt", "Give the time of the visit."), http);
+        var note = body.Note?.Trim() ?? "";
+        if (note.Length is < 2 or > 2000 || note.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
+            return Refuse(FieldProblem("note", "The note has 2–2,000 characters of text."), http);
+        if (Position(body.Lon, body.Lat, "lon") is { Problem: { } badPosition })
+            return Refuse(badPosition, http);
+        byte[]? photo = null;
+        if (body.Photo is not null)
+        {
+            if (body.PhotoType is not ("image/jpeg" or "image/png" or "image/webp"))
+                return Refuse(FieldProblem("photoType", "A photo is image/jpeg, image/png or image/webp."), http);
+            try
+            {
+                photo = Convert.FromBase64String(body.Photo);
+            }
+            catch (FormatException)
+            {
+                return Refuse(FieldProblem("photo", "The photo is not base64."), http);
+            }
+            if (photo.Length is 0 or > 5 * 1024 * 1024)
+                return Refuse(FieldProblem("photo", "A photo has at most 5 MB."), http);
+        }
+        var point = Position(body.Lon, body.Lat, "lon").Value;
+        var outcome = await field.RecordVisitAsync(RequestCaller.Get(http),
+            new NewVisit(body.HouseholdId.Value, body.VisitedAt.Value, note, point, photo, photo is null ? null : body.PhotoType), key!, ct);
+        return outcome.Succeeded ? TypedResults.Ok(outcome.Value) : Refuse(outcome.Problem, http);
+    }
+
+    public static async Task<IResult> Patrol(PatrolRequest? body, HttpContext http, FieldStore field, CancellationToken ct)
+    {
+        var key = body?.IdempotencyKey ?? http.Request.Headers["Idempotency-Key"].FirstOrDefault();
+        if (body is null)
+            return Refuse(Problem.Invalid("Send the patrol as JSON: startedAt, endedAt, points."), http);
+        if (Key(key) is { } badKey)
+            return Refuse(badKey, http);
+        if (body.StartedAt is null || body.EndedAt is null)
+            return Refuse(FieldProblem(body.StartedAt is null ? "startedAt" : "endedAt", "Give the patrol's start and end."), http);
+        if (body.GridCode is { } grid && (grid.Length != 15 || !grid.All(char.IsAsciiDigit)))
+            return Refuse(FieldProblem("gridCode", "A grid code has 15 digits."), http);
+        if (body.Points is null || body.Points.Any(p => p is null || p.Length != 2))
+            return Refuse(FieldProblem("points", "points is a list of [longitude, latitude] pairs."), http);
+        var checkIns = new List<NewCheckIn>();
+        foreach (var c in body.CheckIns ?? [])
+        {
+            var label = c?.Label?.Trim() ?? "";
+            if (c?.At is null || label.Length is < 1 or > 100 || label.Any(char.IsControl))
+                return Refuse(FieldProblem("checkIns", "Each check-in has a time and a label of 1–100 characters."), http);
+            if (Position(c.Lon, c.Lat, "checkIns") is not { Value: { } at })
+                return Refuse(FieldProblem("checkIns", "Each check-in has a position in China."), http);
+            checkIns.Add(new NewCheckIn(c.At.Value, label, c.BuildingCode, at));
+        }
+        var outcome = await field.RecordPatrolAsync(RequestCaller.Get(http), new NewPatrol(body.GridCode, body.StartedAt.Value, body.EndedAt.Value,
+            body.Points.Select(p => new Coordinate(p[0], p[1])).ToArray(), checkIns), key!, ct);
+        return outcome.Succeeded ? TypedResults.Ok(outcome.Value) : Refuse(outcome.Problem, http);
+    }
+
+    public static async Task<IResult> Patrols(string? area, DateOnly? day, HttpContext http, FieldStore field, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = RequestCaller.Get(http);
+        var code = area ?? caller.Scope.Value;
+        if (code.Length is < 2 or > 15 || !code.All(char.IsAsciiDigit))
+            return Refuse(FieldProblem("area", "area is an area code of 2–15 digits."), http);
+        var patrols = await field.PatrolsAsync(caller, code, day ?? ChinaTime.DateOf(clock.GetUtcNow()), ct);
+        return patrols is null ? Refuse(Problem.NotFound($"No area {code} of yours."), http) : TypedResults.Ok(patrols);
+    }
+
+    private static Problem? Key(string? key) =>
+        key is null || key.Length is < 8 or > 100 || key.Any(c => char.IsControl(c) || char.IsWhiteSpace(c))
+            ? FieldProblem("idempotencyKey", "Each upload carries an idempotency key of 8–100 characters without spaces.")
+            : null;
+
+    private static Outcome<Point?> Position(double? lon, double? lat, string field)
+    {
+        if (lon is null && lat is null)
+            return Outcome.Ok<Point?>(null);
+        if (lon is not { } x || lat is not { } y || !double.IsFinite(x) || !double.IsFinite(y) || x is < 73 or > 136 || y is < 3 or > 54)
+            return FieldProblem(field, "A position is a longitude and a latitude in China.");
+        return Outcome.Ok<Point?>(new Point(x, y) { SRID = 4490 });
+    }
+
+    private static Problem FieldProblem(string field, string message) =>
+        Problem.Invalid(message) with { Extensions = new Dictionary<string, object?> { ["field"] = field } };
+
+    private static IResult Refuse(Problem problem, HttpContext http) => problem.ToProblem(http.Response);
+}
