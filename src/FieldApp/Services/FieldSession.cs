@@ -16,6 +16,7 @@ public sealed class FieldSession(Device device, HttpClient http) : IAsyncDisposa
 {
     private DotNetObjectReference<FieldSession>? self;
     private bool syncing;
+    private bool syncAgain;
     private int failedSyncs;
     private CancellationTokenSource? retry;
 
@@ -243,9 +244,16 @@ public sealed class FieldSession(Device device, HttpClient http) : IAsyncDisposa
     /// <summary>Sends the waiting actions in order, then refreshes the grid's bundle.</summary>
     public async Task SyncAsync()
     {
-        if (syncing || Token is null || NeedsSignIn)
+        if (Token is null || NeedsSignIn)
             return;
+        if (syncing)
+        {
+            // Something was queued or released while a pass runs: one more pass when it ends.
+            syncAgain = true;
+            return;
+        }
         syncing = true;
+        syncAgain = false;
         retry?.Cancel();
         try
         {
@@ -292,6 +300,8 @@ public sealed class FieldSession(Device device, HttpClient http) : IAsyncDisposa
             syncing = false;
             Changed?.Invoke();
         }
+        if (syncAgain && !NeedsSignIn)
+            await SyncAsync();
     }
 
     private void ScheduleRetry()

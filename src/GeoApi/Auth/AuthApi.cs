@@ -65,9 +65,12 @@ public static class AuthApi
             caller.Categories.Select(Domain.Access.DataCategories.Slug).Order().ToArray(), caller.CanUnmask, caller.Department));
     }
 
-    public static async Task<NoContent> Logout([FromHeader(Name = "Authorization")] string authorization, AccountStore accounts, CancellationToken ct)
+    public static async Task<NoContent> Logout([FromHeader(Name = "Authorization")] string authorization, AccountStore accounts,
+        Microsoft.Extensions.Caching.Memory.IMemoryCache cache, CancellationToken ct)
     {
-        await accounts.RevokeAsync(authorization["Bearer ".Length..].Trim(), ct);
+        var token = authorization["Bearer ".Length..].Trim();
+        await accounts.RevokeAsync(token, ct);
+        GridMap.Hosting.Authentication.TokenAuthenticationHandler.Forget(cache, token);
         return TypedResults.NoContent();
     }
 

@@ -80,11 +80,13 @@ public sealed class FieldAppBrowserTests(PeopleStack stack, Xunit.Abstractions.I
         var household = page.Locator("[data-household]").First;
         var householdId = long.Parse(await household.GetAttributeAsync("data-household") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
         var versionBefore = await stack.Population.ScalarAsync<int>("SELECT row_version FROM household WHERE id = $1", householdId);
+        var changesBefore = await stack.Population.ScalarAsync<long>("SELECT coalesce(max(id), 0) FROM register_change");
 
         await household.GetByTestId("verify").ClickAsync();
         await ExpectWaitingAsync(page, 1);
         await household.GetByTestId("visit").ClickAsync();
-        await page.GetByTestId("visit-note").FillAsync("离线走访：家中老人身体状况良好");
+        var note = "离线走访：家中老人身体状况良好 " + Guid.NewGuid().ToString("N")[..6];
+        await page.GetByTestId("visit-note").FillAsync(note);
         await page.GetByTestId("save-visit").ClickAsync();
         await ExpectWaitingAsync(page, 2);
         var born = ChinaTime.DateOf(DateTimeOffset.UtcNow).AddDays(-3);
@@ -98,7 +100,7 @@ public sealed class FieldAppBrowserTests(PeopleStack stack, Xunit.Abstractions.I
 
         // Nothing has reached the server, and nothing of it is readable on the device without the key.
         Assert.Equal(0L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM person WHERE id_number = $1", idNumber));
-        Assert.Equal(0L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM field_visit WHERE household_id = $1", householdId));
+        Assert.Equal(0L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM field_visit WHERE note = $1", note));
         var stored = await page.EvaluateAsync<string>("async () => (await import('./js/field.js')).rawDump()");
         Assert.DoesNotContain("离线新生", stored);
         Assert.DoesNotContain(idNumber, stored);
@@ -107,9 +109,10 @@ public sealed class FieldAppBrowserTests(PeopleStack stack, Xunit.Abstractions.I
         await ExpectWaitingAsync(page, 0);
         Assert.Equal(1L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM person WHERE id_number = $1 AND name = '离线新生'", idNumber));
         Assert.Equal(1L, await stack.Population.ScalarAsync<long>(
-            "SELECT count(*) FROM field_visit WHERE household_id = $1 AND note = '离线走访：家中老人身体状况良好' AND actor = 'gridmanager'", householdId));
+            "SELECT count(*) FROM field_visit WHERE household_id = $1 AND note = $2 AND actor = 'gridmanager'", householdId, note));
         Assert.Equal(1L, await stack.Population.ScalarAsync<long>(
-            "SELECT count(*) FROM register_change WHERE kind = 'verify' AND subject = $1 AND actor = 'gridmanager'", $"household:{householdId}"));
+            "SELECT count(*) FROM register_change WHERE kind = 'verify' AND subject = $1 AND actor = 'gridmanager' AND id > $2", $"household:{householdId}",
+            changesBefore));
         // The birth went in on top of the verification: the app sent the version the verification answered, no conflict.
         Assert.True(await stack.Population.ScalarAsync<int>("SELECT row_version FROM household WHERE id = $1", householdId) >= versionBefore + 2);
     }
@@ -134,5 +137,168 @@ public sealed class FieldAppBrowserTests(PeopleStack stack, Xunit.Abstractions.I
         Assert.Equal(System.Text.Json.JsonValueKind.Null, state.GetProperty("account").ValueKind);
         Assert.Equal("", await page.EvaluateAsync<string>("async () => (await import('./js/field.js')).rawDump()"));
         await Assertions.Expect(page.GetByTestId("username")).ToBeVisibleAsync();
+    }
+
+    /// <summary>A 1×1 PNG: the app reads it, shrinks it and sends it as JPEG.</summary>
+    private static readonly byte[] TinyPng = Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+
+    [Fact]
+    public async Task A_patrol_of_fifty_points_walked_offline_with_a_check_in_arrives_with_its_coverage()
+    {
+        var at = await CentroidAsync("A");
+        var (context, page) = await NewPhoneAsync(at[0] - 0.0007, at[1]);
+        await using var _ = context;
+        await SignInAsync(page);
+        await context.SetOfflineAsync(true);
+        await page.GetByTestId("go-patrol").ClickAsync();
+        await page.GetByTestId("patrol-start").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("patrol-points")).ToHaveTextAsync("1", new() { Timeout = Wait });
+        // East along the building's latitude, 25 m a step (more than the 20 m that makes a new point).
+        for (var i = 1; i < 50; i++)
+        {
+            await context.SetGeolocationAsync(new Geolocation { Longitude = (float)(at[0] - 0.0007 + i * 0.00028), Latitude = (float)at[1], Accuracy = 5 });
+            await Assertions.Expect(page.GetByTestId("patrol-points")).ToHaveTextAsync((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                new() { Timeout = Wait });
+            if (i == 2)
+            {
+                await page.GetByTestId("patrol-checkin").ClickAsync();
+                await Assertions.Expect(page.GetByTestId("patrol-message")).ToContainTextAsync("已打卡", new() { Timeout = Wait });
+            }
+        }
+        await page.GetByTestId("patrol-stop").ClickAsync();
+        await ExpectWaitingAsync(page, 1);
+        Assert.Equal(0L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM patrol WHERE actor = 'gridmanager' AND points = 50"));
+
+        await context.SetOfflineAsync(false);
+        await ExpectWaitingAsync(page, 0);
+        var patrol = await stack.Population.ScalarAsync<long>("SELECT id FROM patrol WHERE actor = 'gridmanager' AND points = 50 ORDER BY id DESC LIMIT 1");
+        Assert.True(await stack.Population.ScalarAsync<int>("SELECT buildings_passed FROM patrol WHERE id = $1", patrol) >= 1);
+        Assert.True(await stack.Population.ScalarAsync<double>("SELECT length_m FROM patrol WHERE id = $1", patrol) > 1000);
+        Assert.Equal(1L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM patrol_checkin WHERE patrol_id = $1", patrol));
+    }
+
+    [Fact]
+    public async Task A_report_with_two_photos_made_offline_arrives_once_with_both_photos()
+    {
+        var at = await CentroidAsync("A");
+        var (context, page) = await NewPhoneAsync(at[0], at[1]);
+        await using var _ = context;
+        await SignInAsync(page);
+        await context.SetOfflineAsync(true);
+        await page.GetByTestId("go-report").ClickAsync();
+        var category = await page.Locator("[data-testid=report-category] option:not([value=''])").First.GetAttributeAsync("value");
+        await page.GetByTestId("report-category").SelectOptionAsync(category!);
+        var description = "离线上报：路灯损坏 " + Guid.NewGuid().ToString("N")[..6];
+        await page.GetByTestId("report-description").FillAsync(description);
+        await page.GetByTestId("report-building").SelectOptionAsync(stack.Population.Buildings["A"]);
+        await page.GetByTestId("report-photos").SetInputFilesAsync([
+            new FilePayload { Name = "a.png", MimeType = "image/png", Buffer = TinyPng },
+            new FilePayload { Name = "b.png", MimeType = "image/png", Buffer = TinyPng },
+        ]);
+        await page.GetByTestId("save-report").ClickAsync();
+        await ExpectWaitingAsync(page, 1);
+        Assert.Equal(0L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM event WHERE description = $1", description));
+
+        await context.SetOfflineAsync(false);
+        await ExpectWaitingAsync(page, 0);
+        var id = await stack.Population.ScalarAsync<long>("SELECT id FROM event WHERE description = $1 AND channel = 'grid'", description);
+        Assert.Equal(stack.Population.Buildings["A"], await stack.Population.ScalarAsync<string>("SELECT building_code FROM event WHERE id = $1", id));
+        Assert.Equal(2L, await stack.Population.ScalarAsync<long>(
+            "SELECT count(*) FROM event_photo WHERE event_id = $1 AND content_type = 'image/jpeg' AND idempotency_key IS NOT NULL", id));
+    }
+
+    [Fact]
+    public async Task A_household_changed_on_the_desk_meanwhile_shows_both_versions_and_the_managers_change_applies_on_top()
+    {
+        var at = await CentroidAsync("A");
+        var (context, page) = await NewPhoneAsync(at[0], at[1]);
+        await using var _ = context;
+        await SignInAsync(page);
+        await context.SetOfflineAsync(true);
+        await page.Locator($"a[data-code='{stack.Population.Buildings["A"]}']").ClickAsync();
+        var household = page.Locator("[data-household]").Last;
+        var id = long.Parse(await household.GetAttributeAsync("data-household") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        await household.GetByTestId("verify").ClickAsync();
+        await ExpectWaitingAsync(page, 1);
+
+        // Meanwhile the village's desk verifies the same household by phone.
+        var village = await stack.ApiClientAsync("village");
+        var version = await stack.Population.ScalarAsync<int>("SELECT row_version FROM household WHERE id = $1", id);
+        using (var desk = await village.PostAsync($"/api/register/households/{id}/verifications",
+            System.Net.Http.Json.JsonContent.Create(new { rowVersion = version, reason = "村服务站电话核实" })))
+            Assert.True(desk.IsSuccessStatusCode, await desk.Content.ReadAsStringAsync());
+
+        await context.SetOfflineAsync(false);
+        await Assertions.Expect(page.GetByTestId("held")).ToContainTextAsync("1", new() { Timeout = Wait });
+        await page.GetByTestId("queue-link").ClickAsync();
+        var conflict = page.GetByTestId("conflict");
+        await Assertions.Expect(conflict).ToBeVisibleAsync(new() { Timeout = Wait });
+        await Assertions.Expect(conflict.GetByTestId("current")).ToContainTextAsync($"\"currentVersion\":{version + 1}");
+        Assert.Equal(1L, await stack.Population.ScalarAsync<long>(
+            "SELECT count(*) FROM register_change WHERE kind = 'verify' AND subject = $1", $"household:{id}"));
+
+        await conflict.GetByTestId("apply-mine").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("queue-empty")).ToBeVisibleAsync(new() { Timeout = Wait });
+        Assert.Equal(2L, await stack.Population.ScalarAsync<long>(
+            "SELECT count(*) FROM register_change WHERE kind = 'verify' AND subject = $1", $"household:{id}"));
+    }
+
+    [Fact]
+    public async Task A_sign_in_that_expired_offline_is_renewed_and_the_queue_goes_on()
+    {
+        var at = await CentroidAsync("A");
+        var (context, page) = await NewPhoneAsync(at[0], at[1]);
+        await using var _ = context;
+        await SignInAsync(page);
+        await context.SetOfflineAsync(true);
+        await page.Locator($"a[data-code='{stack.Population.Buildings["A"]}']").ClickAsync();
+        var household = page.Locator("[data-household]").First;
+        var id = long.Parse(await household.GetAttributeAsync("data-household") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        var note = "过期后的走访 " + Guid.NewGuid().ToString("N")[..6];
+        await household.GetByTestId("visit").ClickAsync();
+        await page.GetByTestId("visit-note").FillAsync(note);
+        await page.GetByTestId("save-visit").ClickAsync();
+        await ExpectWaitingAsync(page, 1);
+
+        // The token ends while the phone is offline (revoked on the server, as an expiry would).
+        var token = await page.EvaluateAsync<string>("async () => JSON.parse(await (await import('./js/field.js')).getSecret('token'))");
+        using (var logout = new HttpRequestMessage(HttpMethod.Post, "/api/auth/logout"))
+        {
+            logout.Headers.Authorization = new("Bearer", token);
+            using var revoked = await stack.GeoApi.SendAsync(logout);
+            Assert.True(revoked.IsSuccessStatusCode);
+        }
+        await context.SetOfflineAsync(false);
+        await page.GetByTestId("password").FillAsync(DemoAccounts.Password, new() { Timeout = Wait });
+        Assert.Equal(0L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM field_visit WHERE note = $1", note));
+        await page.GetByTestId("sign-in").ClickAsync();
+        await ExpectWaitingAsync(page, 0);
+        Assert.Equal(1L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM field_visit WHERE note = $1 AND household_id = $2", note, id));
+    }
+
+    [Fact]
+    public async Task Signing_out_wipes_the_device_and_the_next_manager_sees_only_their_own_grid()
+    {
+        var at = await CentroidAsync("A");
+        var (context, page) = await NewPhoneAsync(at[0], at[1]);
+        await using var _ = context;
+        await SignInAsync(page);
+        await page.GetByTestId("sign-out").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("username")).ToBeVisibleAsync(new() { Timeout = Wait });
+        Assert.Equal("", await page.EvaluateAsync<string>("async () => (await import('./js/field.js')).rawDump()"));
+        Assert.Equal(0, await page.EvaluateAsync<int>("async () => (await caches.keys()).filter(k => k.startsWith('gridmap-field-tiles')).length"));
+
+        await page.GetByTestId("username").FillAsync("gridmanager2");
+        await page.GetByTestId("password").FillAsync(DemoAccounts.Password);
+        await page.GetByTestId("sign-in").ClickAsync();
+        await page.GetByTestId("new-pin").FillAsync("1357", new() { Timeout = Wait });
+        await page.GetByTestId("new-pin-again").FillAsync("1357");
+        await page.GetByTestId("set-pin").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("buildings")).ToBeVisibleAsync(new() { Timeout = Wait });
+        Assert.Equal(0, await page.Locator($"a[data-code^='{DemoAccounts.GridManagerGrid}']").CountAsync());
+        Assert.True(await page.Locator($"a[data-code^='{DemoAccounts.NeighbourGrid}']").CountAsync() > 0);
+        var bundle = await page.EvaluateAsync<string>("async () => await (await import('./js/field.js')).getSecret('bundle')");
+        Assert.DoesNotContain(DemoAccounts.GridManagerGrid + "0", bundle);
     }
 }
