@@ -2,6 +2,7 @@
 # Benchmarks with their yardsticks, in one run:
 #   ./bench.sh tiles  [--seed] [--only mvt|lowzoom|cached|png|seed] [--duration S] [--pin]
 #   ./bench.sh portal [--runs N]
+#   ./bench.sh field  [--queued N]
 #   ./bench.sh people [--queries N]
 #   ./bench.sh intake [--reports N] [--clients C] [--kill]
 #   ./bench.sh kpi    [--events N] [--runs N]
@@ -11,7 +12,10 @@
 # nginx, then runs `gridmap bench tiles`; --pin gives PostgreSQL (its server and every backend, pgbench's included)
 # core 0 and everything else (tiling service, MapServer, nginx, wrk, pgbench's client) core 1, so that service and
 # yardstick get the same database capacity instead of sharing two cores with their clients. portal: starts GeoApi,
-# tiles and the portal and times them in headless Chromium with `gridmap bench portal`. people: regenerates 长子县's population (timed), imports a million-row
+# tiles and the portal and times them in headless Chromium with `gridmap bench portal`. field: publishes GeoApi (the
+# field app trimmed and precompressed, as deployed), runs it from the publish folder and times the field app in
+# headless Chromium (`gridmap bench field`: first-visit bytes, first visit over emulated 3G, a later start with the CPU
+# 4× throttled, N actions queued offline and synced). people: regenerates 长子县's population (timed), imports a million-row
 # department list twice (`gridmap bench import`), starts GeoApi and times locate searches (`gridmap bench people`).
 # intake: starts GeoApi and sends reports through Open311 (`gridmap bench intake`: reports/s, p50/p95/p99); with
 # --kill the benchmark starts its own GeoApi, kill -9s it mid-burst, restarts it and counts the events in PostgreSQL.
@@ -25,7 +29,7 @@ set -euo pipefail
 source "$(dirname "$0")/scripts/common.sh"
 cd "$GM_ROOT"
 mode="${1:-}"
-case "$mode" in tiles|portal|people|intake|kpi|register) shift ;; *) gm_die "usage: ./bench.sh tiles|portal|people|intake|kpi|register [options of gridmap bench]" ;; esac
+case "$mode" in tiles|portal|field|people|intake|kpi|register) shift ;; *) gm_die "usage: ./bench.sh tiles|portal|field|people|intake|kpi|register [options of gridmap bench]" ;; esac
 
 # --pin (tiles): PostgreSQL on core 0, the rest on core 1 (see above).
 PIN=""
@@ -37,7 +41,7 @@ if [ "$mode" = tiles ]; then
 fi
 
 gm_install_deps
-if [ "$mode" = tiles ]; then gm_install_packages nginx wrk cgi-mapserver spawn-fcgi; elif [ "$mode" = portal ] || [ "$mode" = people ]; then gm_install_packages chromium; fi
+if [ "$mode" = tiles ]; then gm_install_packages nginx wrk cgi-mapserver spawn-fcgi; elif [ "$mode" = portal ] || [ "$mode" = people ] || [ "$mode" = field ]; then gm_install_packages chromium; fi
 gm_start_postgres pg "${GRIDMAP_PG_PORT:-55432}"
 gm_build Release
 CLI="dotnet src/Cli/bin/Release/net10.0/gridmap.dll"
@@ -83,6 +87,17 @@ if [ "$mode" = people ]; then
   pids+=($!)
   wait_for "http://127.0.0.1:$API_PORT/health"
   $CLI bench people --geoapi "http://127.0.0.1:$API_PORT" "$@"
+  exit 0
+fi
+if [ "$mode" = field ]; then
+  # As deployed: GeoApi published (the field app trimmed, its files precompressed), run from the publish folder.
+  gm_say "publishing GeoApi with the field app (Release)"
+  dotnet publish src/GeoApi -c Release -o "$work/geoapi" --nologo -v quiet >"$work/publish.log" 2>&1 || { cat "$work/publish.log"; gm_die "publish failed"; }
+  $CLI accounts demo >/dev/null
+  ( cd "$work/geoapi" && exec dotnet GridMap.GeoApi.dll --urls "http://127.0.0.1:$API_PORT" --Logging:LogLevel:Default=Warning ) >"$work/geoapi.log" 2>&1 &
+  pids+=($!)
+  wait_for "http://127.0.0.1:$API_PORT/health"
+  $CLI bench field --geoapi "http://127.0.0.1:$API_PORT" "$@"
   exit 0
 fi
 if [ "$mode" = register ]; then

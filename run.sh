@@ -52,6 +52,7 @@ cat <<MSG
 
   GridMap is running (synthetic grids inside the real Shanxi county boundaries):
     Map portal   http://127.0.0.1:$PORTAL_PORT/   (sign in: gridmanager / gridmap-demo; every demo account in README.md)
+    Field app    http://127.0.0.1:$API_PORT/field/   (grid managers' offline app, phone-sized: gridmanager / gridmap-demo)
     GeoApi       http://127.0.0.1:$API_PORT/api/units/14   (OpenAPI: /openapi/v1.json)
     Tiles        http://127.0.0.1:$TILES_PORT/health
     Database     $GRIDMAP_DB

@@ -83,4 +83,15 @@ public class LayeringTests
         Assert.NotEmpty(Rules.ReferencedAssemblies(typeof(LayeringTests).Assembly, "GridMap.Synthetic"));
         Assert.Contains(typeof(ViolatingLayerCode).FullName, Rules.TypesDependingOn(typeof(LayeringTests).Assembly, ["GridMap.Synthetic"], SamplesNamespace));
     }
+
+    [Fact]
+    public void The_field_app_runs_in_the_browser_on_domain_rules_only()
+    {
+        // It reaches the data through GeoApi over HTTP, like any client: no store, no database driver, no server host.
+        var field = System.Reflection.Assembly.Load("GridMap.FieldApp");
+        foreach (var forbidden in new[] { "GridMap.Store", "GridMap.Hosting", "GridMap.Synthetic", "Npgsql", "Microsoft.AspNetCore.Http" })
+            Assert.Empty(Rules.ReferencedAssemblies(field, forbidden));
+        Assert.NotEmpty(Rules.ReferencedAssemblies(field, "GridMap.Domain"));
+    }
 }
+

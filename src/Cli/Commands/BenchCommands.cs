@@ -44,6 +44,15 @@ internal static class BenchCommands
             await new PortalBenchmark(result.GetValue(portalUrl)!.TrimEnd('/'), result.GetValue(geoApiUrl)!, result.GetValue(runs), Console.Out).RunAsync(ct);
             return 0;
         });
+        var fieldApi = new Option<string>("--geoapi") { Description = "GeoApi serving the field app at /field.", DefaultValueFactory = _ => "http://127.0.0.1:8081" };
+        var fieldUser = new Option<string>("--username") { Description = "A grid manager's account.", DefaultValueFactory = _ => "gridmanager" };
+        var fieldPassword = new Option<string>("--password") { Description = "Its password.", DefaultValueFactory = _ => GridMap.Store.Accounts.DemoAccounts.Password };
+        var fieldQueued = new Option<int>("--queued") { Description = "Actions queued offline, then synced.", DefaultValueFactory = _ => 100 };
+        var field = new Command("field", "The field app in headless Chromium: first-visit bytes, first visit over 3G, a throttled later start, an offline queue synced.")
+            { fieldApi, fieldUser, fieldPassword, fieldQueued };
+        field.SetAction(async (result, ct) =>
+            await new FieldBenchmark(result.GetValue(fieldApi)!, result.GetValue(fieldUser)!, result.GetValue(fieldPassword)!, result.GetValue(fieldQueued),
+                Console.Out).RunAsync(ct));
         var peopleApi = new Option<string>("--geoapi") { Description = "GeoApi.", DefaultValueFactory = _ => "http://127.0.0.1:8081" };
         var county = new Option<string>("--county") { Description = "County whose population is searched.", DefaultValueFactory = _ => "140428" };
         var queries = new Option<int>("--queries") { Description = "Searches to time (a quarter each: address, building code, name, ID number).", DefaultValueFactory = _ => 2000 };
@@ -121,7 +130,7 @@ internal static class BenchCommands
             return await new RegisterBenchmark(dataSource, result.GetValue(registerApi)!, result.GetValue(registerCounty)!, result.GetValue(registerChanges),
                 result.GetValue(writers), Console.Out, result.GetValue(registerRate)).RunAsync(ct);
         });
-        return new Command("bench", "Benchmarks (commands, never timed tests).") { tiles, portal, people, import, intake, kpi, register };
+        return new Command("bench", "Benchmarks (commands, never timed tests).") { tiles, portal, field, people, import, intake, kpi, register };
     }
 
     private static string RepositoryRoot()
