@@ -51,6 +51,12 @@ public sealed class FieldSession(Device device, HttpClient http) : IAsyncDisposa
         self ??= DotNetObjectReference.Create(this);
         await device.WatchConnectionAsync(self);
         LastSync = Device.LastSync is { } last ? DateTimeOffset.Parse(last, System.Globalization.CultureInfo.InvariantCulture) : null;
+        // Off the start's critical path: the app is usable before the worker has copied the shell.
+        _ = InstallShellAsync();
+    }
+
+    private async Task InstallShellAsync()
+    {
         try
         {
             await device.InstallShellAsync();

@@ -288,9 +288,12 @@ export async function installShell() {
     return false;
   const registration = await navigator.serviceWorker.register("service-worker.js", { scope: "./", updateViaCache: "none" });
   await navigator.serviceWorker.ready;
+  const cache = await caches.open("gridmap-field-shell");
+  // Once the worker controlled a start it has cached what that start loaded; only the first start is copied here.
+  if (navigator.serviceWorker.controller && await cache.match(document.baseURI))
+    return true;
   const files = performance.getEntriesByType("resource").map(e => e.name)
     .filter(url => url.startsWith(document.baseURI) || url.startsWith(location.origin + "/_content/"));
-  const cache = await caches.open("gridmap-field-shell");
   await Promise.all([document.baseURI, ...files].map(async url => {
     try {
       const response = await fetch(url, { cache: "no-cache" });
