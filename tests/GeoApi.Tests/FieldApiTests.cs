@@ -115,6 +115,25 @@ public sealed class FieldApiTests(PopulationApiFixture api) : IClassFixture<Popu
         Assert.InRange(mine.GetProperty("lengthM").GetDouble(), 40, 70);
         Assert.True(mine.GetProperty("coveragePermille").GetInt32() > 0);
 
+        // The day's coverage: the grid passes what its tracks pass; the village and the township are the sums of their children.
+        var (_, gridRows) = await Send(gm, HttpMethod.Get, $"/api/field/coverage?area={DemoAccounts.GridManagerGrid}&day={day}");
+        var grid = gridRows.EnumerateArray().First();
+        Assert.True(grid.GetProperty("buildingsPassed").GetInt32() >= passed);
+        Assert.Equal(1, grid.GetProperty("gridsPatrolled").GetInt32());
+        var township = await api.ClientAsAsync("township");
+        foreach (var unit in new[] { DemoAccounts.GridManagerGrid[..12], DemoAccounts.GridManagerGrid[..9] })
+        {
+            var (ok, rows) = await Send(township, HttpMethod.Get, $"/api/field/coverage?area={unit}&day={day}");
+            Assert.Equal(200, ok);
+            var all = rows.EnumerateArray().ToList();
+            Assert.Equal(unit, all[0].GetProperty("code").GetString());
+            foreach (var figure in new[] { "patrols", "buildings", "buildingsPassed", "gridsPatrolled", "grids" })
+                Assert.Equal(all[0].GetProperty(figure).GetInt32(), all.Skip(1).Sum(r => r.GetProperty(figure).GetInt32()));
+            Assert.True(all[0].GetProperty("buildingsPassed").GetInt32() >= passed);
+        }
+        Assert.Equal(404, (await Send(gm, HttpMethod.Get, $"/api/field/coverage?area={DemoAccounts.NeighbourGrid}")).Status);
+        Assert.Equal(400, (await Send(gm, HttpMethod.Get, "/api/field/coverage?area=1404282")).Status);
+
         Assert.Equal(404, (await Send(gm, HttpMethod.Post, "/api/field/patrols", new
         {
             gridCode = DemoAccounts.NeighbourGrid, startedAt = started, endedAt = started.AddMinutes(1),

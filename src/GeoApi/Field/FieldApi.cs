@@ -39,6 +39,9 @@ public static class FieldApi
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(413);
         g.MapGet("/patrols", Patrols).WithSummary("The patrols of one day (China time) in an area you cover, with track length, time and coverage.")
             .ProducesProblem(400).ProducesProblem(404);
+        g.MapGet("/coverage", Coverage)
+            .WithSummary("巡查覆盖率 of one day for an area you cover and each child unit: buildings within 50 m of that day's tracks / buildings.")
+            .ProducesProblem(400).ProducesProblem(404);
         return app;
     }
 
@@ -152,6 +155,16 @@ public static class FieldApi
             return Refuse(FieldProblem("area", "area is an area code of 2–15 digits."), http);
         var patrols = await field.PatrolsAsync(caller, code, day ?? ChinaTime.DateOf(clock.GetUtcNow()), ct);
         return patrols is null ? Refuse(Problem.NotFound($"No area {code} of yours."), http) : TypedResults.Ok(patrols);
+    }
+
+    public static async Task<IResult> Coverage(string? area, DateOnly? day, HttpContext http, FieldStore field, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = RequestCaller.Get(http);
+        var code = area ?? caller.Scope.Value;
+        if (code.Length is not (2 or 4 or 6 or 9 or 12 or 15) || !code.All(char.IsAsciiDigit))
+            return Refuse(FieldProblem("area", "area is a unit code of 2, 4, 6, 9, 12 or 15 digits."), http);
+        var rows = await field.CoverageAsync(caller, code, day ?? ChinaTime.DateOf(clock.GetUtcNow()), ct);
+        return rows is null ? Refuse(Problem.NotFound($"No area {code} of yours."), http) : TypedResults.Ok(rows);
     }
 
     private static Problem? Key(string? key) =>

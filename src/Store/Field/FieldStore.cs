@@ -16,6 +16,13 @@ public sealed record NewPatrol(string? GridCode, DateTimeOffset StartedAt, DateT
 
 public sealed record NewCheckIn(DateTimeOffset At, string Label, string? BuildingCode, Point Position);
 
+/// <summary>A unit's patrol figures for one day (the first row of an answer is the unit itself, then its children).</summary>
+public sealed record CoverageRow(string Code, int Patrols, double LengthM, double Minutes, int Buildings, int BuildingsPassed, int GridsPatrolled, int Grids)
+{
+    /// <summary>巡查覆盖率 per mille: buildings passed within 50 m / buildings.</summary>
+    public int CoveragePermille => Buildings == 0 ? 0 : (int)Math.Round(1000.0 * BuildingsPassed / Buildings);
+}
+
 /// <summary>The answer to a field upload; <c>Replayed</c> when the idempotency key had been used before.</summary>
 public sealed record FieldWriteResult(long Id, bool Replayed);
 
@@ -194,6 +201,43 @@ public sealed class FieldStore(NpgsqlDataSource dataSource, TimeProvider clock)
                 reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateOnly>(5), reader.GetInt32(6), Math.Round(reader.GetDouble(7), 1),
                 reader.GetInt32(8), reader.GetInt32(9), reader.GetFieldValue<Geometry>(10)));
         return patrols;
+    }
+
+    /// <summary>
+    /// 巡查覆盖率 of one China day for an area the caller covers and for each of its child units: buildings within 50 m
+    /// of any of that day's tracks in their grid / buildings, with patrols, track length, minutes and grids patrolled.
+    /// Every level is the sum of its grids, so a unit's figures equal the sum of its children's.
+    /// </summary>
+    public async Task<IReadOnlyList<CoverageRow>?> CoverageAsync(Caller caller, string areaCode, DateOnly day, CancellationToken ct = default)
+    {
+        if (!caller.Covers(areaCode))
+            return null;
+        var childLength = areaCode.Length switch { 2 => 4, 4 => 6, 6 => 9, 9 => 12, _ => 15 };
+        await using var command = dataSource.CreateCommand("""
+            WITH t AS (
+                SELECT grid_code, ST_Union(track) AS tracks, count(*)::integer AS patrols, sum(length_m) AS length_m,
+                       sum(extract(epoch FROM ended_at - started_at)) / 60 AS minutes
+                FROM patrol WHERE day = $1 AND grid_code >= $2 AND grid_code < $2 || ':' GROUP BY grid_code),
+            per_grid AS (
+                SELECT g.code AS grid_code, coalesce(t.patrols, 0) AS patrols, coalesce(t.length_m, 0) AS length_m, coalesce(t.minutes, 0) AS minutes,
+                       (SELECT count(*) FROM building b WHERE b.grid_code = g.code)::integer AS buildings,
+                       CASE WHEN t.tracks IS NULL THEN 0 ELSE (SELECT count(*) FROM building b
+                            WHERE b.grid_code = g.code AND ST_DWithin(b.geom::geography, t.tracks::geography, 50))::integer END AS passed
+                FROM grid g LEFT JOIN t ON t.grid_code = g.code WHERE g.code >= $2 AND g.code < $2 || ':')
+            SELECT left(grid_code, $3) AS unit, sum(patrols)::integer, round(sum(length_m)::numeric, 1)::double precision,
+                   round(sum(minutes)::numeric, 1)::double precision, sum(buildings)::integer, sum(passed)::integer,
+                   (count(*) FILTER (WHERE patrols > 0))::integer, count(*)::integer
+            FROM per_grid GROUP BY ROLLUP (left(grid_code, $3)) ORDER BY 1 NULLS FIRST
+            """);
+        command.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = day });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = areaCode });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = childLength });
+        var rows = new List<CoverageRow>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            rows.Add(new CoverageRow(reader.IsDBNull(0) ? areaCode : reader.GetString(0), reader.GetInt32(1), reader.GetDouble(2), reader.GetDouble(3),
+                reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6), reader.GetInt32(7)));
+        return rows.Count == 0 ? null : rows;
     }
 
     /// <summary>Visits of one household, newest first (no photos: those are fetched one by one).</summary>
