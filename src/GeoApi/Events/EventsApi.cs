@@ -230,7 +230,7 @@ public static class EventsApi
         if (!LooksLike(type, buffer.GetBuffer().AsSpan(0, (int)buffer.Length)))
             return ApiProblems.BadRequest($"The body is not a {type} image.");
         var key = http.Request.Headers["Idempotency-Key"].FirstOrDefault();
-        if (key is not null && (key.Length is < 8 or > 100 || key.Any(c => char.IsControl(c) || char.IsWhiteSpace(c))))
+        if (key is not null && !IdempotencyKeys.IsWellFormed(key))
             return ApiProblems.BadRequest("An Idempotency-Key has 8–100 characters without spaces.");
         return await store.AddPhotoAsync(RequestCaller.Get(http), id, type, buffer.ToArray(), ct, key) is { } photo
             ? TypedResults.Created($"/api/events/{id}/photos/{photo}")

@@ -95,8 +95,9 @@ public static class FieldApi
         var note = body.Note?.Trim() ?? "";
         if (note.Length is < 2 or > 2000 || note.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
             return Refuse(FieldProblem("note", "The note has 2–2,000 characters of text."), http);
-        if (Position(body.Lon, body.Lat, "lon") is { Problem: { } badPosition })
-            return Refuse(badPosition, http);
+        var position = Position(body.Lon, body.Lat, "lon");
+        if (!position.Succeeded)
+            return Refuse(position.Problem, http);
         byte[]? photo = null;
         if (body.Photo is not null)
         {
@@ -113,9 +114,8 @@ public static class FieldApi
             if (photo.Length is 0 or > 5 * 1024 * 1024)
                 return Refuse(FieldProblem("photo", "A photo has at most 5 MB."), http);
         }
-        var point = Position(body.Lon, body.Lat, "lon").Value;
         var outcome = await field.RecordVisitAsync(RequestCaller.Get(http),
-            new NewVisit(body.HouseholdId.Value, body.VisitedAt.Value, note, point, photo, photo is null ? null : body.PhotoType), key!, ct);
+            new NewVisit(body.HouseholdId.Value, body.VisitedAt.Value, note, position.Value, photo, photo is null ? null : body.PhotoType), key!, ct);
         return outcome.Succeeded ? TypedResults.Ok(outcome.Value) : Refuse(outcome.Problem, http);
     }
 
@@ -168,7 +168,7 @@ public static class FieldApi
     }
 
     private static Problem? Key(string? key) =>
-        key is null || key.Length is < 8 or > 100 || key.Any(c => char.IsControl(c) || char.IsWhiteSpace(c))
+        key is null || !IdempotencyKeys.IsWellFormed(key)
             ? FieldProblem("idempotencyKey", "Each upload carries an idempotency key of 8–100 characters without spaces.")
             : null;
 

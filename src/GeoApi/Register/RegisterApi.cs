@@ -110,7 +110,7 @@ public static class RegisterApi
     private static Outcome<string?> Key(string? body, HttpContext http)
     {
         var key = body ?? http.Request.Headers["Idempotency-Key"].FirstOrDefault();
-        if (key is not null && (key.Length is < 8 or > 100 || key.Any(c => char.IsControl(c) || char.IsWhiteSpace(c))))
+        if (key is not null && !IdempotencyKeys.IsWellFormed(key))
             return RegisterRules.Field("idempotencyKey", "An idempotency key has 8–100 characters without spaces.");
         return Outcome.Ok(key);
     }

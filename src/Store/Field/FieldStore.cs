@@ -184,7 +184,7 @@ public sealed class FieldStore(NpgsqlDataSource dataSource, TimeProvider clock)
     /// <summary>The patrols of one China day in an area the caller covers, newest first.</summary>
     public async Task<IReadOnlyList<PatrolView>?> PatrolsAsync(Caller caller, string areaCode, DateOnly day, CancellationToken ct = default)
     {
-        if (!caller.Covers(areaCode) && !areaCode.StartsWith(caller.Scope.Value, StringComparison.Ordinal) && !caller.Scope.Value.StartsWith(areaCode, StringComparison.Ordinal))
+        if (!caller.Covers(areaCode) && !caller.Scope.Value.StartsWith(areaCode, StringComparison.Ordinal))
             return null;
         // The narrower of the two: a county officer asking for the province sees the county.
         var prefix = areaCode.Length >= caller.Scope.Value.Length ? areaCode : caller.Scope.Value;

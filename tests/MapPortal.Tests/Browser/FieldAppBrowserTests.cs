@@ -59,6 +59,20 @@ public sealed class FieldAppBrowserTests(PeopleStack stack, Xunit.Abstractions.I
         await page.GetByTestId("unlock").ClickAsync();
     }
 
+    /// <summary>A phone at building A, signed in, gone offline, on building A's page: (context, page, a household, its id).</summary>
+    private async Task<(IBrowserContext Context, IPage Page, ILocator Household, long Id)> OfflineAtBuildingAAsync(bool lastHousehold = false)
+    {
+        var at = await CentroidAsync("A");
+        var (context, page) = await NewPhoneAsync(at[0], at[1]);
+        await SignInAsync(page);
+        await context.SetOfflineAsync(true);
+        await page.Locator($"a[data-code='{stack.Population.Buildings["A"]}']").ClickAsync();
+        var households = page.Locator("[data-household]");
+        var household = lastHousehold ? households.Last : households.First;
+        var id = long.Parse(await household.GetAttributeAsync("data-household") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        return (context, page, household, id);
+    }
+
     private static Task ExpectWaitingAsync(IPage page, int count) =>
         Assertions.Expect(page.GetByTestId("waiting")).ToHaveTextAsync(count.ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = Wait });
 
@@ -211,14 +225,8 @@ public sealed class FieldAppBrowserTests(PeopleStack stack, Xunit.Abstractions.I
     [Fact]
     public async Task A_household_changed_on_the_desk_meanwhile_shows_both_versions_and_the_managers_change_applies_on_top()
     {
-        var at = await CentroidAsync("A");
-        var (context, page) = await NewPhoneAsync(at[0], at[1]);
+        var (context, page, household, id) = await OfflineAtBuildingAAsync(lastHousehold: true);
         await using var _ = context;
-        await SignInAsync(page);
-        await context.SetOfflineAsync(true);
-        await page.Locator($"a[data-code='{stack.Population.Buildings["A"]}']").ClickAsync();
-        var household = page.Locator("[data-household]").Last;
-        var id = long.Parse(await household.GetAttributeAsync("data-household") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
         await household.GetByTestId("verify").ClickAsync();
         await ExpectWaitingAsync(page, 1);
 
@@ -247,14 +255,8 @@ public sealed class FieldAppBrowserTests(PeopleStack stack, Xunit.Abstractions.I
     [Fact]
     public async Task A_sign_in_that_expired_offline_is_renewed_and_the_queue_goes_on()
     {
-        var at = await CentroidAsync("A");
-        var (context, page) = await NewPhoneAsync(at[0], at[1]);
+        var (context, page, household, id) = await OfflineAtBuildingAAsync();
         await using var _ = context;
-        await SignInAsync(page);
-        await context.SetOfflineAsync(true);
-        await page.Locator($"a[data-code='{stack.Population.Buildings["A"]}']").ClickAsync();
-        var household = page.Locator("[data-household]").First;
-        var id = long.Parse(await household.GetAttributeAsync("data-household") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
         var note = "过期后的走访 " + Guid.NewGuid().ToString("N")[..6];
         await household.GetByTestId("visit").ClickAsync();
         await page.GetByTestId("visit-note").FillAsync(note);
