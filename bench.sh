@@ -94,9 +94,15 @@ if [ "$mode" = field ]; then
   gm_say "publishing GeoApi with the field app (Release)"
   dotnet publish src/GeoApi -c Release -o "$work/geoapi" --nologo -v quiet >"$work/publish.log" 2>&1 || { cat "$work/publish.log"; gm_die "publish failed"; }
   $CLI accounts demo >/dev/null
-  ( cd "$work/geoapi" && exec dotnet GridMap.GeoApi.dll --urls "http://127.0.0.1:$API_PORT" --Logging:LogLevel:Default=Warning ) >"$work/geoapi.log" 2>&1 &
+  # The tiling service too: the app keeps its grid's tiles and draws them (Field:TilesUrl).
+  ( cd src/Tiling && exec dotnet bin/Release/net10.0/GridMap.Tiling.dll --urls "http://127.0.0.1:$TILES_PORT" --Tiling:CacheDirectory="$work/tiles" \
+      --Logging:LogLevel:Default=Warning ) >"$work/tiling.log" 2>&1 &
+  pids+=($!)
+  ( cd "$work/geoapi" && exec dotnet GridMap.GeoApi.dll --urls "http://127.0.0.1:$API_PORT" --Logging:LogLevel:Default=Warning \
+      --Field:TilesUrl "http://127.0.0.1:$TILES_PORT" ) >"$work/geoapi.log" 2>&1 &
   pids+=($!)
   wait_for "http://127.0.0.1:$API_PORT/health"
+  wait_for "http://127.0.0.1:$TILES_PORT/health"
   $CLI bench field --geoapi "http://127.0.0.1:$API_PORT" "$@"
   exit 0
 fi

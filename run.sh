@@ -38,7 +38,7 @@ start() { # name project url
   ( cd "src/$2" && exec dotnet "bin/$BIN/GridMap.$2.dll" --urls "$3" ) >"$GM_ROOT/.data/logs/$1.log" 2>&1 &
   pids+=($!)
 }
-start geoapi GeoApi "http://127.0.0.1:$API_PORT"
+Field__TilesUrl="http://127.0.0.1:$TILES_PORT/" start geoapi GeoApi "http://127.0.0.1:$API_PORT"
 start tiling Tiling "http://127.0.0.1:$TILES_PORT"
 GeoApi__BaseUrl="http://127.0.0.1:$API_PORT/" GeoApi__TilesUrl="http://127.0.0.1:$TILES_PORT/" \
   start portal MapPortal "http://127.0.0.1:$PORTAL_PORT"

@@ -62,7 +62,8 @@ internal sealed class FieldBenchmark(string geoApiUrl, string username, string p
             output.WriteLine(Invariant($"first visit over emulated 3G to a usable sign-in: {seconds:F1} s — target < 30 s: {Verdict(seconds < 30)}"));
         }
 
-        // 3. Signed in once; then later starts from the cache with the CPU 4× slower: to the PIN prompt, and PIN to the map.
+        // 3. Signed in once; then later starts from the cache with the CPU 4× slower: to the PIN prompt, PIN to the own
+        //    grid's map drawn (js/start.js, plain JavaScript: the map pans and zooms), and on to the actions (Blazor's page).
         await using (var context = await PhoneAsync(browser))
         {
             var page = await context.NewPageAsync();
@@ -72,7 +73,8 @@ internal sealed class FieldBenchmark(string geoApiUrl, string username, string p
             await cdp.SendAsync("Emulation.setCPUThrottlingRate", new Dictionary<string, object> { ["rate"] = 4 });
             var boots = new List<double>();
             var unlocks = new List<double>();
-            for (var run = 0; run < 3; run++)
+            var actions = new List<double>();
+            for (var run = 0; run < 5; run++)
             {
                 var clock = Stopwatch.StartNew();
                 await page.ReloadAsync();
@@ -81,13 +83,17 @@ internal sealed class FieldBenchmark(string geoApiUrl, string username, string p
                 await page.GetByTestId("pin").FillAsync(Pin);
                 clock.Restart();
                 await page.GetByTestId("unlock").ClickAsync();
-                await page.Locator("[data-testid=field-map][data-rendered='1']").WaitForAsync(new() { Timeout = Wait });
+                await page.Locator("[data-testid=quick-map][data-rendered='1'], [data-testid=field-map][data-rendered='1']").First
+                    .WaitForAsync(new() { Timeout = Wait });
                 unlocks.Add(clock.Elapsed.TotalMilliseconds);
+                await page.GetByTestId("go-patrol").WaitForAsync(new() { Timeout = Wait });
+                await page.Locator("#quick").WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = Wait });
+                actions.Add(clock.Elapsed.TotalMilliseconds);
             }
             var total = Median(boots) + Median(unlocks);
             met &= total < 2000;
             output.WriteLine(Invariant(
-                $"later start from the cache, CPU 4× throttled: to the PIN prompt median {Median(boots):F0} ms, PIN to the own grid's map drawn median {Median(unlocks):F0} ms, together {total:F0} ms — target < 2000 ms: {Verdict(total < 2000)}"));
+                $"later start from the cache, CPU 4× throttled (median of 5): to the PIN prompt {Median(boots):F0} ms, PIN to the own grid's map drawn {Median(unlocks):F0} ms, together {total:F0} ms — target < 2000 ms: {Verdict(total < 2000)}; PIN to the actions usable {Median(actions):F0} ms"));
             await cdp.SendAsync("Emulation.setCPUThrottlingRate", new Dictionary<string, object> { ["rate"] = 1 });
 
             // 4. Offline, N visits queued (spread over the grid's households); back online, the time until the queue is empty.

@@ -4,7 +4,7 @@ using Microsoft.JSInterop;
 namespace GridMap.FieldApp.Services;
 
 /// <summary>What the device holds, in clear: nothing secret.</summary>
-public sealed record DeviceState(string? Account, int PinFailures, string? LastSync, bool HasKey, bool Unlocked);
+public sealed record DeviceState(string? Account, int PinFailures, string? LastSync, bool HasKey, bool Unlocked, TileCacheState? Tiles = null);
 
 public sealed record UnlockResult(bool Ok, bool Wiped, int Failures);
 
@@ -14,11 +14,21 @@ public sealed record Position(double Lon, double Lat, double Accuracy);
 public sealed class Device(IJSRuntime js) : IAsyncDisposable
 {
     private IJSObjectReference? module;
+    private IJSObjectReference? start;
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private async ValueTask<IJSObjectReference> Module() =>
         module ??= await js.InvokeAsync<IJSObjectReference>("import", "./js/field.js");
+
+    private async ValueTask<IJSObjectReference> Start() =>
+        start ??= await js.InvokeAsync<IJSObjectReference>("import", "./js/start.js");
+
+    /// <summary>How the plain-JavaScript PIN step of this start ended (wwwroot/js/start.js): none, unlocked, wiped or password.</summary>
+    public async Task<string> QuickStartAsync() => await (await Start()).InvokeAsync<string>("quickStart");
+
+    /// <summary>Removes the quick start's map; returns the building tapped on it meanwhile, if any.</summary>
+    public async Task<string?> DismissQuickStartAsync() => await (await Start()).InvokeAsync<string?>("dismiss");
 
     public async Task<DeviceState> StateAsync() => await (await Module()).InvokeAsync<DeviceState>("deviceState");
 
@@ -58,6 +68,10 @@ public sealed class Device(IJSRuntime js) : IAsyncDisposable
             .ToList();
     }
 
+    /// <summary>Keeps the own grid's map tiles in the tile cache (wwwroot/js/field.js cacheTiles).</summary>
+    public async Task<TileCacheState> CacheTilesAsync(JsonElement spec, JsonElement outline, string token) =>
+        await (await Module()).InvokeAsync<TileCacheState>("cacheTiles", spec.GetRawText(), outline.GetRawText(), token);
+
     public async Task<Position?> PositionAsync(int timeoutMs = 8000) =>
         await (await Module()).InvokeAsync<Position?>("position", timeoutMs);
 
@@ -82,5 +96,7 @@ public sealed class Device(IJSRuntime js) : IAsyncDisposable
     {
         if (module is not null)
             await module.DisposeAsync();
+        if (start is not null)
+            await start.DisposeAsync();
     }
 }

@@ -44,13 +44,34 @@ public sealed class FieldSession(Device device, HttpClient http) : IAsyncDisposa
 
     public int Held => Queue.Count(q => q.State is nameof(OutboxState.Conflict) or nameof(OutboxState.Refused));
 
+    private string? startNotice;
+    private bool passwordFirst;
+
+    /// <summary>
+    /// Once, for the sign-in form: what it says first (the quick start's wrong PINs wiped the device) and whether it
+    /// starts at the password (the manager chose another account there).
+    /// </summary>
+    public (string? Notice, bool PasswordFirst) TakeQuickStartOutcome()
+    {
+        var outcome = (startNotice, passwordFirst);
+        (startNotice, passwordFirst) = (null, false);
+        return outcome;
+    }
+
     public async Task StartAsync()
     {
-        Device = await device.StateAsync();
         Online = await device.OnlineAsync();
         self ??= DotNetObjectReference.Create(this);
         await device.WatchConnectionAsync(self);
+        // The PIN of a later start is asked by wwwroot/js/start.js while the runtime boots; its vault is opened here.
+        var quick = await device.QuickStartAsync();
+        Device = await device.StateAsync();
         LastSync = Device.LastSync is { } last ? DateTimeOffset.Parse(last, System.Globalization.CultureInfo.InvariantCulture) : null;
+        if (quick == "wiped")
+            startNotice = "PIN 连续错误 5 次，本机数据已清除。请重新登录。";
+        passwordFirst = quick == "password";
+        if (Device.Unlocked)
+            await OpenVaultAsync();
         // Off the start's critical path: the app is usable before the worker has copied the shell.
         _ = InstallShellAsync();
     }
@@ -127,14 +148,22 @@ public sealed class FieldSession(Device device, HttpClient http) : IAsyncDisposa
         Device = await device.StateAsync();
         if (!result.Ok)
             return result;
+        await OpenVaultAsync();
+        return result;
+    }
+
+    private async Task OpenVaultAsync()
+    {
         Token = await device.GetAsync<string>("token");
         Bundle = await device.GetAsync<Bundle>("bundle");
         Queue = await device.QueueAsync();
         Changed?.Invoke();
         if (Online)
             _ = SyncAsync();
-        return result;
     }
+
+    /// <summary>Blazor's pages are drawn: the quick start's map goes. Returns a building tapped on it meanwhile.</summary>
+    public async Task<string?> DismissQuickStartAsync() => await device.DismissQuickStartAsync();
 
     public async Task LockAsync()
     {
@@ -172,6 +201,25 @@ public sealed class FieldSession(Device device, HttpClient http) : IAsyncDisposa
 
     // ---- the grid bundle ----
 
+    /// <summary>The own grid's map tiles on the phone (z15–z18), refreshed after every download of the bundle.</summary>
+    public TileCacheState? Tiles => Device.Tiles;
+
+    private async Task CacheTilesAsync()
+    {
+        if (Bundle?.Tiles is not { ValueKind: JsonValueKind.Object } spec || Token is null)
+            return;
+        try
+        {
+            var state = await device.CacheTilesAsync(spec, Bundle.Grid.Outline, Token);
+            Device = Device with { Tiles = state };
+            Changed?.Invoke();
+        }
+        catch (JSException)
+        {
+            // No Cache Storage (a private window): the map draws the grid from the bundle alone.
+        }
+    }
+
     public async Task<string?> DownloadAsync()
     {
         try
@@ -190,6 +238,7 @@ public sealed class FieldSession(Device device, HttpClient http) : IAsyncDisposa
             LastSync = DateTimeOffset.UtcNow;
             await device.SetMetaAsync("lastSync", LastSync.Value.ToString("O"));
             Changed?.Invoke();
+            _ = CacheTilesAsync();
             return null;
         }
         catch (HttpRequestException)

@@ -6,7 +6,7 @@ namespace GridMap.FieldApp.Services;
 // by the server, as on the portal). Kept on the phone encrypted; nothing of other grids is stored.
 
 public sealed record Bundle(string Account, string Role, GridInfo Grid, List<Card> Buildings, List<Category> Categories,
-    List<StaleHousehold> StaleHouseholds, DateTimeOffset SyncedAt);
+    List<StaleHousehold> StaleHouseholds, DateTimeOffset SyncedAt, JsonElement? Tiles = null);
 
 public sealed record GridInfo(string Code, string Name, JsonElement Outline);
 
@@ -25,6 +25,9 @@ public sealed record Category(string Code, string MajorName, string Name, bool U
 
 public sealed record StaleHousehold(long HouseholdId, string RegisterNumber, string BuildingCode, string Address, int Unit, string Room, int Members,
     DateTimeOffset? ConfirmedAt, int RowVersion);
+
+/// <summary>The own grid's map tiles kept on the phone: how many of how many, when.</summary>
+public sealed record TileCacheState(int Stored, int Failed, int Of);
 
 /// <summary>A photo taken for an action, JPEG in base64.</summary>
 public sealed record Photo(string Type, string Data);

@@ -56,10 +56,10 @@ public static class FieldApi
     public sealed record GridOutline(string Code, string Name, Geometry Outline);
 
     public sealed record FieldBundle(string Account, string Role, GridOutline Grid, IReadOnlyList<BuildingCard> Buildings,
-        IReadOnlyList<EventCategoryInfo> Categories, IReadOnlyList<StaleHousehold> StaleHouseholds, DateTimeOffset SyncedAt);
+        IReadOnlyList<EventCategoryInfo> Categories, IReadOnlyList<StaleHousehold> StaleHouseholds, DateTimeOffset SyncedAt, FieldTiles? Tiles);
 
     public static async Task<IResult> Bundle(string? grid, HttpContext http, FieldStore field, ResidentStore residents, RegisterStore register,
-        EventStore events, TimeProvider clock, CancellationToken ct)
+        EventStore events, TimeProvider clock, Microsoft.Extensions.Options.IOptions<FieldOptions> options, CancellationToken ct)
     {
         var caller = RequestCaller.Get(http);
         var code = grid ?? (caller.Role == Role.GridManager ? caller.Scope.Value : null);
@@ -78,7 +78,7 @@ public static class FieldApi
                 cards.Add(card);
         var stale = AdminCode.TryParse(code, out var unit, out _) ? await register.StaleHouseholdsAsync(caller, unit, 500, ct) ?? [] : [];
         return TypedResults.Ok(new FieldBundle(caller.Username, caller.Role.ToString(), new GridOutline(code, name, outline), cards,
-            await events.CategoriesAsync(ct), stale, clock.GetUtcNow()));
+            await events.CategoriesAsync(ct), stale, clock.GetUtcNow(), FieldTiles.For(options.Value.TilesUrl)));
     }
 
     public static async Task<IResult> Visit(VisitRequest? body, HttpContext http, FieldStore field, CancellationToken ct)

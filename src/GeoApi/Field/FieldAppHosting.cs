@@ -13,6 +13,10 @@ public static class FieldAppHosting
     public static WebApplicationBuilder AddFieldApp(this WebApplicationBuilder builder)
     {
         builder.WebHost.UseStaticWebAssets();
+        builder.Services.AddOptions<FieldOptions>().Bind(builder.Configuration.GetSection(FieldOptions.SectionName))
+            .Validate(o => string.IsNullOrEmpty(o.TilesUrl) || Uri.TryCreate(o.TilesUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https",
+                "Field:TilesUrl is the tiling service's absolute http(s) URL.")
+            .ValidateOnStart();
         return builder;
     }
 

@@ -84,10 +84,24 @@ public sealed class FieldAppBrowserTests(PeopleStack stack, Xunit.Abstractions.I
         await using var _ = context;
         await SignInAsync(page);
 
+        // The later start's PIN prompt and first map are plain JavaScript (js/start.js): note the map it drew.
+        await page.AddInitScriptAsync("""
+            window.quickMap = null;
+            new MutationObserver(() => {
+              const drawn = document.querySelector("#quick [data-testid=quick-map][data-rendered='1']");
+              if (drawn && !window.quickMap)
+                window.quickMap = { grid: document.querySelector("#quick .grid-name").textContent, canvas: !!drawn.querySelector("canvas") };
+            }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-rendered"] });
+            """);
         await context.SetOfflineAsync(true);
         await page.ReloadAsync();
         await UnlockAsync(page);
         await Assertions.Expect(page.GetByTestId("net")).ToHaveTextAsync("离线", new() { Timeout = Wait });
+        await Assertions.Expect(page.Locator("[data-testid=field-map][data-rendered='1']")).ToBeVisibleAsync(new() { Timeout = Wait });
+        await Assertions.Expect(page.Locator("#quick")).ToHaveCountAsync(0);
+        var quick = await page.EvaluateAsync<System.Text.Json.JsonElement>("() => window.quickMap");
+        Assert.Equal(await page.Locator("header .grid-name").TextContentAsync(), quick.GetProperty("grid").GetString());
+        Assert.True(quick.GetProperty("canvas").GetBoolean());
         // Truly offline, the service worker's own requests included: a file it never cached cannot be had.
         Assert.Equal("failed", await page.EvaluateAsync<string>("() => fetch('never-cached.txt').then(r => 'answered ' + r.status, () => 'failed')"));
         await page.Locator($"a[data-code='{stack.Population.Buildings["A"]}']").ClickAsync();
@@ -302,5 +316,43 @@ public sealed class FieldAppBrowserTests(PeopleStack stack, Xunit.Abstractions.I
         Assert.True(await page.Locator($"a[data-code^='{DemoAccounts.NeighbourGrid}']").CountAsync() > 0);
         var bundle = await page.EvaluateAsync<string>("async () => await (await import('./js/field.js')).getSecret('bundle')");
         Assert.DoesNotContain(DemoAccounts.GridManagerGrid + "0", bundle);
+    }
+
+    [Fact]
+    public async Task The_own_grids_tiles_are_kept_for_airplane_mode_and_hold_only_its_own_buildings()
+    {
+        var at = await CentroidAsync("A");
+        var (context, page) = await NewPhoneAsync(at[0], at[1]);
+        await using var _ = context;
+        await SignInAsync(page);
+        var tiles = page.GetByTestId("tiles");
+        await Assertions.Expect(tiles).ToHaveAttributeAsync("data-stored", new System.Text.RegularExpressions.Regex("^[1-9]"), new() { Timeout = Wait });
+        Assert.Equal(await tiles.GetAttributeAsync("data-of"), await tiles.GetAttributeAsync("data-stored"));
+        var cached = await page.EvaluateAsync<string[]>("async () => (await (await caches.open('gridmap-field-tiles')).keys()).map(r => r.url)");
+        Assert.All(cached, url => Assert.StartsWith(stack.TilesUrl + "/tiles/", url));
+        var zooms = cached.Select(url => url[(stack.TilesUrl.Length + 7)..].Split('/')).Select(p => $"{p[0]}/{p[1]}").Distinct().Order().ToList();
+        Assert.Equal(["buildings/15", "buildings/16", "buildings/17", "buildings/18", "grids/15", "grids/16"], zooms);
+
+        // Offline after a reload: the map draws, and the worker answers the kept tiles with their bytes.
+        await context.SetOfflineAsync(true);
+        await page.ReloadAsync();
+        await UnlockAsync(page);
+        await Assertions.Expect(page.Locator("[data-testid=field-map][data-rendered='1']")).ToBeVisibleAsync(new() { Timeout = Wait });
+        var buildingTiles = cached.Where(url => url.Contains("/tiles/buildings/18/", StringComparison.Ordinal)).ToArray();
+        var bytes = await page.EvaluateAsync<string[]>("""
+            async urls => Promise.all(urls.map(async url => {
+              const data = new Uint8Array(await (await fetch(url)).arrayBuffer());
+              let binary = "";
+              data.forEach(b => binary += String.fromCharCode(b));
+              return btoa(binary);
+            }))
+            """, buildingTiles);
+        var seen = bytes.SelectMany(b => GridMap.Tiling.Rendering.MvtReader.Read(Convert.FromBase64String(b)))
+            .Where(l => l.Name == "buildings").SelectMany(l => l.Features).Select(f => (string)f.Attributes["code"]).ToHashSet();
+
+        // PostgreSQL: the z18 tiles together hold every building of the manager's grid and nothing of another grid.
+        var own = await stack.Population.ScalarAsync<string[]>("SELECT array_agg(code ORDER BY code) FROM building WHERE grid_code = $1",
+            DemoAccounts.GridManagerGrid);
+        Assert.Equal(own.Order(), seen.Order());
     }
 }

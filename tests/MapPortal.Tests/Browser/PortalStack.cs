@@ -22,6 +22,9 @@ public class PortalStack : IAsyncLifetime
     public string PortalUrl { get; private set; } = "";
     public HttpClient GeoApi { get; private set; } = null!;
 
+    /// <summary>The tiling service's URL, without the trailing slash.</summary>
+    public string TilesUrl { get; private set; } = "";
+
     public static string Screenshots { get; } = Path.Combine(RepositoryRoot.Path, "artifacts", "screenshots");
 
     /// <summary>The database the three hosts serve: the shared generated province unless a subclass brings its own.</summary>
@@ -30,15 +33,17 @@ public class PortalStack : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var province = await DatabaseAsync();
-        geoApi = new HostFactory<GeoApiHost>(province);
-        geoApi.UseKestrel(0);
-        geoApi.StartServer();
-        GeoApi = geoApi.CreateClient();
-
         tiling = new HostFactory<GridMap.Tiling.TilingHost>(province, new Dictionary<string, string?> { ["Tiling:CacheDirectory"] = tileCache });
         tiling.UseKestrel(0);
         tiling.StartServer();
         var tilesUrl = tiling.CreateClient().BaseAddress!.ToString();
+        TilesUrl = tilesUrl.TrimEnd('/');
+
+        // The field app's bundle names the tiling service: the phone keeps its grid's tiles.
+        geoApi = new HostFactory<GeoApiHost>(province, new Dictionary<string, string?> { ["Field:TilesUrl"] = tilesUrl });
+        geoApi.UseKestrel(0);
+        geoApi.StartServer();
+        GeoApi = geoApi.CreateClient();
 
         portal = new HostFactory<PortalHost>("", new Dictionary<string, string?>
         {

@@ -1,7 +1,31 @@
 // The field app's map: OpenLayers (from the shared class library) drawing the own grid from the bundle on the phone
 // — its outline and buildings, coloured by whether their households are fresh — the device's position and the
 // patrol's track. It needs no network: everything it draws is in the bundle.
+import { getSecret } from "./field.js";
+
 const maps = new Map();
+
+/**
+ * What the map draws of a bundle: the outline, each building with whether its households are all fresh, and — when the
+ * bundle names the tiling service — its grid and building tiles around (kept in the tile cache for airplane mode).
+ */
+export function drawing(bundle, token) {
+  return {
+    tiles: bundle.tiles && token ? { ...bundle.tiles, token } : null,
+    outline: bundle.grid.outline,
+    buildings: bundle.buildings.map(b => {
+      const households = b.houses.flatMap(h => h.households);
+      return { code: b.code, geometry: b.geometry, state: households.length === 0 ? "none" : households.every(h => h.fresh) ? "fresh" : "stale" };
+    }),
+  };
+}
+
+/** Draws the bundle held in the (unlocked) vault: the bundle never crosses from .NET to JavaScript again. */
+export async function createFromVault(element, listener) {
+  const json = await getSecret("bundle");
+  if (json)
+    await create(element, JSON.stringify(drawing(JSON.parse(json), JSON.parse(await getSecret("token") ?? "null"))), listener);
+}
 
 const fresh = "rgba(46,139,87,0.55)", stale = "rgba(214,120,40,0.55)", none = "rgba(140,140,140,0.35)";
 
@@ -21,6 +45,7 @@ export function create(element, bundleJson, listener) {
     target: element,
     controls: [new ol.control.Zoom()],
     layers: [
+      ...tileLayers(bundle.tiles),
       new ol.layer.Vector({ source: new ol.source.Vector({ features: [outline] }),
         style: new ol.style.Style({ stroke: new ol.style.Stroke({ color: "#1d4e89", width: 3 }), fill: new ol.style.Fill({ color: "rgba(29,78,137,0.05)" }) }) }),
       new ol.layer.Vector({ source: new ol.source.Vector({ features: buildings }),
@@ -31,7 +56,7 @@ export function create(element, bundleJson, listener) {
           ? new ol.style.Style({ stroke: new ol.style.Stroke({ color: "#c0392b", width: 4 }) })
           : new ol.style.Style({ image: new ol.style.Circle({ radius: 7, fill: new ol.style.Fill({ color: "#2980b9" }), stroke: new ol.style.Stroke({ color: "#fff", width: 2 }) }) }) }),
     ],
-    view: new ol.View({ center: [0, 0], zoom: 16, maxZoom: 20 }),
+    view: new ol.View({ center: [0, 0], zoom: 16, minZoom: 14, maxZoom: 20 }),
   });
   map.getView().fit(outline.getGeometry(), { padding: [16, 16, 16, 16] });
   here.setStyle(new ol.style.Style({}));
@@ -41,7 +66,39 @@ export function create(element, bundleJson, listener) {
       listener.invokeMethodAsync("OnBuildingClicked", hit.getId());
   });
   maps.set(element, { map, track, here });
-  map.once("rendercomplete", () => element.setAttribute("data-rendered", "1"));
+  return new Promise(resolve => map.once("rendercomplete", () => {
+    element.setAttribute("data-rendered", "1");
+    resolve();
+  }));
+}
+
+/**
+ * The tiles around the own grid, drawn under it: neighbouring grids' outlines (the grid layer ends at z16; deeper zooms
+ * reuse its tiles) and the account's building footprints. Offline the service worker answers them from the tile cache.
+ */
+function tileLayers(tiles) {
+  if (!tiles)
+    return [];
+  const layer = name => tiles.layers.find(l => l.name === name);
+  const source = (name, layers) => {
+    const { minZoom, maxZoom } = layer(name);
+    return new ol.source.VectorTile({
+      format: new ol.format.MVT({ layers }),
+      url: `${tiles.url}/tiles/${name}/{z}/{x}/{y}.mvt`,
+      tileGrid: ol.tilegrid.createXYZ({ minZoom, maxZoom, tileSize: 512 }),
+      tileLoadFunction: (tile, url) => tile.setLoader((extent, resolution, projection) =>
+        fetch(url, { headers: { Authorization: `Bearer ${tiles.token}` } })
+          .then(r => (r.ok ? r.arrayBuffer() : null))
+          .then(data => tile.setFeatures(data ? tile.getFormat().readFeatures(data, { extent, featureProjection: projection }) : []))
+          .catch(() => tile.setState(3))),
+    });
+  };
+  return [
+    new ol.layer.VectorTile({ source: source("grids", ["grids"]),
+      style: new ol.style.Style({ stroke: new ol.style.Stroke({ color: "#7a8ca3", width: 1, lineDash: [4, 4] }) }) }),
+    new ol.layer.VectorTile({ source: source("buildings", ["buildings"]),
+      style: new ol.style.Style({ fill: new ol.style.Fill({ color: "rgba(120,120,120,0.25)" }) }) }),
+  ];
 }
 
 export function showPosition(element, lon, lat) {

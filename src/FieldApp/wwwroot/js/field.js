@@ -9,6 +9,7 @@ const DB_NAME = "gridmap-field";
 const PBKDF2_ITERATIONS = 310000;
 let dataKey = null;
 let dbPromise = null;
+let wipes = 0; // a tile download that outlives a wipe stores nothing more
 
 function openDb() {
   dbPromise ??= new Promise((resolve, reject) => {
@@ -59,9 +60,10 @@ async function pinKey(pin, salt) {
 
 /** What the device holds: the account it belongs to, wrong PINs so far, the last successful sync; nothing secret. */
 export async function deviceState() {
-  const [account, failures, lastSync, wrapped] = await Promise.all(
-    ["account", "pinFailures", "lastSync", "wrappedKey"].map(getMetaRaw));
-  return { account: account ?? null, pinFailures: failures ?? 0, lastSync: lastSync ?? null, hasKey: !!wrapped, unlocked: !!dataKey };
+  const [account, failures, lastSync, wrapped, tiles] = await Promise.all(
+    ["account", "pinFailures", "lastSync", "wrappedKey", "tiles"].map(getMetaRaw));
+  return { account: account ?? null, pinFailures: failures ?? 0, lastSync: lastSync ?? null, hasKey: !!wrapped, unlocked: !!dataKey,
+    tiles: tiles ?? null };
 }
 
 /** A new device vault for an account: everything before is deleted, a new data key is wrapped by the PIN. */
@@ -105,6 +107,7 @@ export function lock() {
 /** Deletes everything the app stored on the device: the database and the cached map tiles (the app shell stays). */
 export async function wipe() {
   dataKey = null;
+  wipes++;
   if (dbPromise) {
     (await dbPromise).close();
     dbPromise = null;
@@ -178,6 +181,77 @@ export async function outboxAll() {
 export async function rawDump() {
   const rows = [...await tx("vault", "readonly", s => s.getAll()), ...await tx("outbox", "readonly", s => s.getAll())];
   return rows.map(r => decoder.decode(r.data)).join("\n");
+}
+
+// ---- the own grid's map tiles, kept for airplane mode (the service worker answers them from this cache) ----
+
+const TILES = "gridmap-field-tiles";
+
+function bounds(geometry) {
+  const box = [Infinity, Infinity, -Infinity, -Infinity];
+  const walk = c => {
+    if (typeof c[0] === "number") {
+      box[0] = Math.min(box[0], c[0]); box[1] = Math.min(box[1], c[1]);
+      box[2] = Math.max(box[2], c[0]); box[3] = Math.max(box[3], c[1]);
+    } else
+      c.forEach(walk);
+  };
+  walk(geometry.coordinates);
+  return box;
+}
+
+function tileOf(lon, lat, z) {
+  const n = 2 ** z, rad = lat * Math.PI / 180;
+  return [Math.floor((lon + 180) / 360 * n), Math.floor((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2 * n)];
+}
+
+/** The tile URLs covering a grid's outline, every layer from its first to its last zoom. */
+export function tileUrls(spec, outline) {
+  const [west, south, east, north] = bounds(outline);
+  const urls = [];
+  for (const layer of spec.layers)
+    for (let z = layer.minZoom; z <= layer.maxZoom; z++) {
+      const [x0, y0] = tileOf(west, north, z), [x1, y1] = tileOf(east, south, z);
+      for (let x = x0; x <= x1; x++)
+        for (let y = y0; y <= y1; y++)
+          urls.push(`${spec.url}/tiles/${layer.name}/${z}/${x}/${y}.mvt`);
+    }
+  return urls;
+}
+
+/**
+ * Fetches the own grid's tiles (the account's buildings need its token) into the tile cache, four at a time, and
+ * drops tiles of an earlier grid. A tile that fails keeps its earlier copy. Returns { stored, failed, of }.
+ */
+export async function cacheTiles(specJson, outlineJson, token) {
+  const urls = tileUrls(JSON.parse(specJson), JSON.parse(outlineJson));
+  const cache = await caches.open(TILES);
+  const generation = wipes;
+  let stored = 0, failed = 0, next = 0;
+  const worker = async () => {
+    while (next < urls.length && generation === wipes) {
+      const url = urls[next++];
+      try {
+        const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` }, cache: "no-cache" });
+        if (!response.ok)
+          throw new Error(String(response.status));
+        await cache.put(url, response);
+        stored++;
+      } catch {
+        failed++;
+      }
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+  if (generation !== wipes)
+    return { stored: 0, failed: 0, of: 0 };
+  const wanted = new Set(urls);
+  for (const request of await cache.keys())
+    if (!wanted.has(request.url))
+      await cache.delete(request);
+  const state = { stored, failed, of: urls.length };
+  await setMetaRaw("tiles", state);
+  return state;
 }
 
 // ---- position ----
