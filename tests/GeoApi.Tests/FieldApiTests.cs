@@ -131,6 +131,17 @@ public sealed class FieldApiTests(PopulationApiFixture api) : IClassFixture<Popu
                 Assert.Equal(all[0].GetProperty(figure).GetInt32(), all.Skip(1).Sum(r => r.GetProperty(figure).GetInt32()));
             Assert.True(all[0].GetProperty("buildingsPassed").GetInt32() >= passed);
         }
+        // The village's assessment (考核) shows each grid's patrols of the period beside its score.
+        var month = Domain.ChinaTime.DateOf(started);
+        var first = new DateOnly(month.Year, month.Month, 1);
+        var (assessed, assessment) = await Send(township, HttpMethod.Get,
+            $"/api/kpi/{DemoAccounts.GridManagerGrid[..12]}/assessment?from={first:yyyy-MM-dd}&to={first.AddMonths(1).AddDays(-1):yyyy-MM-dd}");
+        Assert.True(assessed == 200, assessment.ToString());
+        var row = Assert.Single(assessment.GetProperty("rows").EnumerateArray(), r => r.GetProperty("code").GetString() == DemoAccounts.GridManagerGrid);
+        Assert.True(row.GetProperty("patrol").GetProperty("patrols").GetInt32() >= 1);
+        Assert.True(row.GetProperty("patrol").GetProperty("buildingsPassed").GetInt32() >= passed);
+        Assert.Equal(await api.Population.ScalarAsync<long>("SELECT count(*) FROM building WHERE grid_code = $1", DemoAccounts.GridManagerGrid),
+            row.GetProperty("patrol").GetProperty("buildings").GetInt32());
         Assert.Equal(404, (await Send(gm, HttpMethod.Get, $"/api/field/coverage?area={DemoAccounts.NeighbourGrid}")).Status);
         Assert.Equal(400, (await Send(gm, HttpMethod.Get, "/api/field/coverage?area=1404282")).Status);
 

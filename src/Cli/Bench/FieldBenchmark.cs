@@ -74,6 +74,7 @@ internal sealed class FieldBenchmark(string geoApiUrl, string username, string p
             var boots = new List<double>();
             var unlocks = new List<double>();
             var actions = new List<double>();
+            var completes = new List<double>();
             for (var run = 0; run < 5; run++)
             {
                 var clock = Stopwatch.StartNew();
@@ -86,6 +87,9 @@ internal sealed class FieldBenchmark(string geoApiUrl, string username, string p
                 await page.Locator("[data-testid=quick-map][data-rendered='1'], [data-testid=field-map][data-rendered='1']").First
                     .WaitForAsync(new() { Timeout = Wait });
                 unlocks.Add(clock.Elapsed.TotalMilliseconds);
+                await page.Locator("[data-testid=quick-map][data-complete='1'], [data-testid=field-map][data-complete='1']").First
+                    .WaitForAsync(new() { Timeout = Wait });
+                completes.Add(clock.Elapsed.TotalMilliseconds);
                 await page.GetByTestId("go-patrol").WaitForAsync(new() { Timeout = Wait });
                 await page.Locator("#quick").WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = Wait });
                 actions.Add(clock.Elapsed.TotalMilliseconds);
@@ -93,7 +97,7 @@ internal sealed class FieldBenchmark(string geoApiUrl, string username, string p
             var total = Median(boots) + Median(unlocks);
             met &= total < 2000;
             output.WriteLine(Invariant(
-                $"later start from the cache, CPU 4× throttled (median of 5): to the PIN prompt {Median(boots):F0} ms, PIN to the own grid's map drawn {Median(unlocks):F0} ms, together {total:F0} ms — target < 2000 ms: {Verdict(total < 2000)}; PIN to the actions usable {Median(actions):F0} ms"));
+                $"later start from the cache, CPU 4× throttled (median of 5): to the PIN prompt {Median(boots):F0} ms, PIN to the own grid's map drawn {Median(unlocks):F0} ms, together {total:F0} ms — target < 2000 ms: {Verdict(total < 2000)}; PIN to the tiles around it drawn {Median(completes):F0} ms; PIN to the actions usable {Median(actions):F0} ms"));
             await cdp.SendAsync("Emulation.setCPUThrottlingRate", new Dictionary<string, object> { ["rate"] = 1 });
 
             // 4. Offline, N visits queued (spread over the grid's households); back online, the time until the queue is empty.

@@ -4,6 +4,7 @@ using GridMap.Domain.Access;
 using GridMap.Domain.Codes;
 using GridMap.Domain.Events.Kpi;
 using GridMap.GeoApi.Infrastructure;
+using GridMap.Store.Field;
 using GridMap.Store.Kpi;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -35,7 +36,12 @@ public static class KpiApi
         return app;
     }
 
-    public sealed record AssessedUnit(string Code, string Name, decimal? Score, int? Rank, KpiRate Disposal, KpiRate Closure, KpiRate OnTimeClosure, int Registered);
+    /// <summary>
+    /// A child's row: its weighted score and rank from the event KPIs, and beside them its patrols of the period
+    /// (巡查: count, length, buildings passed within 50 m at least once / buildings) — shown, not weighted.
+    /// </summary>
+    public sealed record AssessedUnit(string Code, string Name, decimal? Score, int? Rank, KpiRate Disposal, KpiRate Closure, KpiRate OnTimeClosure, int Registered,
+        CoverageRow? Patrol);
 
     public sealed record AssessmentReport(KpiUnit Unit, DateOnly From, DateOnly To, IReadOnlyList<AssessmentWeight> Weights, IReadOnlyList<AssessedUnit> Rows);
 
@@ -58,7 +64,7 @@ public static class KpiApi
     }
 
     public static async Task<Results<Ok<AssessmentReport>, ProblemHttpResult>> Assessment(
-        string unit, string? from, string? to, HttpContext http, KpiStore store, TimeProvider time, CancellationToken ct)
+        string unit, string? from, string? to, HttpContext http, KpiStore store, FieldStore field, TimeProvider time, CancellationToken ct)
     {
         if (!TryRequest(unit, from, to, http, time, out var code, out var period, out var problem))
             return problem!;
@@ -66,9 +72,11 @@ public static class KpiApi
         if (report is null)
             return NotInArea(code);
         var names = report.Children.ToDictionary(c => c.Code);
+        var patrols = (await field.CoverageAsync(RequestCaller.Get(http), code.Value, period.From, period.To, ct) ?? [])
+            .Where(r => r.Code != code.Value).ToDictionary(r => r.Code);
         var rows = KpiAssessment.Rank(report.Children.Select(c => (c.Code, c.Counters)))
             .Select(r => new AssessedUnit(r.Key, names[r.Key].Name, r.Score, r.Rank, names[r.Key].Rates.Disposal, names[r.Key].Rates.Closure,
-                names[r.Key].Rates.OnTimeClosure, r.Counters.Registered))
+                names[r.Key].Rates.OnTimeClosure, r.Counters.Registered, patrols.GetValueOrDefault(r.Key)))
             .ToList();
         return TypedResults.Ok(new AssessmentReport(report.Unit, report.From, report.To, KpiAssessment.DefaultWeights, rows));
     }

@@ -19,6 +19,11 @@ public sealed record KpiReportDto(
     KpiUnitDto Unit, List<KpiUnitDto> Chain, DateOnly From, DateOnly To, KpiCountersDto Counters, KpiRatesDto Rates,
     List<KpiRowDto> Children, List<KpiRowDto> Departments);
 
-public sealed record AssessedUnitDto(string Code, string Name, decimal? Score, int? Rank, KpiRateDto Disposal, KpiRateDto Closure, KpiRateDto OnTimeClosure, int Registered);
+public sealed record AssessedUnitDto(string Code, string Name, decimal? Score, int? Rank, KpiRateDto Disposal, KpiRateDto Closure, KpiRateDto OnTimeClosure, int Registered,
+    PatrolFiguresDto? Patrol = null);
+
+/// <summary>Patrols (巡查) of a unit over a period or a day: 巡查覆盖率 = buildings passed within 50 m / buildings, per mille.</summary>
+public sealed record PatrolFiguresDto(string Code, int Patrols, double LengthM, double Minutes, int Buildings, int BuildingsPassed, int GridsPatrolled, int Grids,
+    int CoveragePermille);
 
 public sealed record AssessmentDto(KpiUnitDto Unit, List<AssessedUnitDto> Rows);

@@ -208,7 +208,14 @@ public sealed class FieldStore(NpgsqlDataSource dataSource, TimeProvider clock)
     /// of any of that day's tracks in their grid / buildings, with patrols, track length, minutes and grids patrolled.
     /// Every level is the sum of its grids, so a unit's figures equal the sum of its children's.
     /// </summary>
-    public async Task<IReadOnlyList<CoverageRow>?> CoverageAsync(Caller caller, string areaCode, DateOnly day, CancellationToken ct = default)
+    public Task<IReadOnlyList<CoverageRow>?> CoverageAsync(Caller caller, string areaCode, DateOnly day, CancellationToken ct = default) =>
+        CoverageAsync(caller, areaCode, day, day, ct);
+
+    /// <summary>
+    /// The patrol figures of the days from–to (China time) for an area and each child unit; a building counts as
+    /// passed when any patrol of those days went within 50 m of it. Null when the area is not the caller's.
+    /// </summary>
+    public async Task<IReadOnlyList<CoverageRow>?> CoverageAsync(Caller caller, string areaCode, DateOnly from, DateOnly to, CancellationToken ct = default)
     {
         if (!caller.Covers(areaCode))
             return null;
@@ -217,7 +224,7 @@ public sealed class FieldStore(NpgsqlDataSource dataSource, TimeProvider clock)
             WITH t AS (
                 SELECT grid_code, ST_Union(track) AS tracks, count(*)::integer AS patrols, sum(length_m) AS length_m,
                        sum(extract(epoch FROM ended_at - started_at)) / 60 AS minutes
-                FROM patrol WHERE day = $1 AND grid_code >= $2 AND grid_code < $2 || ':' GROUP BY grid_code),
+                FROM patrol WHERE day BETWEEN $1 AND $4 AND grid_code >= $2 AND grid_code < $2 || ':' GROUP BY grid_code),
             per_grid AS (
                 SELECT g.code AS grid_code, coalesce(t.patrols, 0) AS patrols, coalesce(t.length_m, 0) AS length_m, coalesce(t.minutes, 0) AS minutes,
                        (SELECT count(*) FROM building b WHERE b.grid_code = g.code)::integer AS buildings,
@@ -229,9 +236,10 @@ public sealed class FieldStore(NpgsqlDataSource dataSource, TimeProvider clock)
                    (count(*) FILTER (WHERE patrols > 0))::integer, count(*)::integer
             FROM per_grid GROUP BY ROLLUP (left(grid_code, $3)) ORDER BY 1 NULLS FIRST
             """);
-        command.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = day });
+        command.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = from });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = areaCode });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = childLength });
+        command.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = to });
         var rows = new List<CoverageRow>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

@@ -355,4 +355,82 @@ public sealed class FieldAppBrowserTests(PeopleStack stack, Xunit.Abstractions.I
             DemoAccounts.GridManagerGrid);
         Assert.Equal(own.Order(), seen.Order());
     }
+
+    /// <summary>
+    /// The issue's "done when": on a phone-sized Chromium the manager signs in, goes offline, walks a patrol, reports a
+    /// hazard with a photo, records a visit and a birth, comes back online — and the township's command centre shows
+    /// the track and the event, and its register card shows the newborn.
+    /// </summary>
+    [Fact]
+    public async Task Offline_patrol_hazard_visit_and_birth_show_on_the_command_centre_once_the_phone_is_back_online()
+    {
+        var at = await CentroidAsync("A");
+        var (context, page) = await NewPhoneAsync(at[0] - 0.0004, at[1]);
+        await using var _ = context;
+        await SignInAsync(page);
+        await context.SetOfflineAsync(true);
+
+        await page.GetByTestId("go-patrol").ClickAsync();
+        await page.GetByTestId("patrol-start").ClickAsync();
+        for (var i = 1; i < 6; i++)
+        {
+            await context.SetGeolocationAsync(new Geolocation { Longitude = (float)(at[0] - 0.0004 + i * 0.00028), Latitude = (float)at[1], Accuracy = 5 });
+            await Assertions.Expect(page.GetByTestId("patrol-points")).ToHaveTextAsync((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                new() { Timeout = Wait });
+        }
+        await page.GetByTestId("patrol-stop").ClickAsync();
+        await ExpectWaitingAsync(page, 1);
+
+        await page.GotoAsync(FieldUrl + "report");
+        await UnlockAsync(page);
+        var category = await page.Locator("[data-testid=report-category] option:not([value=''])").First
+            .GetAttributeAsync("value", new() { Timeout = Wait });
+        await page.GetByTestId("report-category").SelectOptionAsync(category!);
+        var description = "巡查发现：井盖缺失 " + Guid.NewGuid().ToString("N")[..6];
+        await page.GetByTestId("report-description").FillAsync(description);
+        await page.GetByTestId("report-building").SelectOptionAsync(stack.Population.Buildings["A"]);
+        await page.GetByTestId("report-photos").SetInputFilesAsync([new FilePayload { Name = "hazard.png", MimeType = "image/png", Buffer = TinyPng }]);
+        await page.GetByTestId("save-report").ClickAsync();
+        await ExpectWaitingAsync(page, 2);
+
+        await page.GotoAsync(FieldUrl + "building/" + stack.Population.Buildings["A"]);
+        await UnlockAsync(page);
+        var household = page.Locator("[data-household]").First;
+        var householdId = long.Parse(await household.GetAttributeAsync("data-household", new() { Timeout = Wait }) ?? "0",
+            System.Globalization.CultureInfo.InvariantCulture);
+        await household.GetByTestId("visit").ClickAsync();
+        var note = "巡查顺访 " + Guid.NewGuid().ToString("N")[..6];
+        await page.GetByTestId("visit-note").FillAsync(note);
+        await page.GetByTestId("save-visit").ClickAsync();
+        await ExpectWaitingAsync(page, 3);
+        var born = ChinaTime.DateOf(DateTimeOffset.UtcNow).AddDays(-1);
+        var idNumber = IdNumber.Create("140428", born, 553).Value;
+        await household.GetByTestId("birth").ClickAsync();
+        await page.GetByTestId("birth-name").FillAsync("巡查新生");
+        await page.GetByTestId("birth-date").FillAsync(born.ToString("yyyy-MM-dd"));
+        await page.GetByTestId("birth-id").FillAsync(idNumber);
+        await page.GetByTestId("save-birth").ClickAsync();
+        await ExpectWaitingAsync(page, 4);
+
+        await context.SetOfflineAsync(false);
+        await ExpectWaitingAsync(page, 0);
+        var patrol = await stack.Population.ScalarAsync<long>("SELECT id FROM patrol WHERE actor = 'gridmanager' AND points = 6 ORDER BY id DESC LIMIT 1");
+        var tracking = await stack.Population.ScalarAsync<string>("SELECT tracking_no FROM event WHERE description = $1", description);
+        var newborn = await stack.Population.ScalarAsync<long>("""
+            SELECT p.id FROM person p JOIN household_member m ON m.person_id = p.id AND m.moved_out IS NULL
+            WHERE p.id_number = $1 AND m.household_id = $2
+            """, idNumber, householdId);
+        Assert.Equal(1L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM field_visit WHERE note = $1", note));
+
+        // The command centre of the township: today's track on the map, the patrol in the panel, the hazard in the list.
+        var centre = await stack.OpenAsync("/command", waitForMap: false);
+        await centre.SubmitSignInAsync("township");
+        await centre.Page.WaitForFunctionAsync("id => (window.gridmap?.tracks ?? []).includes(id)", patrol, new() { Timeout = Wait });
+        await Assertions.Expect(centre.Page.GetByTestId("patrol-summary")).ToBeVisibleAsync(new() { Timeout = Wait });
+        await Assertions.Expect(centre.Page.Locator($"[data-testid=change][data-tracking='{tracking}']")).ToBeVisibleAsync(new() { Timeout = Wait });
+        // …and the register: the building's card lists the newborn.
+        await centre.Page.GotoAsync(stack.PortalUrl + "/people/" + stack.Population.Buildings["A"]);
+        await Assertions.Expect(centre.Page.Locator($"[data-testid=resident][data-person='{newborn}']")).ToBeVisibleAsync(new() { Timeout = Wait });
+        await centre.Page.Context.CloseAsync();
+    }
 }

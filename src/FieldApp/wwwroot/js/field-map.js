@@ -66,7 +66,10 @@ export function create(element, bundleJson, listener) {
       listener.invokeMethodAsync("OnBuildingClicked", hit.getId());
   });
   maps.set(element, { map, track, here });
-  return new Promise(resolve => map.once("rendercomplete", () => {
+  // The own grid (outline and buildings, from the bundle) is on screen with the first frame: the map is usable then
+  // (data-rendered). The tiles around it fill in after; data-complete says when the last one is drawn.
+  map.once("rendercomplete", () => element.setAttribute("data-complete", "1"));
+  return new Promise(resolve => map.once("postrender", () => {
     element.setAttribute("data-rendered", "1");
     resolve();
   }));

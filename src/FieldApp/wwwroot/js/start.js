@@ -1,5 +1,5 @@
 // The later start, in plain JavaScript. On a phone that already holds a grid, the PIN prompt and then the own grid's
-// map come from here — IndexedDB, WebCrypto and OpenLayers need no .NET runtime — while Blazor boots behind them.
+// map come from here — IndexedDB, WebCrypto and OpenLayers need no .NET runtime — and Blazor boots behind the map.
 // Blazor asks `quickStart()` how the PIN step ended, loads the vault the PIN opened (field.js is one module: the data
 // key unwrapped here is the one Blazor uses) and calls `dismiss()` once its own pages are drawn. A first sign-in (no
 // vault on the phone) is Blazor's from the start.
@@ -84,6 +84,7 @@ function end(how, remove) {
   if (how !== "unlocked" || remove)
     dismiss();
   finish(how);
+  startBlazor();
 }
 
 /** How the PIN step of this start ended: "none" (no vault: Blazor's sign-in), "unlocked", "wiped" or "password". */
@@ -118,8 +119,8 @@ async function main() {
   overlay = element("div", { id: "quick", class: "quick" });
   document.body.append(overlay);
   showPin(state);
-  // Blazor boots while the manager types the PIN.
-  startBlazor();
+  // Blazor boots once the PIN step is over: booting it meanwhile would take the main thread from the map the manager
+  // waits for (measured: `./bench.sh field`, README).
 }
 
 main();

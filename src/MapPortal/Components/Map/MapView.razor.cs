@@ -23,6 +23,7 @@ public sealed partial class MapView : IAsyncDisposable
     private readonly Dictionary<string, bool> layerVisibility = new();
     private bool? vacancy;
     private string? vacantPoints;
+    private string? tracks;
     private double[]? marker;
     private IReadOnlyList<LivePoint>? liveEvents;
     private bool heatmap;
@@ -90,6 +91,8 @@ public sealed partial class MapView : IAsyncDisposable
             await map.InvokeVoidAsync("setLayerVisible", name, visible);
         if (vacantPoints is not null)
             await map.InvokeVoidAsync("setVacantPoints", vacantPoints);
+        if (tracks is not null)
+            await map.InvokeVoidAsync("setTracks", tracks);
         if (vacancy is { } on)
             await map.InvokeVoidAsync("setVacancyMode", on);
         if (freshnessMode)
@@ -200,6 +203,14 @@ public sealed partial class MapView : IAsyncDisposable
         vacantPoints = geojson;
         if (map is not null)
             await map.InvokeVoidAsync("setVacantPoints", geojson);
+    }
+
+    /// <summary>Shows patrol tracks (a GeoJSON FeatureCollection of lines); null clears them.</summary>
+    public async Task SetTracksAsync(string? geojson)
+    {
+        tracks = geojson;
+        if (map is not null)
+            await map.InvokeVoidAsync("setTracks", geojson);
     }
 
     /// <summary>Replaces the live overlay's points (before the map exists, they wait for it).</summary>

@@ -200,14 +200,19 @@ export async function createMap(element, positionElement, options, dotnet) {
       : eventDot(`r${f.get("state")}${f.get("index") === state.replayIndex}`, REPLAY[f.get("state")] ?? "#2563eb",
         f.get("index") === state.replayIndex ? 9 : 5, "", f.get("index") === state.replayIndex ? "#111827" : null)),
   });
-  const layers = { admin, grids, png, buildings, incidents, live, heatmap, replay, freshness };
+  // Today's patrol tracks (command centre, from GeoApi for the caller's area): one red line per patrol, its start a dot.
+  const tracks = new ol.layer.Vector({ source: new ol.source.Vector(), zIndex: 5,
+    style: f => [new ol.style.Style({ stroke: new ol.style.Stroke({ color: "rgba(192,57,43,0.85)", width: 3 }) }),
+      new ol.style.Style({ geometry: g => new ol.geom.Point(g.getGeometry().getFirstCoordinate()),
+        image: new ol.style.Circle({ radius: 4, fill: new ol.style.Fill({ color: "#c0392b" }), stroke: new ol.style.Stroke({ color: "#fff", width: 1.5 }) }) })] });
+  const layers = { admin, grids, png, buildings, incidents, live, heatmap, replay, freshness, tracks };
 
   // The data's bounds, as every layer's TileJSON gives them (the whole world if the service could not be read).
   const bounds = options.extent ?? Object.values(tilejson).find(Boolean)?.bounds;
   const extent = bounds ? ol.proj.transformExtent(bounds, "EPSG:4326", "EPSG:3857") : ol.proj.get("EPSG:3857").getExtent();
   const map = new ol.Map({
     target: element,
-    layers: [png, grids, ...(freshness ? [freshness] : []), admin, ...(buildings ? [buildings] : []), highlight, vacantPoints, ...(incidents ? [incidents] : []), heatmap, live, replay],
+    layers: [png, grids, ...(freshness ? [freshness] : []), admin, ...(buildings ? [buildings] : []), highlight, vacantPoints, ...(incidents ? [incidents] : []), tracks, heatmap, live, replay],
     view: new ol.View({ center: ol.extent.getCenter(extent), zoom: 6, minZoom: 4, maxZoom: 19, extent: ol.extent.buffer(extent, 300000) }),
     controls: ol.control.defaults.defaults({ attributionOptions: { collapsible: true } }).extend([
       new ol.control.ScaleLine(),
@@ -418,6 +423,12 @@ export async function createMap(element, positionElement, options, dotnet) {
       const f = liveSource.getFeatureById(id);
       if (f && !ol.extent.containsCoordinate(map.getView().calculateExtent(), f.getGeometry().getCoordinates()))
         map.getView().animate({ center: f.getGeometry().getCoordinates(), duration: 300 });
+    },
+    setTracks(geojson) {
+      tracks.getSource().clear();
+      if (geojson)
+        tracks.getSource().addFeatures(new ol.format.GeoJSON().readFeatures(geojson, { featureProjection: "EPSG:3857" }));
+      window.gridmap.tracks = tracks.getSource().getFeatures().map(f => f.get("id"));
     },
     setHeatmap(on) { heatmap.setVisible(on); live.setVisible(!on && !replay.getVisible()); },
     refreshIncidents() { incidents?.getSource()?.refresh(); },
