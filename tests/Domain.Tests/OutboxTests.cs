@@ -30,6 +30,14 @@ public class OutboxTests
     public void No_answer_at_all_is_tried_again_later() => Assert.Equal(SyncStep.TryLater, Outbox.Classify(null));
 
     [Fact]
+    public void A_409_without_the_records_current_version_is_a_refusal_to_correct_not_a_conflict()
+    {
+        Assert.Equal(SyncStep.Conflict, Outbox.Classify(409, namesCurrentVersion: true));
+        Assert.Equal(SyncStep.Refused, Outbox.Classify(409, namesCurrentVersion: false));
+        Assert.Equal(SyncStep.Refused, Outbox.Classify(422, namesCurrentVersion: false));
+    }
+
+    [Fact]
     public void Actions_go_in_order_and_those_behind_a_held_action_on_the_same_record_wait()
     {
         var queue = new[]

@@ -45,12 +45,17 @@ public static class Outbox
     /// <summary>A queue the app will not let grow further (each action may carry photos).</summary>
     public const int MaxItems = 2_000;
 
-    public static SyncStep Classify(int? status) => status switch
+    /// <summary>
+    /// What an answer means for a queued action. A 409 is a conflict to resolve against the record's current version
+    /// only when it names that version; a 409 without one (an ID number registered to someone else, a request already
+    /// decided) is a refusal the manager corrects or discards.
+    /// </summary>
+    public static SyncStep Classify(int? status, bool namesCurrentVersion = true) => status switch
     {
         null => SyncStep.TryLater,
         >= 200 and < 300 => SyncStep.Accepted,
         401 => SyncStep.SignInAgain,
-        409 => SyncStep.Conflict,
+        409 => namesCurrentVersion ? SyncStep.Conflict : SyncStep.Refused,
         408 or 425 or 429 => SyncStep.TryLater,
         >= 400 and < 500 => SyncStep.Refused,
         _ => SyncStep.TryLater,

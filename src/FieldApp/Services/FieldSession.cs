@@ -296,6 +296,46 @@ public sealed class FieldSession(Device device, HttpClient http) : IAsyncDisposa
         await SyncAsync();
     }
 
+    /// <summary>
+    /// A refused action corrected on the phone: the field the server named gets the manager's value (a number stays a
+    /// number), and the action waits its turn again under the same key.
+    /// </summary>
+    public async Task CorrectAsync(long seq, string field, string value)
+    {
+        var item = Queue.First(q => q.Seq == seq);
+        if (System.Text.Json.Nodes.JsonNode.Parse(item.Body) is not System.Text.Json.Nodes.JsonObject body || FindField(body, field) is not var (parent, key))
+            return;
+        parent[key] = parent[key]?.GetValueKind() == JsonValueKind.Number && decimal.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            ? System.Text.Json.Nodes.JsonValue.Create(number)
+            : System.Text.Json.Nodes.JsonValue.Create(value.Trim());
+        var again = item with { Body = body.ToJsonString(), State = nameof(OutboxState.Waiting), Reason = null, Field = null, Current = null };
+        await device.UpdateAsync(again);
+        Queue[Queue.FindIndex(q => q.Seq == seq)] = again;
+        Changed?.Invoke();
+        await SyncAsync();
+    }
+
+    /// <summary>
+    /// Where a problem's field is in a queued body: a dotted path ("head.idNumber"), or a name at the top or one object
+    /// down (the server names "idNumber" of a birth's "person").
+    /// </summary>
+    public static (System.Text.Json.Nodes.JsonObject Parent, string Key)? FindField(System.Text.Json.Nodes.JsonObject body, string field)
+    {
+        var path = field.Split('.');
+        var parent = body;
+        foreach (var step in path[..^1])
+            if (parent[step] is System.Text.Json.Nodes.JsonObject next)
+                parent = next;
+            else
+                return null;
+        var key = path[^1];
+        if (parent.ContainsKey(key))
+            return (parent, key);
+        return path.Length == 1 && body.Select(p => p.Value).OfType<System.Text.Json.Nodes.JsonObject>().FirstOrDefault(o => o.ContainsKey(key)) is { } inner
+            ? (inner, key)
+            : null;
+    }
+
     /// <summary>Sends the waiting actions in order, then refreshes the grid's bundle.</summary>
     public async Task SyncAsync()
     {
@@ -393,8 +433,17 @@ public sealed class FieldSession(Device device, HttpClient http) : IAsyncDisposa
         }
         using (response)
         {
-            var text = await response.Content.ReadAsStringAsync();
-            var step = Outbox.Classify((int)response.StatusCode);
+            string text;
+            try
+            {
+                text = await response.Content.ReadAsStringAsync();
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException)
+            {
+                // The connection (or the server) went away mid-answer: sent again later, under the same key.
+                return (SyncStep.TryLater, action);
+            }
+            var step = Outbox.Classify((int)response.StatusCode, NamesCurrentVersion(text));
             if (step == SyncStep.Accepted)
             {
                 using var doc = JsonDocument.Parse(text.Length == 0 ? "{}" : text);
@@ -406,6 +455,7 @@ public sealed class FieldSession(Device device, HttpClient http) : IAsyncDisposa
                             return (failed, action);
             }
             var reason = step is SyncStep.Conflict or SyncStep.Refused ? ProblemDetail(text) : null;
+            var field = step == SyncStep.Refused ? ProblemField(text) : null;
             var current = step == SyncStep.Conflict ? Current(text) : null;
             return (step, action with
             {
@@ -413,6 +463,7 @@ public sealed class FieldSession(Device device, HttpClient http) : IAsyncDisposa
                 Attempts = action.Attempts + 1,
                 Reason = reason,
                 Current = current,
+                Field = field,
             });
         }
     }
@@ -441,6 +492,33 @@ public sealed class FieldSession(Device device, HttpClient http) : IAsyncDisposa
         var node = System.Text.Json.Nodes.JsonNode.Parse(body)!.AsObject();
         node["rowVersion"] = version;
         return node.ToJsonString();
+    }
+
+    private static bool NamesCurrentVersion(string text)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(text.Length == 0 ? "{}" : text);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("currentVersion", out _);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The field a 4xx problem names (GridMap's problems carry <c>field</c>), when it does.</summary>
+    private static string? ProblemField(string text)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            return doc.RootElement.TryGetProperty("field", out var field) && field.ValueKind == JsonValueKind.String ? field.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static string? ProblemDetail(string text)

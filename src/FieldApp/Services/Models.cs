@@ -35,7 +35,7 @@ public sealed record Photo(string Type, string Data);
 /// <summary>A queued action as stored on the phone (encrypted) and shown on the queue page.</summary>
 public sealed record QueuedAction(string Key, string Kind, string Title, string Method, string Path, string Body, string? Subject, int? RowVersion,
     DateTimeOffset RecordedAt, List<Photo>? Photos = null, string State = "Waiting", int Attempts = 0, string? Reason = null, string? Current = null,
-    long? ResultId = null)
+    long? ResultId = null, string? Field = null)
 {
     public long Seq { get; init; }
 }

@@ -38,9 +38,9 @@ public sealed class FieldAppBrowserTests(PeopleStack stack, Xunit.Abstractions.I
             stack.Population.Buildings[place]);
 
     /// <summary>Signs in with the password, sets the PIN and waits for the grid (and the app shell in the worker's cache).</summary>
-    private async Task SignInAsync(IPage page, string username = "gridmanager")
+    private async Task SignInAsync(IPage page, string username = "gridmanager", string? fieldUrl = null)
     {
-        await page.GotoAsync(FieldUrl);
+        await page.GotoAsync(fieldUrl ?? FieldUrl);
         await page.GetByTestId("username").FillAsync(username, new() { Timeout = Wait });
         await page.GetByTestId("password").FillAsync(DemoAccounts.Password);
         await page.GetByTestId("sign-in").ClickAsync();
@@ -432,5 +432,118 @@ public sealed class FieldAppBrowserTests(PeopleStack stack, Xunit.Abstractions.I
         await centre.Page.GotoAsync(stack.PortalUrl + "/people/" + stack.Population.Buildings["A"]);
         await Assertions.Expect(centre.Page.Locator($"[data-testid=resident][data-person='{newborn}']")).ToBeVisibleAsync(new() { Timeout = Wait });
         await centre.Page.Context.CloseAsync();
+    }
+
+    /// <summary>
+    /// GeoApi killed with SIGKILL in the middle of a phone's sync and started again: the phone retries on its own,
+    /// under the same idempotency keys — every queued visit is stored once, none is lost, none doubled.
+    /// </summary>
+    [Fact]
+    public async Task GeoApi_killed_mid_sync_loses_nothing_and_doubles_nothing()
+    {
+        const int Queued = 60;
+        await using var geoApi = new GeoApiProcess(stack.Population.ConnectionString);
+        await geoApi.StartAsync();
+        var at = await CentroidAsync("A");
+        var (context, page) = await NewPhoneAsync(at[0], at[1]);
+        await using var _ = context;
+        await SignInAsync(page, fieldUrl: geoApi.Url + "field/");
+        var prefix = "断电演练 " + Guid.NewGuid().ToString("N")[..6];
+        await context.SetOfflineAsync(true);
+        await page.EvaluateAsync("""
+            async ([prefix, n]) => {
+              const field = await import('./js/field.js');
+              const households = JSON.parse(await field.getSecret('bundle')).buildings
+                .flatMap(b => b.houses.flatMap(h => h.households.map(hh => hh.id)));
+              for (let i = 0; i < n; i++) {
+                const body = { householdId: households[i % households.length], visitedAt: new Date().toISOString(), note: `${prefix} ${i + 1}` };
+                await field.outboxAdd(JSON.stringify({ key: crypto.randomUUID().replaceAll('-', ''), kind: 'visit', title: `走访 ${i + 1}`,
+                  method: 'POST', path: 'api/field/visits', body: JSON.stringify(body), subject: null, rowVersion: null,
+                  recordedAt: new Date().toISOString(), state: 'Waiting', attempts: 0 }));
+              }
+            }
+            """, new object[] { prefix, Queued });
+        await page.ReloadAsync();
+        await UnlockAsync(page);
+        await ExpectWaitingAsync(page, Queued);
+
+        await context.SetOfflineAsync(false);
+        await page.WaitForFunctionAsync("""
+            () => { const m = /(\d+) \//.exec(document.querySelector("[data-testid=sync-progress]")?.textContent ?? ""); return m && +m[1] >= 8; }
+            """, null, new() { Timeout = Wait, PollingInterval = 20 });
+        await geoApi.KillAsync();
+        const string Stored = "SELECT count(*) FROM field_visit WHERE note LIKE $1 || ' %'";
+        var beforeRestart = await stack.Population.ScalarAsync<long>(Stored, prefix);
+        Assert.InRange(beforeRestart, 8, Queued - 1);
+
+        await geoApi.StartAsync();
+        await ExpectWaitingAsync(page, 0);
+        Assert.Equal(Queued, await stack.Population.ScalarAsync<long>(Stored, prefix));
+        Assert.Equal(Queued, await stack.Population.ScalarAsync<long>(
+            "SELECT count(DISTINCT note) FROM field_visit WHERE note LIKE $1 || ' %' AND actor = 'gridmanager'", prefix));
+    }
+
+    /// <summary>
+    /// A new member refused by the server — the ID number is registered to a person of another grid — is kept with
+    /// the server's reason and the field it names; corrected on the phone it goes in under the same key. A second
+    /// refused one is discarded: nothing of it reaches PostgreSQL.
+    /// </summary>
+    [Fact]
+    public async Task A_refused_register_change_is_kept_with_the_servers_reason_corrected_on_the_phone_or_discarded()
+    {
+        var (context, page, _, householdId) = await OfflineAtBuildingAAsync();
+        await using var _ = context;
+        var elsewhere = await stack.Population.ScalarAsync<string[]>("""
+            SELECT ARRAY[p.id_number, p.sex::text, p.birth_date::text] FROM person p
+            JOIN household_member m ON m.person_id = p.id AND m.moved_out IS NULL JOIN household h ON h.id = m.household_id
+            WHERE h.grid_code = $1 ORDER BY p.id LIMIT 1
+            """, DemoAccounts.NeighbourGrid);
+        var (taken, sex, born) = (elsewhere[0], elsewhere[1], DateOnly.Parse(elsewhere[2], System.Globalization.CultureInfo.InvariantCulture));
+        var sequence = int.Parse(taken[14..17], System.Globalization.CultureInfo.InvariantCulture);
+        // The same person's data with another sequence of the same parity (the sex): an ID nobody holds.
+        var corrected = taken;
+        for (var i = 1; await stack.Population.ScalarAsync<long>("SELECT count(*) FROM person WHERE id_number = $1", corrected) > 0; i++)
+            corrected = IdNumber.Create(taken[..6], born, (sequence + 2 * i) % 1000).Value;
+        var version = await stack.Population.ScalarAsync<int>("SELECT row_version FROM household WHERE id = $1", householdId);
+        foreach (var name in new[] { "改正成员", "放弃成员" })
+            await page.EvaluateAsync("""
+                async ([household, version, idNumber, sex, born, name]) => {
+                  const field = await import('./js/field.js');
+                  const body = { person: { idNumber, name, sex, birthDate: born, politicalStatus: 'masses', registerType: 'registered' },
+                    relation: 'child', rowVersion: version, reason: '网格员登记常住人员' };
+                  await field.outboxAdd(JSON.stringify({ key: crypto.randomUUID().replaceAll('-', ''), kind: 'add_person', title: `登记成员 ${name}`,
+                    method: 'POST', path: `api/register/households/${household}/members`, body: JSON.stringify(body), subject: `household:${household}`,
+                    rowVersion: version, recordedAt: new Date().toISOString(), state: 'Waiting', attempts: 0 }));
+                }
+                """, new object[] { householdId, version, taken, sex, born.ToString("yyyy-MM-dd"), name });
+        await page.ReloadAsync();
+        await UnlockAsync(page);
+        await ExpectWaitingAsync(page, 2);
+
+        // Back online: the first is refused and held; the second, on the same household, waits behind it.
+        await context.SetOfflineAsync(false);
+        await Assertions.Expect(page.GetByTestId("held")).ToContainTextAsync("1", new() { Timeout = Wait });
+        await page.GetByTestId("queue-link").ClickAsync();
+        var kept = page.Locator("[data-state=Refused]");
+        await Assertions.Expect(kept).ToHaveCountAsync(1, new() { Timeout = Wait });
+        await Assertions.Expect(page.Locator("[data-state=Waiting]")).ToHaveCountAsync(1);
+        await Assertions.Expect(kept.GetByTestId("reason")).ToContainTextAsync("registered to a person living in another household");
+        await Assertions.Expect(kept.GetByTestId("correct-value")).ToHaveValueAsync(taken);
+        Assert.Equal(0L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM person WHERE name IN ('改正成员', '放弃成员')"));
+
+        // Corrected, the first goes in; then the second is sent, refused in turn, and discarded.
+        await kept.GetByTestId("correct-value").FillAsync(corrected);
+        await kept.GetByTestId("correct").ClickAsync();
+        await Assertions.Expect(kept).ToContainTextAsync("放弃成员", new() { Timeout = Wait });
+        await Assertions.Expect(page.Locator("[data-state=Waiting]")).ToHaveCountAsync(0);
+        await kept.GetByTestId("discard").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("queue-empty")).ToBeVisibleAsync(new() { Timeout = Wait });
+
+        Assert.Equal(1L, await stack.Population.ScalarAsync<long>("""
+            SELECT count(*) FROM person p JOIN household_member m ON m.person_id = p.id AND m.moved_out IS NULL
+            WHERE p.id_number = $1 AND p.name = '改正成员' AND m.household_id = $2
+            """, corrected, householdId));
+        Assert.Equal(0L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM person WHERE name = '放弃成员'"));
+        Assert.Equal(1L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM person WHERE id_number = $1", taken));
     }
 }
