@@ -241,6 +241,8 @@ public sealed class FieldAppBrowserTests(PeopleStack stack, Xunit.Abstractions.I
     {
         var (context, page, household, id) = await OfflineAtBuildingAAsync(lastHousehold: true);
         await using var _ = context;
+        const string Verifications = "SELECT count(*) FROM register_change WHERE kind = 'verify' AND subject = $1";
+        var before = await stack.Population.ScalarAsync<long>(Verifications, $"household:{id}");
         await household.GetByTestId("verify").ClickAsync();
         await ExpectWaitingAsync(page, 1);
 
@@ -257,13 +259,11 @@ public sealed class FieldAppBrowserTests(PeopleStack stack, Xunit.Abstractions.I
         var conflict = page.GetByTestId("conflict");
         await Assertions.Expect(conflict).ToBeVisibleAsync(new() { Timeout = Wait });
         await Assertions.Expect(conflict.GetByTestId("current")).ToContainTextAsync($"\"currentVersion\":{version + 1}");
-        Assert.Equal(1L, await stack.Population.ScalarAsync<long>(
-            "SELECT count(*) FROM register_change WHERE kind = 'verify' AND subject = $1", $"household:{id}"));
+        Assert.Equal(before + 1, await stack.Population.ScalarAsync<long>(Verifications, $"household:{id}"));
 
         await conflict.GetByTestId("apply-mine").ClickAsync();
         await Assertions.Expect(page.GetByTestId("queue-empty")).ToBeVisibleAsync(new() { Timeout = Wait });
-        Assert.Equal(2L, await stack.Population.ScalarAsync<long>(
-            "SELECT count(*) FROM register_change WHERE kind = 'verify' AND subject = $1", $"household:{id}"));
+        Assert.Equal(before + 2, await stack.Population.ScalarAsync<long>(Verifications, $"household:{id}"));
     }
 
     [Fact]
@@ -545,5 +545,275 @@ public sealed class FieldAppBrowserTests(PeopleStack stack, Xunit.Abstractions.I
             """, corrected, householdId));
         Assert.Equal(0L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM person WHERE name = '放弃成员'"));
         Assert.Equal(1L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM person WHERE id_number = $1", taken));
+    }
+
+    /// <summary>Offline, a birth into a household and then the whole household's move to a vacant house of the grid: in order, once online.</summary>
+    [Fact]
+    public async Task A_birth_and_then_the_households_move_made_offline_reach_PostgreSQL_in_order()
+    {
+        // A generated household of the manager's grid (the fixture's own households stay where other cases expect them).
+        var picked = await stack.Population.ScalarAsync<string[]>("""
+            SELECT ARRAY[b.code, hh.id::text] FROM household hh JOIN house h ON h.id = hh.house_id JOIN building b ON b.id = h.building_id
+            WHERE b.grid_code = $1 AND b.code <> $2 ORDER BY hh.id LIMIT 1
+            """, DemoAccounts.GridManagerGrid, stack.Population.Buildings["A"]);
+        var (building, householdId) = (picked[0], long.Parse(picked[1], System.Globalization.CultureInfo.InvariantCulture));
+        var room = "东厢" + Guid.NewGuid().ToString("N")[..4];
+        var target = await stack.Population.ScalarAsync<long>(
+            "INSERT INTO house (building_id, unit_no, room, vacant) SELECT id, 2, $2, true FROM building WHERE code = $1 RETURNING id", building, room);
+        var at = await CentroidAsync("A");
+        var (context, page) = await NewPhoneAsync(at[0], at[1]);
+        await using var _ = context;
+        await SignInAsync(page);
+        await context.SetOfflineAsync(true);
+        await page.Locator($"a[data-code='{building}']").First.ClickAsync();
+        var household = page.Locator($"[data-household='{householdId}']");
+        var born = ChinaTime.DateOf(DateTimeOffset.UtcNow).AddDays(-10);
+        var idNumber = IdNumber.Create("140428", born, 331).Value;
+        await household.GetByTestId("birth").ClickAsync();
+        await page.GetByTestId("birth-name").FillAsync("迁前新生");
+        await page.GetByTestId("birth-date").FillAsync(born.ToString("yyyy-MM-dd"));
+        await page.GetByTestId("birth-id").FillAsync(idNumber);
+        await page.GetByTestId("save-birth").ClickAsync();
+        await ExpectWaitingAsync(page, 1);
+        await household.GetByTestId("move").ClickAsync();
+        await page.GetByTestId("move-house").SelectOptionAsync(target.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await page.GetByTestId("move-reason").FillAsync("购房后整户迁入新居");
+        await page.GetByTestId("save-move").ClickAsync();
+        await ExpectWaitingAsync(page, 2);
+        Assert.NotEqual(target, await stack.Population.ScalarAsync<long>("SELECT house_id FROM household WHERE id = $1", householdId));
+
+        var changesBefore = await stack.Population.ScalarAsync<long>("SELECT coalesce(max(id), 0) FROM register_change");
+        await context.SetOfflineAsync(false);
+        await ExpectWaitingAsync(page, 0);
+        Assert.Equal(target, await stack.Population.ScalarAsync<long>("SELECT house_id FROM household WHERE id = $1", householdId));
+        Assert.Equal(1L, await stack.Population.ScalarAsync<long>("""
+            SELECT count(*) FROM person p JOIN household_member m ON m.person_id = p.id AND m.moved_out IS NULL
+            WHERE p.id_number = $1 AND m.household_id = $2
+            """, idNumber, householdId));
+        // The birth went first, the move on top of the version it answered.
+        var kinds = await stack.Population.ScalarAsync<string[]>(
+            "SELECT array_agg(kind ORDER BY id) FROM register_change WHERE actor = 'gridmanager' AND id > $1 AND kind IN ('birth', 'move')", changesBefore);
+        Assert.Equal(["birth", "move"], kinds.Distinct());
+    }
+
+    /// <summary>A patrol under way when the app is reloaded offline goes on after the PIN: the points before and after are one track.</summary>
+    [Fact]
+    public async Task A_patrol_goes_on_after_the_app_is_reloaded_offline()
+    {
+        var at = await CentroidAsync("A");
+        var (context, page) = await NewPhoneAsync(at[0], at[1]);
+        await using var _ = context;
+        await SignInAsync(page);
+        await context.SetOfflineAsync(true);
+        await page.GetByTestId("go-patrol").ClickAsync();
+        await page.GetByTestId("patrol-start").ClickAsync();
+        async Task WalkAsync(int from, int to)
+        {
+            for (var i = from; i <= to; i++)
+            {
+                await context.SetGeolocationAsync(new Geolocation { Longitude = (float)(at[0] + i * 0.0003), Latitude = (float)at[1], Accuracy = 5 });
+                await Assertions.Expect(page.GetByTestId("patrol-points")).ToHaveTextAsync((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    new() { Timeout = Wait });
+            }
+        }
+        await WalkAsync(1, 3);
+        // The app opens again where it was, on the patrol, with its points so far.
+        await page.ReloadAsync();
+        await UnlockAsync(page);
+        await Assertions.Expect(page.GetByTestId("patrol-points")).ToHaveTextAsync("4", new() { Timeout = Wait });
+        await WalkAsync(4, 6);
+        await page.GetByTestId("patrol-stop").ClickAsync();
+        await ExpectWaitingAsync(page, 1);
+
+        await context.SetOfflineAsync(false);
+        await ExpectWaitingAsync(page, 0);
+        Assert.Equal(1L, await stack.Population.ScalarAsync<long>(
+            "SELECT count(*) FROM patrol WHERE actor = 'gridmanager' AND points = 7 AND ended_at > now() - interval '5 minutes'"));
+    }
+
+    /// <summary>Seven days without a successful sync: the grid's data is not shown, the queue is kept, and one sync opens it again.</summary>
+    [Fact]
+    public async Task After_seven_days_without_a_sync_the_grid_is_withheld_until_a_sync_and_the_queue_survives()
+    {
+        var (context, page, household, householdId) = await OfflineAtBuildingAAsync();
+        await using var _ = context;
+        await household.GetByTestId("visit").ClickAsync();
+        var note = "七天未同步的走访 " + Guid.NewGuid().ToString("N")[..6];
+        await page.GetByTestId("visit-note").FillAsync(note);
+        await page.GetByTestId("save-visit").ClickAsync();
+        await ExpectWaitingAsync(page, 1);
+        await page.EvaluateAsync("""
+            async () => (await import('./js/field.js')).setMeta('lastSync', JSON.stringify(new Date(Date.now() - 8 * 86400000).toISOString()))
+            """);
+        await page.ReloadAsync();
+        await UnlockAsync(page);
+        await Assertions.Expect(page.GetByTestId("expired")).ToBeVisibleAsync(new() { Timeout = Wait });
+        await Assertions.Expect(page.GetByTestId("field-map")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("quick-map")).ToHaveCountAsync(0);
+        await ExpectWaitingAsync(page, 1);
+
+        await context.SetOfflineAsync(false);
+        await ExpectWaitingAsync(page, 0);
+        await Assertions.Expect(page.GetByTestId("expired")).ToHaveCountAsync(0, new() { Timeout = Wait });
+        await Assertions.Expect(page.Locator($"[data-household='{householdId}']")).ToBeVisibleAsync();
+        Assert.Equal(1L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM field_visit WHERE household_id = $1 AND note = $2", householdId, note));
+    }
+
+    /// <summary>A 12-megapixel photo taken for a visit is shrunk on the phone (1,600 px on the long side, JPEG) before it is queued.</summary>
+    [Fact]
+    public async Task A_large_visit_photo_is_shrunk_on_the_phone_and_stored_once()
+    {
+        var (context, page, household, householdId) = await OfflineAtBuildingAAsync();
+        await using var _ = context;
+        using var bitmap = new SkiaSharp.SKBitmap(4000, 3000);
+        using (var canvas = new SkiaSharp.SKCanvas(bitmap))
+        {
+            canvas.Clear(new SkiaSharp.SKColor(90, 140, 60));
+            using var paint = new SkiaSharp.SKPaint { Color = SkiaSharp.SKColors.White };
+            canvas.DrawRect(1000, 800, 1500, 1000, paint);
+        }
+        using var png = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+        await household.GetByTestId("visit").ClickAsync();
+        var note = "带大照片的走访 " + Guid.NewGuid().ToString("N")[..6];
+        await page.GetByTestId("visit-note").FillAsync(note);
+        await page.GetByTestId("visit-photo").SetInputFilesAsync([new FilePayload { Name = "big.png", MimeType = "image/png", Buffer = png.ToArray() }]);
+        await page.GetByTestId("save-visit").ClickAsync();
+        await ExpectWaitingAsync(page, 1);
+
+        await context.SetOfflineAsync(false);
+        await ExpectWaitingAsync(page, 0);
+        var stored = await stack.Population.ScalarAsync<byte[]>(
+            "SELECT photo FROM field_visit WHERE household_id = $1 AND note = $2 AND photo_type = 'image/jpeg'", householdId, note);
+        using var decoded = SkiaSharp.SKBitmap.Decode(stored);
+        Assert.Equal((1600, 1200), (decoded.Width, decoded.Height));
+    }
+
+    /// <summary>Two tabs of the app on one phone, each recording offline: every action is stored once, whichever tab sends it.</summary>
+    [Fact]
+    public async Task Two_tabs_recording_offline_store_each_action_once()
+    {
+        var (context, page, _, householdId) = await OfflineAtBuildingAAsync();
+        await using var _ = context;
+        var second = await context.NewPageAsync();
+        await second.GotoAsync(page.Url);
+        await UnlockAsync(second);
+        var notes = new[] { "第一个标签页的走访 ", "第二个标签页的走访 " }.Select(n => n + Guid.NewGuid().ToString("N")[..6]).ToArray();
+        foreach (var (tab, note) in new[] { (page, notes[0]), (second, notes[1]) })
+        {
+            await tab.Locator($"[data-household='{householdId}']").GetByTestId("visit").ClickAsync(new() { Timeout = Wait });
+            await tab.GetByTestId("visit-note").FillAsync(note);
+            await tab.GetByTestId("save-visit").ClickAsync();
+            await Assertions.Expect(tab.GetByTestId("saved")).ToBeVisibleAsync(new() { Timeout = Wait });
+        }
+
+        await context.SetOfflineAsync(false);
+        await ExpectWaitingAsync(page, 0);
+        await ExpectWaitingAsync(second, 0);
+        foreach (var note in notes)
+            Assert.Equal(1L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM field_visit WHERE household_id = $1 AND note = $2", householdId, note));
+    }
+
+    /// <summary>A hazard reported during a patrol, offline: the patrol goes on after it, and both reach PostgreSQL once.</summary>
+    [Fact]
+    public async Task A_hazard_reported_during_a_patrol_offline_is_marked_as_found_on_patrol_and_the_patrol_goes_on()
+    {
+        var at = await CentroidAsync("A");
+        var (context, page) = await NewPhoneAsync(at[0], at[1]);
+        await using var _ = context;
+        await SignInAsync(page);
+        await context.SetOfflineAsync(true);
+        await page.GetByTestId("go-patrol").ClickAsync();
+        await page.GetByTestId("patrol-start").ClickAsync();
+        await context.SetGeolocationAsync(new Geolocation { Longitude = (float)(at[0] + 0.0004), Latitude = (float)at[1], Accuracy = 5 });
+        await Assertions.Expect(page.GetByTestId("patrol-points")).ToHaveTextAsync("2", new() { Timeout = Wait });
+        await page.GetByTestId("patrol-hazard").ClickAsync();
+        var category = await page.Locator("[data-testid=report-category] option:not([value=''])").First
+            .GetAttributeAsync("value", new() { Timeout = Wait });
+        await page.GetByTestId("report-category").SelectOptionAsync(category!);
+        var description = "电线裸露 " + Guid.NewGuid().ToString("N")[..6];
+        await page.GetByTestId("report-description").FillAsync(description);
+        await page.GetByTestId("save-report").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("patrol-points")).ToHaveTextAsync("2", new() { Timeout = Wait });
+        await context.SetGeolocationAsync(new Geolocation { Longitude = (float)(at[0] + 0.0008), Latitude = (float)at[1], Accuracy = 5 });
+        await Assertions.Expect(page.GetByTestId("patrol-points")).ToHaveTextAsync("3", new() { Timeout = Wait });
+        await page.GetByTestId("patrol-stop").ClickAsync();
+        await ExpectWaitingAsync(page, 2);
+
+        await context.SetOfflineAsync(false);
+        await ExpectWaitingAsync(page, 0);
+        Assert.Equal(1L, await stack.Population.ScalarAsync<long>(
+            "SELECT count(*) FROM event WHERE description = $1 AND channel = 'grid'", description + "（巡查中发现）"));
+        Assert.Equal(1L, await stack.Population.ScalarAsync<long>(
+            "SELECT count(*) FROM patrol WHERE actor = 'gridmanager' AND points = 3 AND ended_at > now() - interval '5 minutes'"));
+    }
+
+    /// <summary>A change the desk overtook is discarded on the phone: the desk's version stays, nothing of the phone's arrives.</summary>
+    [Fact]
+    public async Task A_conflict_discarded_on_the_phone_leaves_the_desks_version()
+    {
+        var (context, page, household, id) = await OfflineAtBuildingAAsync();
+        await using var _ = context;
+        await household.GetByTestId("verify").ClickAsync();
+        await ExpectWaitingAsync(page, 1);
+        var village = await stack.ApiClientAsync("village");
+        var version = await stack.Population.ScalarAsync<int>("SELECT row_version FROM household WHERE id = $1", id);
+        using (var desk = await village.PostAsync($"/api/register/households/{id}/verifications",
+            System.Net.Http.Json.JsonContent.Create(new { rowVersion = version, reason = "村服务站上门核实" })))
+            Assert.True(desk.IsSuccessStatusCode, await desk.Content.ReadAsStringAsync());
+        var changes = await stack.Population.ScalarAsync<long>("SELECT count(*) FROM register_change WHERE subject = $1", $"household:{id}");
+
+        await context.SetOfflineAsync(false);
+        await page.GetByTestId("queue-link").ClickAsync();
+        var conflict = page.GetByTestId("conflict");
+        await Assertions.Expect(conflict).ToBeVisibleAsync(new() { Timeout = Wait });
+        await conflict.GetByTestId("discard").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("queue-empty")).ToBeVisibleAsync(new() { Timeout = Wait });
+        Assert.Equal(changes, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM register_change WHERE subject = $1", $"household:{id}"));
+        Assert.Equal(version + 1, await stack.Population.ScalarAsync<int>("SELECT row_version FROM household WHERE id = $1", id));
+    }
+
+    /// <summary>Locked by the manager and opened again with the PIN: what was queued before the lock is still there and syncs.</summary>
+    [Fact]
+    public async Task Locking_the_app_keeps_the_queue_for_after_the_PIN()
+    {
+        var (context, page, household, id) = await OfflineAtBuildingAAsync();
+        await using var _ = context;
+        await household.GetByTestId("visit").ClickAsync();
+        var note = "锁定前的走访 " + Guid.NewGuid().ToString("N")[..6];
+        await page.GetByTestId("visit-note").FillAsync(note);
+        await page.GetByTestId("save-visit").ClickAsync();
+        await ExpectWaitingAsync(page, 1);
+        await page.Locator("a.brand").ClickAsync();
+        await page.GetByTestId("lock").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("pin")).ToBeVisibleAsync(new() { Timeout = Wait });
+        await Assertions.Expect(page.GetByTestId("buildings")).ToHaveCountAsync(0);
+        // Locked, the vault cannot be read: the data key is gone from memory.
+        await Assert.ThrowsAsync<PlaywrightException>(() => page.EvaluateAsync<string>("async () => (await import('./js/field.js')).getSecret('bundle')"));
+
+        await UnlockAsync(page);
+        await ExpectWaitingAsync(page, 1);
+        await context.SetOfflineAsync(false);
+        await ExpectWaitingAsync(page, 0);
+        Assert.Equal(1L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM field_visit WHERE household_id = $1 AND note = $2", id, note));
+    }
+
+    /// <summary>The first sign-in needs the network: offline it says so, stores nothing on the phone and issues no token.</summary>
+    [Fact]
+    public async Task A_first_sign_in_offline_is_refused_with_a_reason_and_stores_nothing()
+    {
+        var at = await CentroidAsync("A");
+        var (context, page) = await NewPhoneAsync(at[0], at[1]);
+        await using var _ = context;
+        await page.GotoAsync(FieldUrl);
+        await page.WaitForFunctionAsync("async () => !!(await navigator.serviceWorker.ready)", null, new() { Timeout = Wait });
+        await page.GetByTestId("username").FillAsync("gridmanager3", new() { Timeout = Wait });
+        var tokens = await stack.Population.ScalarAsync<long>("SELECT count(*) FROM auth_token t JOIN account a ON a.id = t.account_id WHERE a.username = 'gridmanager3'");
+        await context.SetOfflineAsync(true);
+        await page.GetByTestId("password").FillAsync(DemoAccounts.Password);
+        await page.GetByTestId("sign-in").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("error")).ToContainTextAsync("需要联网", new() { Timeout = Wait });
+        var state = await page.EvaluateAsync<System.Text.Json.JsonElement>("async () => (await import('./js/field.js')).deviceState()");
+        Assert.False(state.GetProperty("hasKey").GetBoolean());
+        Assert.Equal(tokens, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM auth_token t JOIN account a ON a.id = t.account_id WHERE a.username = 'gridmanager3'"));
     }
 }

@@ -5,6 +5,15 @@ import { getSecret } from "./field.js";
 
 const maps = new Map();
 
+// OpenLayers (the shared class library's copy) loads beside the PIN prompt rather than before it.
+const olLoaded = window.ol ? Promise.resolve() : new Promise((resolve, reject) => {
+  const script = document.createElement("script");
+  script.src = "/_content/GridMap.MapShared/lib/ol/ol.js";
+  script.onload = resolve;
+  script.onerror = () => reject(new Error("OpenLayers did not load"));
+  document.head.append(script);
+});
+
 /**
  * What the map draws of a bundle: the outline, each building with whether its households are all fresh, and — when the
  * bundle names the tiling service — its grid and building tiles around (kept in the tile cache for airplane mode).
@@ -29,7 +38,8 @@ export async function createFromVault(element, listener) {
 
 const fresh = "rgba(46,139,87,0.55)", stale = "rgba(214,120,40,0.55)", none = "rgba(140,140,140,0.35)";
 
-export function create(element, bundleJson, listener) {
+export async function create(element, bundleJson, listener) {
+  await olLoaded;
   const bundle = JSON.parse(bundleJson);
   const geojson = new ol.format.GeoJSON({ dataProjection: "EPSG:4326", featureProjection: "EPSG:3857" });
   const outline = new ol.Feature(geojson.readGeometry(bundle.outline));
