@@ -31,9 +31,9 @@ cd "$GM_ROOT"
 mode="${1:-}"
 case "$mode" in tiles|portal|field|people|intake|kpi|register) shift ;; *) gm_die "usage: ./bench.sh tiles|portal|field|people|intake|kpi|register [options of gridmap bench]" ;; esac
 
-# --pin (tiles): PostgreSQL on core 0, the rest on core 1 (see above).
+# --pin (tiles, register): PostgreSQL on core 0, the rest on core 1 (see above).
 PIN=""
-if [ "$mode" = tiles ]; then
+if [ "$mode" = tiles ] || [ "$mode" = register ]; then
   args=()
   for a in "$@"; do if [ "$a" = --pin ]; then PIN="taskset -c 1"; else args+=("$a"); fi; done
   set -- ${args[@]+"${args[@]}"}
@@ -108,10 +108,15 @@ if [ "$mode" = field ]; then
 fi
 if [ "$mode" = register ]; then
   $CLI generate people --county 140428 --if-missing
-  ( cd src/GeoApi && exec dotnet bin/Release/net10.0/GridMap.GeoApi.dll --urls "http://127.0.0.1:$API_PORT" --Logging:LogLevel:Default=Warning ) >"$work/geoapi.log" 2>&1 &
+  if [ -n "$PIN" ]; then
+    [ -n "${GM_PGDATA:-}" ] || gm_die "--pin needs the private cluster (unset GRIDMAP_DB)"
+    pin_postgres 0
+    gm_say "pinned: PostgreSQL on core 0; GeoApi and the benchmark's writers on core 1"
+  fi
+  ( cd src/GeoApi && exec $PIN dotnet bin/Release/net10.0/GridMap.GeoApi.dll --urls "http://127.0.0.1:$API_PORT" --Logging:LogLevel:Default=Warning ) >"$work/geoapi.log" 2>&1 &
   pids+=($!)
   wait_for "http://127.0.0.1:$API_PORT/health"
-  $CLI bench register --geoapi "http://127.0.0.1:$API_PORT" "$@"
+  $PIN $CLI bench register --geoapi "http://127.0.0.1:$API_PORT" "$@"
   exit 0
 fi
 if [ "$mode" = intake ]; then

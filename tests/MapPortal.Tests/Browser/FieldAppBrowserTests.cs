@@ -816,4 +816,40 @@ public sealed class FieldAppBrowserTests(PeopleStack stack, Xunit.Abstractions.I
         Assert.False(state.GetProperty("hasKey").GetBoolean());
         Assert.Equal(tokens, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM auth_token t JOIN account a ON a.id = t.account_id WHERE a.username = 'gridmanager3'"));
     }
+
+    /// <summary>A death recorded offline in another household of the grid reaches the register once online, and nothing is held.</summary>
+    [Fact]
+    public async Task A_death_recorded_offline_reaches_the_register()
+    {
+        var picked = await stack.Population.ScalarAsync<string[]>("""
+            SELECT ARRAY[b.code, hh.id::text] FROM household hh JOIN house h ON h.id = hh.house_id JOIN building b ON b.id = h.building_id
+            WHERE b.grid_code = $1 AND b.code <> $2
+              AND (SELECT count(*) FROM household_member m WHERE m.household_id = hh.id AND m.moved_out IS NULL) >= 2
+            ORDER BY hh.id DESC LIMIT 1
+            """, DemoAccounts.GridManagerGrid, stack.Population.Buildings["A"]);
+        var (building, householdId) = (picked[0], long.Parse(picked[1], System.Globalization.CultureInfo.InvariantCulture));
+        var members = await stack.Population.ScalarAsync<long[]>(
+            "SELECT array_agg(person_id ORDER BY person_id) FROM household_member WHERE household_id = $1 AND moved_out IS NULL", householdId);
+        var at = await CentroidAsync("A");
+        var (context, page) = await NewPhoneAsync(at[0], at[1]);
+        await using var _ = context;
+        await SignInAsync(page);
+        await context.SetOfflineAsync(true);
+        await page.Locator($"a[data-code='{building}']").First.ClickAsync();
+
+        var deceased = page.Locator($"[data-person='{members[^1]}']");
+        await deceased.GetByTestId("death").ClickAsync(new() { Timeout = Wait });
+        await page.GetByTestId("death-date").FillAsync(ChinaTime.DateOf(DateTimeOffset.UtcNow).AddDays(-2).ToString("yyyy-MM-dd"));
+        await page.GetByTestId("death-reason").FillAsync("村委会出具死亡证明");
+        await page.GetByTestId("save-death").ClickAsync();
+        await ExpectWaitingAsync(page, 1);
+        Assert.Equal(0L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM person WHERE id = $1 AND status = 'deceased'", members[^1]));
+
+        await context.SetOfflineAsync(false);
+        await ExpectWaitingAsync(page, 0);
+        await page.GetByTestId("queue-link").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("queue-empty")).ToBeVisibleAsync(new() { Timeout = Wait });
+        Assert.Equal(1L, await stack.Population.ScalarAsync<long>(
+            "SELECT count(*) FROM person WHERE id = $1 AND status = 'deceased' AND death_date = $2", members[^1], ChinaTime.DateOf(DateTimeOffset.UtcNow).AddDays(-2)));
+    }
 }
