@@ -6,7 +6,10 @@ namespace GridMap.FieldApp.Services;
 // by the server, as on the portal). Kept on the phone encrypted; nothing of other grids is stored.
 
 public sealed record Bundle(string Account, string Role, GridInfo Grid, List<Card> Buildings, List<Category> Categories,
-    List<StaleHousehold> StaleHouseholds, DateTimeOffset SyncedAt, JsonElement? Tiles = null);
+    List<StaleHousehold> StaleHouseholds, DateTimeOffset SyncedAt, JsonElement? Tiles = null, List<EventTask>? Tasks = null);
+
+/// <summary>An event of the grid waiting for the manager's on-site check (核查) after its handling was reported done.</summary>
+public sealed record EventTask(long Id, string TrackingNo, string CategoryName, string Summary, DateTimeOffset? Due, string Deadline, int Version);
 
 public sealed record GridInfo(string Code, string Name, JsonElement Outline);
 

@@ -56,7 +56,11 @@ public static class FieldApi
     public sealed record GridOutline(string Code, string Name, Geometry Outline);
 
     public sealed record FieldBundle(string Account, string Role, GridOutline Grid, IReadOnlyList<BuildingCard> Buildings,
-        IReadOnlyList<EventCategoryInfo> Categories, IReadOnlyList<StaleHousehold> StaleHouseholds, DateTimeOffset SyncedAt, FieldTiles? Tiles);
+        IReadOnlyList<EventCategoryInfo> Categories, IReadOnlyList<StaleHousehold> StaleHouseholds, DateTimeOffset SyncedAt, FieldTiles? Tiles,
+        IReadOnlyList<EventSummary> Tasks);
+
+    /// <summary>The grid's events whose handling was reported done and wait for the manager's on-site check (核查).</summary>
+    private static readonly EventFilter ToVerify = new(States: ["FeedbackGiven"], Limit: 200);
 
     public static async Task<IResult> Bundle(string? grid, HttpContext http, FieldStore field, ResidentStore residents, RegisterStore register,
         EventStore events, TimeProvider clock, Microsoft.Extensions.Options.IOptions<FieldOptions> options, CancellationToken ct)
@@ -78,7 +82,8 @@ public static class FieldApi
                 cards.Add(card);
         var stale = AdminCode.TryParse(code, out var unit, out _) ? await register.StaleHouseholdsAsync(caller, unit, 500, ct) ?? [] : [];
         return TypedResults.Ok(new FieldBundle(caller.Username, caller.Role.ToString(), new GridOutline(code, name, outline), cards,
-            await events.CategoriesAsync(ct), stale, clock.GetUtcNow(), FieldTiles.For(options.Value.TilesUrl)));
+            await events.CategoriesAsync(ct), stale, clock.GetUtcNow(), FieldTiles.For(options.Value.TilesUrl),
+            await events.ListAsync(caller, AdminCode.Parse(code), ToVerify, ct)));
     }
 
     public static async Task<IResult> Visit(VisitRequest? body, HttpContext http, FieldStore field, CancellationToken ct)

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using GridMap.Domain;
 using GridMap.Domain.People;
 using GridMap.Store.Accounts;
@@ -18,13 +19,13 @@ public sealed class FieldAppBrowserTests(PeopleStack stack, Xunit.Abstractions.I
 
     private string FieldUrl => stack.GeoApi.BaseAddress + "field/";
 
-    private async Task<(IBrowserContext Context, IPage Page)> NewPhoneAsync(double lon, double lat)
+    private async Task<(IBrowserContext Context, IPage Page)> NewPhoneAsync(double lon, double lat, bool located = true)
     {
         var context = await stack.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = PhoneWidth, Height = PhoneHeight },
-            Geolocation = new Geolocation { Longitude = (float)lon, Latitude = (float)lat, Accuracy = 5 },
-            Permissions = ["geolocation"],
+            Geolocation = located ? new Geolocation { Longitude = (float)lon, Latitude = (float)lat, Accuracy = 5 } : null,
+            Permissions = located ? ["geolocation"] : [],
             ServiceWorkers = ServiceWorkerPolicy.Allow,
         });
         var page = await context.NewPageAsync();
@@ -851,5 +852,194 @@ public sealed class FieldAppBrowserTests(PeopleStack stack, Xunit.Abstractions.I
         await Assertions.Expect(page.GetByTestId("queue-empty")).ToBeVisibleAsync(new() { Timeout = Wait });
         Assert.Equal(1L, await stack.Population.ScalarAsync<long>(
             "SELECT count(*) FROM person WHERE id = $1 AND status = 'deceased' AND death_date = $2", members[^1], ChinaTime.DateOf(DateTimeOffset.UtcNow).AddDays(-2)));
+    }
+
+    /// <summary>
+    /// A new version of the app (here: index.html as GeoApi would serve it after a deploy, marked) installs on the next
+    /// start after the app was closed offline with actions queued: the queue survives the update and syncs.
+    /// </summary>
+    [Fact]
+    public async Task A_new_version_installs_on_the_next_start_and_the_queue_survives_it()
+    {
+        var (context, page, household, householdId) = await OfflineAtBuildingAAsync();
+        await using var _ = context;
+        await household.GetByTestId("visit").ClickAsync();
+        var note = "更新前的走访 " + Guid.NewGuid().ToString("N")[..6];
+        await page.GetByTestId("visit-note").FillAsync(note);
+        await page.GetByTestId("save-visit").ClickAsync();
+        await ExpectWaitingAsync(page, 1);
+        await page.CloseAsync();
+
+        // The deploy: from now on the app's page comes marked as the next version.
+        await context.RouteAsync(new System.Text.RegularExpressions.Regex("/field/$"), async route =>
+        {
+            var response = await route.FetchAsync();
+            var body = (await response.TextAsync()).Replace("<title>", "<meta name=\"gridmap-build\" content=\"next\" /><title>", StringComparison.Ordinal);
+            await route.FulfillAsync(new() { Response = response, Body = body });
+        });
+        await context.SetOfflineAsync(false);
+        var next = await context.NewPageAsync();
+        await next.GotoAsync(FieldUrl);
+        await Assertions.Expect(next.Locator("meta[name=gridmap-build]")).ToHaveAttributeAsync("content", "next");
+        await UnlockAsync(next);
+        await ExpectWaitingAsync(next, 0);
+        Assert.Equal(1L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM field_visit WHERE household_id = $1 AND note = $2", householdId, note));
+    }
+
+    /// <summary>
+    /// An event of the grid whose handling was reported done is in the bundle as a task; the manager checks it on site
+    /// offline (核查通过), and once online the event moves on to Verifying.
+    /// </summary>
+    [Fact]
+    public async Task An_events_on_site_check_made_offline_moves_it_on_once_online()
+    {
+        var at = await CentroidAsync("A");
+        var category = await stack.Population.ScalarAsync<string>("SELECT min(code) FROM event_category WHERE NOT urgent");
+        using var gridManager = await stack.ApiClientAsync("gridmanager");
+        long id;
+        using (var reported = await gridManager.PostAsJsonAsync("/api/events",
+            new { category, description = "垃圾堆放 待核查", lon = at[0], lat = at[1], channel = "grid" }))
+        {
+            var body = await reported.Content.ReadAsStringAsync();
+            Assert.True(reported.IsSuccessStatusCode, body);
+            using var doc = System.Text.Json.JsonDocument.Parse(body);
+            id = doc.RootElement.GetProperty("id").GetInt64();
+        }
+        var owner = await stack.Population.ScalarAsync<string>("SELECT owner_unit FROM event WHERE id = $1", id);
+        using var centre = await stack.ApiClientAsync(owner.Length switch { 12 => "village", 9 => "township", _ => "county" });
+        using var village = await stack.ApiClientAsync("village");
+        // Accepted, registered and dispatched by its owner, handled by the village, handling reported done.
+        foreach (var (client, action, body) in new (HttpClient, string, Dictionary<string, object?>)[]
+        {
+            (centre, "accept", []), (centre, "register", []), (centre, "dispatch", new() { ["level"] = "Village" }),
+            (village, "starthandling", []), (village, "feedback", new() { ["note"] = "已清运" }),
+        })
+        {
+            body["version"] = await stack.Population.ScalarAsync<int>("SELECT version FROM event WHERE id = $1", id);
+            using var acted = await client.PostAsJsonAsync($"/api/events/{id}/actions/{action}", body);
+            Assert.True(acted.IsSuccessStatusCode, $"{action}: {await acted.Content.ReadAsStringAsync()}");
+        }
+        Assert.Equal("FeedbackGiven", await stack.Population.ScalarAsync<string>("SELECT state FROM event WHERE id = $1", id));
+
+        var (context, page) = await NewPhoneAsync(at[0], at[1]);
+        await using var _ = context;
+        await SignInAsync(page);
+        await context.SetOfflineAsync(true);
+        var task = page.Locator($"[data-task='{id}']");
+        await task.GetByTestId("task-note").FillAsync("现场已清理干净");
+        await task.GetByTestId("task-pass").ClickAsync();
+        await Assertions.Expect(task.GetByTestId("task-recorded")).ToBeVisibleAsync(new() { Timeout = Wait });
+        await ExpectWaitingAsync(page, 1);
+        Assert.Equal("FeedbackGiven", await stack.Population.ScalarAsync<string>("SELECT state FROM event WHERE id = $1", id));
+
+        await context.SetOfflineAsync(false);
+        await ExpectWaitingAsync(page, 0);
+        Assert.Equal("Verifying", await stack.Population.ScalarAsync<string>("SELECT state FROM event WHERE id = $1", id));
+    }
+
+    /// <summary>Without a GPS fix the place is picked on the map: the event is stored at the tapped point.</summary>
+    [Fact]
+    public async Task A_report_placed_by_a_tap_on_the_map_without_GPS_is_stored_at_the_tapped_point()
+    {
+        var at = await CentroidAsync("A");
+        var (context, page) = await NewPhoneAsync(at[0], at[1], located: false);
+        await using var _ = context;
+        await SignInAsync(page);
+        await context.SetOfflineAsync(true);
+        await page.GetByTestId("go-report").ClickAsync();
+        var category = await page.Locator("[data-testid=report-category] option:not([value=''])").First
+            .GetAttributeAsync("value", new() { Timeout = Wait });
+        await page.GetByTestId("report-category").SelectOptionAsync(category!);
+        var description = "地图选点：路面塌陷 " + Guid.NewGuid().ToString("N")[..6];
+        await page.GetByTestId("report-description").FillAsync(description);
+        var map = page.Locator("[data-testid=field-map][data-rendered='1']");
+        await Assertions.Expect(map).ToBeVisibleAsync(new() { Timeout = Wait });
+        // The map is fitted to the grid with equal padding: its centre is the centre of the grid's extent.
+        var box = (await map.BoundingBoxAsync())!;
+        await map.ClickAsync(new() { Position = new Position { X = box.Width / 2, Y = box.Height / 2 } });
+        await Assertions.Expect(page.GetByTestId("report-position")).ToContainTextAsync("地图选点", new() { Timeout = Wait });
+        await page.GetByTestId("save-report").ClickAsync();
+        await ExpectWaitingAsync(page, 1);
+
+        await context.SetOfflineAsync(false);
+        await ExpectWaitingAsync(page, 0);
+        var metres = await stack.Population.ScalarAsync<double>("""
+            SELECT ST_Distance(e.geom::geography,
+                   ST_Transform(ST_Centroid(ST_Envelope(ST_Transform(g.geom, 3857))), 4490)::geography)
+            FROM event e, grid g WHERE e.description = $1 AND g.code = $2
+            """, description, DemoAccounts.GridManagerGrid);
+        Assert.InRange(metres, 0, 25);
+    }
+
+    /// <summary>A floating-population member registered offline joins the household once online.</summary>
+    [Fact]
+    public async Task A_member_registered_offline_joins_the_household_once_online()
+    {
+        var (context, page, household, householdId) = await OfflineAtBuildingAAsync();
+        await using var _ = context;
+        var born = new DateOnly(1994, 5, 17);
+        var idNumber = IdNumber.Create("410105", born, 238).Value;
+        await household.GetByTestId("add-member").ClickAsync();
+        await page.GetByTestId("member-name").FillAsync("外来务工人员");
+        await page.GetByTestId("member-sex").SelectOptionAsync("F");
+        await page.GetByTestId("member-born").FillAsync(born.ToString("yyyy-MM-dd"));
+        await page.GetByTestId("member-id").FillAsync(idNumber);
+        await page.GetByTestId("member-relation").SelectOptionAsync("other");
+        await page.GetByTestId("member-type").SelectOptionAsync("floating");
+        await page.GetByTestId("save-member").ClickAsync();
+        await ExpectWaitingAsync(page, 1);
+
+        await context.SetOfflineAsync(false);
+        await ExpectWaitingAsync(page, 0);
+        Assert.Equal(1L, await stack.Population.ScalarAsync<long>("""
+            SELECT count(*) FROM person p JOIN household_member m ON m.person_id = p.id AND m.moved_out IS NULL
+            WHERE p.id_number = $1 AND p.register_type = 'floating' AND m.household_id = $2 AND m.relation = 'other'
+            """, idNumber, householdId));
+    }
+
+    /// <summary>
+    /// The device vault's encryption on its own (wwwroot/js/field.js): nothing readable at rest, the PIN's key unwraps
+    /// the data key and no other does, a changed byte of a sealed record is refused (AES-GCM's tag), a wipe leaves nothing.
+    /// </summary>
+    [Fact]
+    public async Task The_vault_seals_with_AES_GCM_under_a_PIN_wrapped_key_and_refuses_tampered_records()
+    {
+        var (context, page) = await NewPhoneAsync(0, 0, located: false);
+        await using var _ = context;
+        await page.GotoAsync(FieldUrl);
+        await page.GetByTestId("username").WaitForAsync(new() { Timeout = Wait });
+        var outcome = await page.EvaluateAsync<System.Text.Json.JsonElement>("""
+            async () => {
+              const field = await import('./js/field.js');
+              await field.setup('vault-test', '1357');
+              await field.putSecret('probe', JSON.stringify({ name: '张三丰', id: '110101199003077777' }));
+              const atRest = await field.rawDump();
+              field.lock();
+              const lockedRead = await field.getSecret('probe').then(() => 'read', () => 'refused');
+              const wrong = await field.unlock('2468');
+              const right = await field.unlock('1357');
+              const read = await field.getSecret('probe');
+              const db = await new Promise(r => { const q = indexedDB.open('gridmap-field'); q.onsuccess = () => r(q.result); });
+              const sealed = await new Promise(r => { const q = db.transaction('vault').objectStore('vault').get('probe'); q.onsuccess = () => r(q.result); });
+              sealed.data[5] ^= 1;
+              await new Promise(r => { const t = db.transaction('vault', 'readwrite'); t.objectStore('vault').put(sealed, 'probe'); t.oncomplete = r; });
+              db.close();
+              const tampered = await field.getSecret('probe').then(() => 'read', () => 'refused');
+              await field.wipe();
+              const after = await field.deviceState();
+              return { atRest, lockedRead, wrongOk: wrong.ok, wrongFailures: wrong.failures, rightOk: right.ok, read, tampered, hasKey: after.hasKey };
+            }
+            """);
+        Assert.DoesNotContain("张三丰", outcome.GetProperty("atRest").GetString());
+        Assert.DoesNotContain("110101199003077777", outcome.GetProperty("atRest").GetString());
+        Assert.Equal("refused", outcome.GetProperty("lockedRead").GetString());
+        Assert.False(outcome.GetProperty("wrongOk").GetBoolean());
+        Assert.Equal(1, outcome.GetProperty("wrongFailures").GetInt32());
+        Assert.True(outcome.GetProperty("rightOk").GetBoolean());
+        Assert.Contains("张三丰", outcome.GetProperty("read").GetString());
+        Assert.Equal("refused", outcome.GetProperty("tampered").GetString());
+        Assert.False(outcome.GetProperty("hasKey").GetBoolean());
+        // Nothing of this reached the server: the vault is the phone's alone.
+        Assert.Equal(0L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM account WHERE username = 'vault-test'"));
     }
 }

@@ -70,10 +70,11 @@ export async function create(element, bundleJson, listener) {
   });
   map.getView().fit(outline.getGeometry(), { padding: [16, 16, 16, 16] });
   here.setStyle(new ol.style.Style({}));
+  // A tap: the building under it (if any) and the point, for the page to open the building or pick the place.
   map.on("singleclick", e => {
-    const hit = map.forEachFeatureAtPixel(e.pixel, f => (f.getId() ? f : undefined));
-    if (hit)
-      listener.invokeMethodAsync("OnBuildingClicked", hit.getId());
+    const hit = map.forEachFeatureAtPixel(e.pixel, f => (f.getId() ? f : undefined), { layerFilter: l => l instanceof ol.layer.Vector });
+    const [lon, lat] = ol.proj.toLonLat(e.coordinate);
+    listener.invokeMethodAsync("OnMapClicked", lon, lat, hit ? hit.getId() : null);
   });
   maps.set(element, { map, track, here });
   // The own grid (outline and buildings, from the bundle) is on screen with the first frame: the map is usable then

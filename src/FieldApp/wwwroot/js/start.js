@@ -76,7 +76,7 @@ async function showMap() {
   overlay.replaceChildren(header(bundle.grid?.name),
     element("main", {}, map, element("p", { class: "muted", "data-testid": "quick-note" }, "地图已就绪，正在准备操作…")));
   // Blazor takes over once this map is drawn: until then the map has the main thread's first claim.
-  await fieldMap.create(map, JSON.stringify(fieldMap.drawing(bundle, JSON.parse(await device.getSecret("token") ?? "null"))), { invokeMethodAsync: (_, code) => { pendingBuilding = code; } });
+  await fieldMap.create(map, JSON.stringify(fieldMap.drawing(bundle, JSON.parse(await device.getSecret("token") ?? "null"))), { invokeMethodAsync: (_, lon, lat, code) => { pendingBuilding = code ?? pendingBuilding; } });
   end("unlocked");
 }
 
