@@ -221,28 +221,37 @@ export function tileUrls(spec, outline) {
 
 /**
  * Fetches the own grid's tiles (the account's buildings need its token) into the tile cache, four at a time, and
- * drops tiles of an earlier grid. A tile that fails keeps its earlier copy. Returns { stored, failed, of }.
+ * drops tiles of an earlier grid. A tile that still fails keeps its earlier copy. Returns { stored, failed, of }.
  */
 export async function cacheTiles(specJson, outlineJson, token) {
   const urls = tileUrls(JSON.parse(specJson), JSON.parse(outlineJson));
   const cache = await caches.open(TILES);
   const generation = wipes;
-  let stored = 0, failed = 0, next = 0;
-  const worker = async () => {
-    while (next < urls.length && generation === wipes) {
-      const url = urls[next++];
-      try {
-        const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` }, cache: "no-cache" });
-        if (!response.ok)
-          throw new Error(String(response.status));
-        await cache.put(url, response);
-        stored++;
-      } catch {
-        failed++;
+  let stored = 0, pending = urls;
+  // A tile that fails (a dropped connection, a tiling service still starting) is tried again twice, a second apart.
+  for (let pass = 0; pass < 3 && pending.length > 0 && generation === wipes; pass++) {
+    if (pass > 0)
+      await new Promise(resolve => setTimeout(resolve, 1000));
+    const failedUrls = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < pending.length && generation === wipes) {
+        const url = pending[next++];
+        try {
+          const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` }, cache: "no-cache" });
+          if (!response.ok)
+            throw new Error(String(response.status));
+          await cache.put(url, response);
+          stored++;
+        } catch {
+          failedUrls.push(url);
+        }
       }
-    }
-  };
-  await Promise.all([worker(), worker(), worker(), worker()]);
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+    pending = failedUrls;
+  }
+  const failed = pending.length;
   if (generation !== wipes)
     return { stored: 0, failed: 0, of: 0 };
   const wanted = new Set(urls);
