@@ -443,7 +443,9 @@ public sealed class FieldSession(Device device, HttpClient http) : IAsyncDisposa
                 // The connection (or the server) went away mid-answer: sent again later, under the same key.
                 return (SyncStep.TryLater, action);
             }
-            var step = Outbox.Classify((int)response.StatusCode, NamesCurrentVersion(text));
+            // Only a 409's body decides between a conflict and a refusal; other answers are read once, below.
+            var status = (int)response.StatusCode;
+            var step = Outbox.Classify(status, status != 409 || ProblemMember(text, "currentVersion") is not null);
             if (step == SyncStep.Accepted)
             {
                 using var doc = JsonDocument.Parse(text.Length == 0 ? "{}" : text);
@@ -494,32 +496,23 @@ public sealed class FieldSession(Device device, HttpClient http) : IAsyncDisposa
         return node.ToJsonString();
     }
 
-    private static bool NamesCurrentVersion(string text)
+    /// <summary>A member of a problem body that is a JSON object, cloned; null when the body is not one or lacks it.</summary>
+    private static JsonElement? ProblemMember(string text, string name)
     {
         try
         {
             using var doc = JsonDocument.Parse(text.Length == 0 ? "{}" : text);
-            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("currentVersion", out _);
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>The field a 4xx problem names (GridMap's problems carry <c>field</c>), when it does.</summary>
-    private static string? ProblemField(string text)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(text);
-            return doc.RootElement.TryGetProperty("field", out var field) && field.ValueKind == JsonValueKind.String ? field.GetString() : null;
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(name, out var value) ? value.Clone() : null;
         }
         catch (JsonException)
         {
             return null;
         }
     }
+
+    /// <summary>The field a 4xx problem names (GridMap's problems carry <c>field</c>), when it does.</summary>
+    private static string? ProblemField(string text) =>
+        ProblemMember(text, "field") is { ValueKind: JsonValueKind.String } field ? field.GetString() : null;
 
     private static string? ProblemDetail(string text)
     {

@@ -74,6 +74,29 @@ public sealed class FieldAppBrowserTests(PeopleStack stack, Xunit.Abstractions.I
         return (context, page, household, id);
     }
 
+    /// <summary>Records a visit (走访) to a household with a note made unique; returns the note.</summary>
+    private static async Task<string> RecordVisitAsync(IPage page, ILocator household, string text)
+    {
+        var note = text + " " + Guid.NewGuid().ToString("N")[..6];
+        await household.GetByTestId("visit").ClickAsync();
+        await page.GetByTestId("visit-note").FillAsync(note);
+        await page.GetByTestId("save-visit").ClickAsync();
+        return note;
+    }
+
+    /// <summary>Records a birth into a household, born the given days ago with an ID number of that sequence; returns the ID number.</summary>
+    private static async Task<string> RecordBirthAsync(IPage page, ILocator household, string name, int daysAgo, int sequence)
+    {
+        var born = ChinaTime.DateOf(DateTimeOffset.UtcNow).AddDays(-daysAgo);
+        var idNumber = IdNumber.Create("140428", born, sequence).Value;
+        await household.GetByTestId("birth").ClickAsync();
+        await page.GetByTestId("birth-name").FillAsync(name);
+        await page.GetByTestId("birth-date").FillAsync(born.ToString("yyyy-MM-dd"));
+        await page.GetByTestId("birth-id").FillAsync(idNumber);
+        await page.GetByTestId("save-birth").ClickAsync();
+        return idNumber;
+    }
+
     private static Task ExpectWaitingAsync(IPage page, int count) =>
         Assertions.Expect(page.GetByTestId("waiting")).ToHaveTextAsync(count.ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = Wait });
 
@@ -113,18 +136,9 @@ public sealed class FieldAppBrowserTests(PeopleStack stack, Xunit.Abstractions.I
 
         await household.GetByTestId("verify").ClickAsync();
         await ExpectWaitingAsync(page, 1);
-        await household.GetByTestId("visit").ClickAsync();
-        var note = "离线走访：家中老人身体状况良好 " + Guid.NewGuid().ToString("N")[..6];
-        await page.GetByTestId("visit-note").FillAsync(note);
-        await page.GetByTestId("save-visit").ClickAsync();
+        var note = await RecordVisitAsync(page, household, "离线走访：家中老人身体状况良好");
         await ExpectWaitingAsync(page, 2);
-        var born = ChinaTime.DateOf(DateTimeOffset.UtcNow).AddDays(-3);
-        var idNumber = IdNumber.Create("140428", born, 771).Value;
-        await household.GetByTestId("birth").ClickAsync();
-        await page.GetByTestId("birth-name").FillAsync("离线新生");
-        await page.GetByTestId("birth-date").FillAsync(born.ToString("yyyy-MM-dd"));
-        await page.GetByTestId("birth-id").FillAsync(idNumber);
-        await page.GetByTestId("save-birth").ClickAsync();
+        var idNumber = await RecordBirthAsync(page, household, "离线新生", 3, 771);
         await ExpectWaitingAsync(page, 3);
 
         // Nothing has reached the server, and nothing of it is readable on the device without the key.
@@ -272,10 +286,7 @@ public sealed class FieldAppBrowserTests(PeopleStack stack, Xunit.Abstractions.I
     {
         var (context, page, household, id) = await OfflineAtBuildingAAsync();
         await using var _ = context;
-        var note = "过期后的走访 " + Guid.NewGuid().ToString("N")[..6];
-        await household.GetByTestId("visit").ClickAsync();
-        await page.GetByTestId("visit-note").FillAsync(note);
-        await page.GetByTestId("save-visit").ClickAsync();
+        var note = await RecordVisitAsync(page, household, "过期后的走访");
         await ExpectWaitingAsync(page, 1);
 
         // The token ends while the phone is offline (revoked on the server, as an expiry would).
@@ -399,18 +410,9 @@ public sealed class FieldAppBrowserTests(PeopleStack stack, Xunit.Abstractions.I
         var household = page.Locator("[data-household]").First;
         var householdId = long.Parse(await household.GetAttributeAsync("data-household", new() { Timeout = Wait }) ?? "0",
             System.Globalization.CultureInfo.InvariantCulture);
-        await household.GetByTestId("visit").ClickAsync();
-        var note = "巡查顺访 " + Guid.NewGuid().ToString("N")[..6];
-        await page.GetByTestId("visit-note").FillAsync(note);
-        await page.GetByTestId("save-visit").ClickAsync();
+        var note = await RecordVisitAsync(page, household, "巡查顺访");
         await ExpectWaitingAsync(page, 3);
-        var born = ChinaTime.DateOf(DateTimeOffset.UtcNow).AddDays(-1);
-        var idNumber = IdNumber.Create("140428", born, 553).Value;
-        await household.GetByTestId("birth").ClickAsync();
-        await page.GetByTestId("birth-name").FillAsync("巡查新生");
-        await page.GetByTestId("birth-date").FillAsync(born.ToString("yyyy-MM-dd"));
-        await page.GetByTestId("birth-id").FillAsync(idNumber);
-        await page.GetByTestId("save-birth").ClickAsync();
+        var idNumber = await RecordBirthAsync(page, household, "巡查新生", 1, 553);
         await ExpectWaitingAsync(page, 4);
 
         await context.SetOfflineAsync(false);
@@ -568,13 +570,7 @@ public sealed class FieldAppBrowserTests(PeopleStack stack, Xunit.Abstractions.I
         await context.SetOfflineAsync(true);
         await page.Locator($"a[data-code='{building}']").First.ClickAsync();
         var household = page.Locator($"[data-household='{householdId}']");
-        var born = ChinaTime.DateOf(DateTimeOffset.UtcNow).AddDays(-10);
-        var idNumber = IdNumber.Create("140428", born, 331).Value;
-        await household.GetByTestId("birth").ClickAsync();
-        await page.GetByTestId("birth-name").FillAsync("迁前新生");
-        await page.GetByTestId("birth-date").FillAsync(born.ToString("yyyy-MM-dd"));
-        await page.GetByTestId("birth-id").FillAsync(idNumber);
-        await page.GetByTestId("save-birth").ClickAsync();
+        var idNumber = await RecordBirthAsync(page, household, "迁前新生", 10, 331);
         await ExpectWaitingAsync(page, 1);
         await household.GetByTestId("move").ClickAsync();
         await page.GetByTestId("move-house").SelectOptionAsync(target.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -638,10 +634,7 @@ public sealed class FieldAppBrowserTests(PeopleStack stack, Xunit.Abstractions.I
     {
         var (context, page, household, householdId) = await OfflineAtBuildingAAsync();
         await using var _ = context;
-        await household.GetByTestId("visit").ClickAsync();
-        var note = "七天未同步的走访 " + Guid.NewGuid().ToString("N")[..6];
-        await page.GetByTestId("visit-note").FillAsync(note);
-        await page.GetByTestId("save-visit").ClickAsync();
+        var note = await RecordVisitAsync(page, household, "七天未同步的走访");
         await ExpectWaitingAsync(page, 1);
         await page.EvaluateAsync("""
             async () => (await import('./js/field.js')).setMeta('lastSync', JSON.stringify(new Date(Date.now() - 8 * 86400000).toISOString()))
@@ -779,10 +772,7 @@ public sealed class FieldAppBrowserTests(PeopleStack stack, Xunit.Abstractions.I
     {
         var (context, page, household, id) = await OfflineAtBuildingAAsync();
         await using var _ = context;
-        await household.GetByTestId("visit").ClickAsync();
-        var note = "锁定前的走访 " + Guid.NewGuid().ToString("N")[..6];
-        await page.GetByTestId("visit-note").FillAsync(note);
-        await page.GetByTestId("save-visit").ClickAsync();
+        var note = await RecordVisitAsync(page, household, "锁定前的走访");
         await ExpectWaitingAsync(page, 1);
         await page.Locator("a.brand").ClickAsync();
         await page.GetByTestId("lock").ClickAsync();
@@ -863,10 +853,7 @@ public sealed class FieldAppBrowserTests(PeopleStack stack, Xunit.Abstractions.I
     {
         var (context, page, household, householdId) = await OfflineAtBuildingAAsync();
         await using var _ = context;
-        await household.GetByTestId("visit").ClickAsync();
-        var note = "更新前的走访 " + Guid.NewGuid().ToString("N")[..6];
-        await page.GetByTestId("visit-note").FillAsync(note);
-        await page.GetByTestId("save-visit").ClickAsync();
+        var note = await RecordVisitAsync(page, household, "更新前的走访");
         await ExpectWaitingAsync(page, 1);
         await page.CloseAsync();
 

@@ -225,6 +225,11 @@ export function tileUrls(spec, outline) {
  */
 export async function cacheTiles(specJson, outlineJson, token) {
   const urls = tileUrls(JSON.parse(specJson), JSON.parse(outlineJson));
+  // Every sync downloads the bundle again; the tiles only when the grid's tiles changed, some are missing, or a day passed.
+  const signature = `${urls.length} ${urls[0]} ${urls[urls.length - 1]}`;
+  const kept = await getMetaRaw("tiles");
+  if (kept && kept.signature === signature && kept.failed === 0 && Date.now() - Date.parse(kept.at) < 86400000)
+    return { stored: kept.stored, failed: kept.failed, of: kept.of };
   const cache = await caches.open(TILES);
   const generation = wipes;
   let stored = 0, pending = urls;
@@ -259,7 +264,7 @@ export async function cacheTiles(specJson, outlineJson, token) {
     if (!wanted.has(request.url))
       await cache.delete(request);
   const state = { stored, failed, of: urls.length };
-  await setMetaRaw("tiles", state);
+  await setMetaRaw("tiles", { ...state, signature, at: new Date().toISOString() });
   return state;
 }
 
