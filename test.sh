@@ -55,6 +55,14 @@ if [ "$files" -lt "${#projects[@]}" ]; then
   echo "only $files of ${#projects[@]} test projects reported results" >&2
   failed=$((failed + ${#projects[@]} - files))
 fi
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ]; then
+  # What the machine and the test cluster looked like: a full disk or a crashed backend fails many tests at once.
+  df -h "$GM_ROOT" /tmp 2>/dev/null || true
+  if [ -n "${GM_PGDATA:-}" ] && [ -f "$GM_PGDATA/server.log" ]; then
+    echo "test cluster log, its errors (last 40):"
+    grep -E "PANIC|FATAL|terminated by signal|No space left|out of memory|could not (write|extend)" "$GM_PGDATA/server.log" | tail -40 || true
+  fi
+fi
 echo "test time: $(( $(date +%s) - started )) s"
 echo "$passed passed, $failed failed"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

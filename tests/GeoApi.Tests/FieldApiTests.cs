@@ -41,6 +41,47 @@ public sealed class FieldApiTests(PopulationApiFixture api) : IClassFixture<Popu
         Assert.Equal(200, (await Send(county, HttpMethod.Get, $"/api/field/bundle?grid={DemoAccounts.GridManagerGrid}")).Status);
     }
 
+    /// <summary>
+    /// The bundle carries the move requests waiting for the own grid's side — people the neighbouring grid sends here —
+    /// and not the ones this grid asked for and the other side decides.
+    /// </summary>
+    [Fact]
+    public async Task The_bundle_carries_the_move_requests_waiting_for_the_own_grid_and_not_those_it_waits_for()
+    {
+        var gm = await api.ClientAsAsync("gridmanager");
+        var gm2 = await api.ClientAsAsync("gridmanager2");
+        async Task<long> AskAsync(HttpClient client, string from, string to)
+        {
+            var household = await api.Population.ScalarAsync<long>("""
+                SELECT hh.id FROM household hh
+                WHERE hh.grid_code = $1 AND hh.dissolved_on IS NULL
+                  AND EXISTS (SELECT 1 FROM household_member m WHERE m.household_id = hh.id AND m.moved_out IS NULL)
+                  AND NOT EXISTS (SELECT 1 FROM move_request r WHERE r.household_id = hh.id AND r.status = 'pending')
+                ORDER BY hh.id DESC LIMIT 1
+                """, from);
+            var version = await api.Population.ScalarAsync<long>("SELECT row_version::bigint FROM household WHERE id = $1", household);
+            var (status, pending) = await Send(client, HttpMethod.Post, $"/api/register/households/{household}/moves",
+                new { toGrid = to, rowVersion = version, reason = "全户迁往邻近网格", idempotencyKey = Key() });
+            Assert.True(status == 202, pending.ToString());
+            return pending.GetProperty("moveRequestId").GetInt64();
+        }
+        var incoming = await AskAsync(gm2, DemoAccounts.NeighbourGrid, DemoAccounts.GridManagerGrid);
+        var outgoing = await AskAsync(gm, DemoAccounts.GridManagerGrid, DemoAccounts.NeighbourGrid);
+
+        var (_, bundle) = await Send(gm, HttpMethod.Get, "/api/field/bundle");
+        var moves = bundle.GetProperty("moves").EnumerateArray().ToList();
+        var waiting = Assert.Single(moves, m => m.GetProperty("id").GetInt64() == incoming);
+        Assert.Equal("out", waiting.GetProperty("direction").GetString());
+        Assert.Equal(DemoAccounts.NeighbourGrid, waiting.GetProperty("fromGrid").GetString());
+        Assert.NotEmpty(waiting.GetProperty("people").EnumerateArray());
+        Assert.DoesNotContain(moves, m => m.GetProperty("id").GetInt64() == outgoing);
+        Assert.All(moves, m => Assert.Equal(DemoAccounts.GridManagerGrid, m.GetProperty("awaitingGrid").GetString()));
+
+        var (_, neighbours) = await Send(gm2, HttpMethod.Get, "/api/field/bundle");
+        Assert.Contains(neighbours.GetProperty("moves").EnumerateArray(), m => m.GetProperty("id").GetInt64() == outgoing);
+        Assert.DoesNotContain(neighbours.GetProperty("moves").EnumerateArray(), m => m.GetProperty("id").GetInt64() == incoming);
+    }
+
     [Fact]
     public async Task A_visit_is_stored_once_however_often_it_is_sent_and_refused_outside_the_area()
     {

@@ -1,3 +1,4 @@
+using System.Data;
 using GridMap.Store.Boundaries;
 using GridMap.Store.Database;
 using GridMap.Synthetic.EventHistory;
@@ -78,7 +79,8 @@ public static class TestDatabases
             }
             finally
             {
-                await Execute(server, $"SELECT pg_advisory_unlock({TemplateLockKey})");
+                if (server.State == ConnectionState.Open)
+                    await Execute(server, $"SELECT pg_advisory_unlock({TemplateLockKey})");
             }
             return provinceConnectionString = ConnectionStringFor(ProvinceName);
         }
@@ -106,7 +108,10 @@ public static class TestDatabases
             }
             finally
             {
-                await Execute(server, $"SELECT pg_advisory_unlock_shared({TemplateLockKey})");
+                // A session's advisory locks end with it: a connection the clone broke has nothing left to unlock, and
+                // trying would hide the clone's own error.
+                if (server.State == ConnectionState.Open)
+                    await Execute(server, $"SELECT pg_advisory_unlock_shared({TemplateLockKey})");
             }
         }
         else

@@ -6,7 +6,17 @@ namespace GridMap.FieldApp.Services;
 // by the server, as on the portal). Kept on the phone encrypted; nothing of other grids is stored.
 
 public sealed record Bundle(string Account, string Role, GridInfo Grid, List<Card> Buildings, List<Category> Categories,
-    List<StaleHousehold> StaleHouseholds, DateTimeOffset SyncedAt, JsonElement? Tiles = null, List<EventTask>? Tasks = null);
+    List<StaleHousehold> StaleHouseholds, DateTimeOffset SyncedAt, JsonElement? Tiles = null, List<EventTask>? Tasks = null,
+    List<MoveTask>? Moves = null);
+
+/// <summary>
+/// A move request waiting for this grid's decision: "out" — another grid sends the people here and this manager
+/// chooses their house; "claim" — the grid they moved to asks for this grid's residents.
+/// </summary>
+public sealed record MoveTask(long Id, DateTimeOffset CreatedAt, string RequestedBy, string Direction, long HouseholdId, string RegisterNumber,
+    bool WholeHousehold, List<MoveMember> People, string FromGrid, string ToGrid, string Reason);
+
+public sealed record MoveMember(long PersonId, string Name, string Sex, int Age);
 
 /// <summary>An event of the grid waiting for the manager's on-site check (核查) after its handling was reported done.</summary>
 public sealed record EventTask(long Id, string TrackingNo, string CategoryName, string Summary, DateTimeOffset? Due, string Deadline, int Version);

@@ -55,9 +55,13 @@ public static class FieldApi
 
     public sealed record GridOutline(string Code, string Name, Geometry Outline);
 
+    /// <summary>
+    /// What the phone keeps of its grid. <c>Moves</c> are the move requests waiting for this grid's side: people another
+    /// grid sends here (the manager chooses their house) and claims on this grid's residents by the grid they moved to.
+    /// </summary>
     public sealed record FieldBundle(string Account, string Role, GridOutline Grid, IReadOnlyList<BuildingCard> Buildings,
         IReadOnlyList<EventCategoryInfo> Categories, IReadOnlyList<StaleHousehold> StaleHouseholds, DateTimeOffset SyncedAt, FieldTiles? Tiles,
-        IReadOnlyList<EventSummary> Tasks);
+        IReadOnlyList<EventSummary> Tasks, IReadOnlyList<MoveRequestView> Moves);
 
     /// <summary>The grid's events whose handling was reported done and wait for the manager's on-site check (核查).</summary>
     private static readonly EventFilter ToVerify = new(States: ["FeedbackGiven"], Limit: 200);
@@ -83,7 +87,8 @@ public static class FieldApi
         var stale = AdminCode.TryParse(code, out var unit, out _) ? await register.StaleHouseholdsAsync(caller, unit, 500, ct) ?? [] : [];
         return TypedResults.Ok(new FieldBundle(caller.Username, caller.Role.ToString(), new GridOutline(code, name, outline), cards,
             await events.CategoriesAsync(ct), stale, clock.GetUtcNow(), FieldTiles.For(options.Value.TilesUrl),
-            await events.ListAsync(caller, AdminCode.Parse(code), ToVerify, ct)));
+            await events.ListAsync(caller, AdminCode.Parse(code), ToVerify, ct),
+            (await register.MovesAsync(caller, all: false, ct)).Where(m => m.AwaitingGrid == code).ToList()));
     }
 
     public static async Task<IResult> Visit(VisitRequest? body, HttpContext http, FieldStore field, CancellationToken ct)

@@ -985,6 +985,144 @@ public sealed class FieldAppBrowserTests(PeopleStack stack, Xunit.Abstractions.I
     }
 
     /// <summary>
+    /// 信息采集 beyond people: a building the register lacks is added offline at the phone's fix with two houses; once it
+    /// is synced, again offline, its floors change, a third house is added, a household is started in one house and the
+    /// other is marked empty, and a resident's phone is updated — each reaches the register once.
+    /// </summary>
+    [Fact]
+    public async Task A_new_building_its_houses_a_new_household_a_vacancy_and_a_phone_recorded_offline_reach_the_register()
+    {
+        var at = await stack.PointInGridAsync(DemoAccounts.GridManagerGrid);
+        var (context, page) = await NewPhoneAsync(at.Longitude, at.Latitude);
+        await using var _ = context;
+        await SignInAsync(page);
+        await context.SetOfflineAsync(true);
+        var road = "新建巷" + Guid.NewGuid().ToString("N")[..6];
+        await page.GetByTestId("go-new-building").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("building-position")).ToContainTextAsync("定位 ", new() { Timeout = Wait });
+        await page.GetByTestId("new-road").FillAsync(road);
+        await page.GetByTestId("new-number").FillAsync("8号");
+        await page.GetByTestId("new-floors").FillAsync("3");
+        await page.GetByTestId("new-rooms").FillAsync("101,102");
+        await page.GetByTestId("new-reason").FillAsync("新建住宅楼漏登补录");
+        await page.GetByTestId("save-new-building").ClickAsync();
+        await ExpectWaitingAsync(page, 1);
+        Assert.Equal(0L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM building WHERE road = $1", road));
+
+        await context.SetOfflineAsync(false);
+        await ExpectWaitingAsync(page, 0);
+        var code = await stack.Population.ScalarAsync<string>("SELECT code FROM building WHERE road = $1 AND grid_code = $2 AND floors = 3", road,
+            DemoAccounts.GridManagerGrid);
+        Assert.Equal(2L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM house h JOIN building b ON b.id = h.building_id WHERE b.code = $1", code));
+        // The synced bundle holds the new building; the rest is recorded offline.
+        await Assertions.Expect(page.Locator($"a[data-code='{code}']")).ToBeVisibleAsync(new() { Timeout = Wait });
+        await context.SetOfflineAsync(true);
+        await page.Locator($"a[data-code='{code}']").ClickAsync();
+        await page.GetByTestId("change-building").ClickAsync(new() { Timeout = Wait });
+        await page.GetByTestId("building-floors").FillAsync("4");
+        await page.GetByTestId("building-reason").FillAsync("加盖一层");
+        await page.GetByTestId("save-building").ClickAsync();
+        await page.GetByTestId("add-houses").ClickAsync();
+        await page.GetByTestId("houses-rooms").FillAsync("401");
+        await page.GetByTestId("houses-reason").FillAsync("加盖的一层");
+        await page.GetByTestId("save-houses").ClickAsync();
+
+        var born = new DateOnly(1979, 11, 23);
+        // An odd sequence: a man's number (the form's sex is 男).
+        var headId = IdNumber.Create("140428", born, Random.Shared.Next(50, 499) * 2 + 1).Value;
+        var first = page.Locator("section.house", new() { HasText = "1 单元 101" });
+        await first.GetByTestId("start-household").ClickAsync();
+        await page.GetByTestId("head-name").FillAsync("新住户");
+        await page.GetByTestId("head-born").FillAsync(born.ToString("yyyy-MM-dd"));
+        await page.GetByTestId("head-id").FillAsync(headId);
+        await page.GetByTestId("household-reason").FillAsync("新购房入住");
+        await page.GetByTestId("save-household").ClickAsync();
+        var second = page.Locator("section.house", new() { HasText = "1 单元 102" });
+        await second.GetByTestId("vacancy").ClickAsync();
+        await page.GetByTestId("vacancy-reason").FillAsync("房屋尚未入住");
+        await page.GetByTestId("save-vacancy").ClickAsync();
+        await ExpectWaitingAsync(page, 4);
+
+        await page.Locator("a.brand").ClickAsync();
+        await page.Locator($"a[data-code='{stack.Population.Buildings["A"]}']").ClickAsync();
+        var resident = page.Locator("[data-person]").First;
+        var personId = long.Parse(await resident.GetAttributeAsync("data-person", new() { Timeout = Wait }) ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        await resident.GetByTestId("update-person").ClickAsync();
+        await page.GetByTestId("person-phone").FillAsync("13912345678");
+        await page.GetByTestId("person-reason").FillAsync("本人告知新号码");
+        await page.GetByTestId("save-person").ClickAsync();
+        await ExpectWaitingAsync(page, 5);
+
+        await context.SetOfflineAsync(false);
+        await ExpectWaitingAsync(page, 0);
+        Assert.Equal(4, await stack.Population.ScalarAsync<int>("SELECT floors::int FROM building WHERE code = $1", code));
+        Assert.Equal(new[] { "101", "102", "401" }, await stack.Population.ScalarAsync<string[]>(
+            "SELECT array_agg(h.room ORDER BY h.room) FROM house h JOIN building b ON b.id = h.building_id WHERE b.code = $1", code));
+        Assert.Equal(1L, await stack.Population.ScalarAsync<long>("""
+            SELECT count(*) FROM household hh JOIN house h ON h.id = hh.house_id JOIN building b ON b.id = h.building_id
+            JOIN household_member m ON m.household_id = hh.id AND m.relation = 'head' JOIN person p ON p.id = m.person_id
+            WHERE b.code = $1 AND h.room = '101' AND p.id_number = $2
+            """, code, headId));
+        Assert.True(await stack.Population.ScalarAsync<bool>(
+            "SELECT h.vacant FROM house h JOIN building b ON b.id = h.building_id WHERE b.code = $1 AND h.room = '102'", code));
+        Assert.Equal("13912345678", await stack.Population.ScalarAsync<string>("SELECT phone FROM person WHERE id = $1", personId));
+    }
+
+    /// <summary>
+    /// A household the neighbouring grid sends here (a move request waiting for this grid) is accepted offline into a
+    /// house the manager picks; once online the household lives there, in this grid, and the request is decided.
+    /// </summary>
+    [Fact]
+    public async Task A_household_sent_from_the_neighbouring_grid_is_accepted_offline_into_a_house_the_manager_picks()
+    {
+        var gm = await stack.ApiClientAsync("gridmanager");
+        var gm2 = await stack.ApiClientAsync("gridmanager2");
+        var building = await stack.Population.ScalarAsync<string>("SELECT code FROM building WHERE grid_code = $1 AND code <> $2 ORDER BY code DESC LIMIT 1",
+            DemoAccounts.GridManagerGrid, stack.Population.Buildings["A"]);
+        var room = "M" + Guid.NewGuid().ToString("N")[..5];
+        var added = await gm.PostAsJsonAsync($"api/register/buildings/{building}/houses",
+            new { houses = new[] { new { unit = 8, room } }, reason = "新隔出的一套房", idempotencyKey = Guid.NewGuid().ToString("N") });
+        Assert.True(added.IsSuccessStatusCode, await added.Content.ReadAsStringAsync());
+        var house = await stack.Population.ScalarAsync<long>("SELECT h.id FROM house h JOIN building b ON b.id = h.building_id WHERE b.code = $1 AND h.room = $2",
+            building, room);
+        var household = await stack.Population.ScalarAsync<long>("""
+            SELECT hh.id FROM household hh
+            WHERE hh.grid_code = $1 AND hh.dissolved_on IS NULL
+              AND EXISTS (SELECT 1 FROM household_member m WHERE m.household_id = hh.id AND m.moved_out IS NULL)
+              AND NOT EXISTS (SELECT 1 FROM move_request r WHERE r.household_id = hh.id AND r.status = 'pending')
+            ORDER BY hh.id DESC LIMIT 1
+            """, DemoAccounts.NeighbourGrid);
+        var version = await stack.Population.ScalarAsync<long>("SELECT row_version::bigint FROM household WHERE id = $1", household);
+        var asked = await gm2.PostAsJsonAsync($"api/register/households/{household}/moves",
+            new { toGrid = DemoAccounts.GridManagerGrid, rowVersion = version, reason = "全户迁往 006 网格", idempotencyKey = Guid.NewGuid().ToString("N") });
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, asked.StatusCode);
+        var request = (await asked.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("moveRequestId").GetInt64();
+
+        var at = await CentroidAsync("A");
+        var (context, page) = await NewPhoneAsync(at[0], at[1]);
+        await using var _ = context;
+        await SignInAsync(page);
+        await context.SetOfflineAsync(true);
+        await page.GetByTestId("go-moves").ClickAsync();
+        var item = page.Locator($"[data-move='{request}']");
+        await item.GetByTestId("move-decide").ClickAsync(new() { Timeout = Wait });
+        await page.GetByTestId("move-to-house").SelectOptionAsync(house.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await page.GetByTestId("move-decision-reason").FillAsync("已到户核实，同意迁入");
+        await page.GetByTestId("move-accept").ClickAsync();
+        await ExpectWaitingAsync(page, 1);
+        await Assertions.Expect(item.GetByTestId("move-recorded")).ToBeVisibleAsync();
+        Assert.Equal(DemoAccounts.NeighbourGrid, await stack.Population.ScalarAsync<string>("SELECT grid_code FROM household WHERE id = $1", household));
+
+        await context.SetOfflineAsync(false);
+        await ExpectWaitingAsync(page, 0);
+        await Assertions.Expect(item).ToHaveCountAsync(0, new() { Timeout = Wait });
+        Assert.Equal((house, DemoAccounts.GridManagerGrid), (await stack.Population.ScalarAsync<long>("SELECT house_id FROM household WHERE id = $1", household),
+            await stack.Population.ScalarAsync<string>("SELECT grid_code FROM household WHERE id = $1", household)));
+        Assert.Equal("accepted/gridmanager", await stack.Population.ScalarAsync<string>(
+            "SELECT status || '/' || decided_by FROM move_request WHERE id = $1", request));
+    }
+
+    /// <summary>
     /// The device vault's encryption on its own (wwwroot/js/field.js): nothing readable at rest, the PIN's key unwraps
     /// the data key and no other does, a changed byte of a sealed record is refused (AES-GCM's tag), a wipe leaves nothing.
     /// </summary>
