@@ -31,6 +31,13 @@ public sealed class FieldApiTests(PopulationApiFixture api) : IClassFixture<Popu
         Assert.NotEmpty(ids);
         Assert.All(ids, id => Assert.Contains('*', id));
         Assert.NotEmpty(bundle.GetProperty("categories").EnumerateArray());
+        // The visit list: the grid's special-group records, soonest due first, ID numbers masked.
+        var visits = bundle.GetProperty("visits").EnumerateArray().ToList();
+        Assert.Contains(visits, v => v.GetProperty("recordId").GetInt64() == api.Population.Records["A-spouse/mental_health"]);
+        Assert.All(visits, v => Assert.Equal(DemoAccounts.GridManagerGrid, v.GetProperty("gridCode").GetString()));
+        Assert.All(visits, v => Assert.Contains('*', v.GetProperty("idNumber").GetString()!));
+        var dues = visits.Select(v => v.GetProperty("nextVisitDue").GetString()!).ToList();
+        Assert.Equal(dues.Order(StringComparer.Ordinal), dues);
 
         Assert.Equal(404, (await Send(gm, HttpMethod.Get, $"/api/field/bundle?grid={DemoAccounts.NeighbourGrid}")).Status);
         var (bad, problem) = await Send(gm, HttpMethod.Get, "/api/field/bundle?grid=14042820321100x");

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using GridMap.Domain;
 using GridMap.Store.Accounts;
 
 namespace GridMap.GeoApi.Tests;
@@ -114,7 +115,7 @@ public sealed partial class PopulationApiTests(PopulationApiFixture api) : IClas
         var record = api.Population.Records["A-spouse/mental_health"];
         var (status, updated) = await PopulationApiFixture.SendAsync(client, HttpMethod.Post, $"/api/special-groups/{record}/visits", new { note = "按时服药，情绪稳定" });
         Assert.Equal(200, status);
-        var today = DateOnly.FromDateTime(DateTime.Now);
+        var today = ChinaTime.DateOf(DateTimeOffset.UtcNow);
         Assert.Equal(today.AddDays(30).ToString("yyyy-MM-dd"), updated.GetProperty("nextVisitDue").GetString());
         Assert.Equal(today.ToString("yyyy-MM-dd"), updated.GetProperty("lastVisit").GetString());
         Assert.Contains(await AuditEntriesAsync($"special_group:{record}"), e => e.GetProperty("action").GetString() == "record_visit");
@@ -124,6 +125,36 @@ public sealed partial class PopulationApiTests(PopulationApiFixture api) : IClas
         var (future, _) = await PopulationApiFixture.SendAsync(client, HttpMethod.Post, $"/api/special-groups/{record}/visits", new { note = "未来的走访", visitedOn = today.AddDays(3) });
         Assert.Equal(400, future);
         Assert.Equal(1L, await api.Population.ScalarAsync<long>("SELECT count(*) FROM visit WHERE special_group_id = $1", record));
+    }
+
+    [Fact]
+    public async Task A_visit_sent_twice_with_one_idempotency_key_is_recorded_once()
+    {
+        var client = await api.ClientAsAsync("gridmanager");
+        var record = api.Population.Records["A-head/low_income"];
+        var key = Guid.NewGuid().ToString("N");
+        var before = await api.Population.ScalarAsync<long>("SELECT count(*) FROM visit WHERE special_group_id = $1", record);
+        var answers = new List<(int Status, string? Due)>();
+        for (var i = 0; i < 2; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/special-groups/{record}/visits")
+            {
+                Content = JsonContent.Create(new { note = "手机离线记录的走访", visitedOn = ChinaTime.DateOf(DateTimeOffset.UtcNow).AddDays(-3) }),
+            };
+            request.Headers.Add("Idempotency-Key", key);
+            using var response = await client.SendAsync(request);
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            answers.Add(((int)response.StatusCode, body.GetProperty("nextVisitDue").GetString()));
+        }
+        Assert.Equal([(200, answers[0].Due), (200, answers[0].Due)], answers);
+        Assert.Equal(ChinaTime.DateOf(DateTimeOffset.UtcNow).AddDays(-3 + 90).ToString("yyyy-MM-dd"), answers[0].Due);
+        Assert.Equal(before + 1, await api.Population.ScalarAsync<long>("SELECT count(*) FROM visit WHERE special_group_id = $1", record));
+
+        using var bad = new HttpRequestMessage(HttpMethod.Post, $"/api/special-groups/{record}/visits") { Content = JsonContent.Create(new { note = "走访" }) };
+        bad.Headers.Add("Idempotency-Key", "short");
+        using var refused = await client.SendAsync(bad);
+        Assert.Equal(400, (int)refused.StatusCode);
+        Assert.Equal(before + 1, await api.Population.ScalarAsync<long>("SELECT count(*) FROM visit WHERE special_group_id = $1", record));
     }
 
     [Theory]

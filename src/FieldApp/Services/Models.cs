@@ -7,7 +7,11 @@ namespace GridMap.FieldApp.Services;
 
 public sealed record Bundle(string Account, string Role, GridInfo Grid, List<Card> Buildings, List<Category> Categories,
     List<StaleHousehold> StaleHouseholds, DateTimeOffset SyncedAt, JsonElement? Tiles = null, List<EventTask>? Tasks = null,
-    List<MoveTask>? Moves = null);
+    List<MoveTask>? Moves = null, List<VisitDue>? Visits = null);
+
+/// <summary>One line of the visit list (走访名单): a special-group record of the grid and when it is due (ID masked).</summary>
+public sealed record VisitDue(long RecordId, string Group, int RiskLevel, DateOnly NextVisitDue, int VisitCadenceDays, long PersonId, string Name,
+    string Sex, int Age, string? BuildingCode);
 
 /// <summary>
 /// A move request waiting for this grid's decision: "out" — another grid sends the people here and this manager

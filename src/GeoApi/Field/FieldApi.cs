@@ -25,6 +25,9 @@ public static class FieldApi
 
     public const int MaxBundleBuildings = 2_000;
 
+    /// <summary>The grid's visit list (走访名单) on the phone: its special-group records, soonest due first.</summary>
+    public const int MaxBundleVisits = 500;
+
     public static IEndpointRouteBuilder MapFieldApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/field").WithTags("Field app").RequireAuthorization();
@@ -58,10 +61,11 @@ public static class FieldApi
     /// <summary>
     /// What the phone keeps of its grid. <c>Moves</c> are the move requests waiting for this grid's side: people another
     /// grid sends here (the manager chooses their house) and claims on this grid's residents by the grid they moved to.
+    /// <c>Visits</c> is the visit list: the special-group records of the grid the manager may read, soonest due first.
     /// </summary>
     public sealed record FieldBundle(string Account, string Role, GridOutline Grid, IReadOnlyList<BuildingCard> Buildings,
         IReadOnlyList<EventCategoryInfo> Categories, IReadOnlyList<StaleHousehold> StaleHouseholds, DateTimeOffset SyncedAt, FieldTiles? Tiles,
-        IReadOnlyList<EventSummary> Tasks, IReadOnlyList<MoveRequestView> Moves);
+        IReadOnlyList<EventSummary> Tasks, IReadOnlyList<MoveRequestView> Moves, IReadOnlyList<VisitDue> Visits);
 
     /// <summary>The grid's events whose handling was reported done and wait for the manager's on-site check (核查).</summary>
     private static readonly EventFilter ToVerify = new(States: ["FeedbackGiven"], Limit: 200);
@@ -88,7 +92,8 @@ public static class FieldApi
         return TypedResults.Ok(new FieldBundle(caller.Username, caller.Role.ToString(), new GridOutline(code, name, outline), cards,
             await events.CategoriesAsync(ct), stale, clock.GetUtcNow(), FieldTiles.For(options.Value.TilesUrl),
             await events.ListAsync(caller, AdminCode.Parse(code), ToVerify, ct),
-            (await register.MovesAsync(caller, all: false, ct)).Where(m => m.AwaitingGrid == code).ToList()));
+            (await register.MovesAsync(caller, all: false, ct)).Where(m => m.AwaitingGrid == code).ToList(),
+            await residents.ListSpecialGroupsAsync(caller, AdminCode.Parse(code), null, null, MaxBundleVisits, "field app sync", ct) ?? []));
     }
 
     public static async Task<IResult> Visit(VisitRequest? body, HttpContext http, FieldStore field, CancellationToken ct)

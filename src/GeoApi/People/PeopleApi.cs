@@ -84,14 +84,19 @@ public static class PeopleApi
         var caller = RequestCaller.Get(http);
         if (!caller.MayRecordVisits)
             return ApiProblems.Forbidden("Your role does not record visits.");
-        var today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+        // The visit's date is China's (a phone's queued visit carries the date it was made there), whatever the server's zone.
+        var today = Domain.ChinaTime.DateOf(clock.GetUtcNow());
         var on = body?.VisitedOn ?? today;
         if (on > today || on < today.AddDays(-60))
             return ApiProblems.BadRequest("visitedOn is today or within the last 60 days.");
         var note = body?.Note?.Trim() ?? "";
         if (note.Length is < 2 or > 2000)
             return ApiProblems.BadRequest("A visit note has 2–2,000 characters.");
-        return await residents.RecordVisitAsync(caller, id, on, note, ct) is { } record
+        // The field app sends each queued visit with the key it gave it offline: sent again, it is recorded once.
+        var key = http.Request.Headers["Idempotency-Key"].FirstOrDefault();
+        if (key is not null && !IdempotencyKeys.IsWellFormed(key))
+            return ApiProblems.BadRequest("Idempotency-Key has 8–100 characters without spaces.");
+        return await residents.RecordVisitAsync(caller, id, on, note, key, ct) is { } record
             ? TypedResults.Ok(record)
             : ApiProblems.NotFound($"No special-group record {id} in your area and categories.");
     }

@@ -230,7 +230,8 @@ public sealed class ResidentStore(NpgsqlDataSource dataSource, AuditLog audit, T
     /// Records a visit to a special-group record in the caller's area and moves its next due date; the change and its
     /// audit entry commit together. Null when the record is not the caller's to see.
     /// </summary>
-    public async Task<SpecialGroupRecord?> RecordVisitAsync(Caller caller, long recordId, DateOnly visitedOn, string note, CancellationToken ct = default)
+    public async Task<SpecialGroupRecord?> RecordVisitAsync(Caller caller, long recordId, DateOnly visitedOn, string note, string? idempotencyKey = null,
+        CancellationToken ct = default)
     {
         if (!caller.MayRecordVisits)
             throw new UnauthorizedAccessException("This role does not record visits.");
@@ -250,19 +251,26 @@ public sealed class ResidentStore(NpgsqlDataSource dataSource, AuditLog audit, T
         }
         if (SpecialGroup.Find(group) is not { } kind || !caller.MayRead(kind))
             return null;
-        await using (var insert = new NpgsqlCommand("""
-            INSERT INTO visit (special_group_id, visited_on, visitor, note) VALUES (@id, @on, @visitor, @note);
-            UPDATE special_group SET next_visit_due = @on + visit_cadence_days WHERE id = @id;
-            """, connection, transaction))
+        // The record is locked above, so a second sending of the same key waits for the first and finds its visit here.
+        var replayed = idempotencyKey is not null && await ExistsAsync(connection, transaction,
+            "SELECT EXISTS (SELECT 1 FROM visit WHERE visitor = @visitor AND idempotency_key = @key)", caller.Username, idempotencyKey, ct);
+        if (!replayed)
         {
-            insert.Parameters.AddWithValue("id", recordId);
-            insert.Parameters.AddWithValue("on", visitedOn);
-            insert.Parameters.AddWithValue("visitor", caller.Username);
-            insert.Parameters.AddWithValue("note", note);
-            await insert.ExecuteNonQueryAsync(ct);
+            await using (var insert = new NpgsqlCommand("""
+                INSERT INTO visit (special_group_id, visited_on, visitor, note, idempotency_key) VALUES (@id, @on, @visitor, @note, @key);
+                UPDATE special_group SET next_visit_due = @on + visit_cadence_days WHERE id = @id;
+                """, connection, transaction))
+            {
+                insert.Parameters.AddWithValue("id", recordId);
+                insert.Parameters.AddWithValue("on", visitedOn);
+                insert.Parameters.AddWithValue("visitor", caller.Username);
+                insert.Parameters.AddWithValue("note", note);
+                insert.Parameters.Add(new NpgsqlParameter<string?>("key", idempotencyKey) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+                await insert.ExecuteNonQueryAsync(ct);
+            }
+            await AuditLog.AppendAsync(connection, transaction, caller.Username, "record_visit", $"special_group:{recordId}", "visit",
+                JsonSerializer.Serialize(new { visited_on = visitedOn, next_visit_due = visitedOn.AddDays(cadence) }), ct);
         }
-        await AuditLog.AppendAsync(connection, transaction, caller.Username, "record_visit", $"special_group:{recordId}", "visit",
-            JsonSerializer.Serialize(new { visited_on = visitedOn, next_visit_due = visitedOn.AddDays(cadence) }), ct);
         // The record was found in the caller's area and category above; read it back as committed, in the same transaction.
         SpecialGroupRecord? updated;
         await using (var command = new NpgsqlCommand(SqlResource.Get("Residents/GetSpecialGroup.sql"), connection, transaction))
@@ -274,6 +282,15 @@ public sealed class ResidentStore(NpgsqlDataSource dataSource, AuditLog audit, T
         }
         await transaction.CommitAsync(ct);
         return updated;
+    }
+
+    private static async Task<bool> ExistsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, string visitor, string key,
+        CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        command.Parameters.AddWithValue("visitor", visitor);
+        command.Parameters.AddWithValue("key", key);
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
 
     /// <summary>Register counts of a grid; aggregate, so not scoped.</summary>

@@ -1123,6 +1123,40 @@ public sealed class FieldAppBrowserTests(PeopleStack stack, Xunit.Abstractions.I
     }
 
     /// <summary>
+    /// The visit list (走访名单) on the phone: a special-group record overdue shows first; its visit recorded offline is
+    /// stored once online, with the phone's date, and moves the next due date by the group's cadence.
+    /// </summary>
+    [Fact]
+    public async Task An_overdue_visit_on_the_visit_list_recorded_offline_moves_the_due_date_once_online()
+    {
+        var record = stack.Population.Records["A-child/community_correction"];
+        await stack.Population.ScalarAsync<int>("UPDATE special_group SET next_visit_due = current_date - 3 WHERE id = $1 RETURNING 1", record);
+        var visitsBefore = await stack.Population.ScalarAsync<long>("SELECT count(*) FROM visit WHERE special_group_id = $1", record);
+        var at = await CentroidAsync("A");
+        var (context, page) = await NewPhoneAsync(at[0], at[1]);
+        await using var _ = context;
+        await SignInAsync(page);
+        await context.SetOfflineAsync(true);
+        var item = page.Locator($"[data-visit='{record}']");
+        await Assertions.Expect(item).ToContainTextAsync("逾期", new() { Timeout = Wait });
+        await item.GetByTestId("group-visit").ClickAsync();
+        var note = "社区矫正对象按时报到 " + Guid.NewGuid().ToString("N")[..6];
+        await page.GetByTestId("group-visit-note").FillAsync(note);
+        await page.GetByTestId("save-group-visit").ClickAsync();
+        await ExpectWaitingAsync(page, 1);
+        await Assertions.Expect(item.GetByTestId("visit-recorded")).ToBeVisibleAsync();
+
+        await context.SetOfflineAsync(false);
+        await ExpectWaitingAsync(page, 0);
+        var today = ChinaTime.DateOf(DateTimeOffset.UtcNow);
+        Assert.Equal(visitsBefore + 1, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM visit WHERE special_group_id = $1", record));
+        Assert.Equal(1L, await stack.Population.ScalarAsync<long>(
+            "SELECT count(*) FROM visit WHERE special_group_id = $1 AND note = $2 AND visited_on = $3 AND visitor = 'gridmanager'", record, note, today));
+        Assert.Equal(today.AddDays(7), await stack.Population.ScalarAsync<DateOnly>("SELECT next_visit_due FROM special_group WHERE id = $1", record));
+        await Assertions.Expect(item).Not.ToContainTextAsync("逾期", new() { Timeout = Wait });
+    }
+
+    /// <summary>
     /// The device vault's encryption on its own (wwwroot/js/field.js): nothing readable at rest, the PIN's key unwraps
     /// the data key and no other does, a changed byte of a sealed record is refused (AES-GCM's tag), a wipe leaves nothing.
     /// </summary>
