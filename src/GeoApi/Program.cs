@@ -7,6 +7,7 @@ using GridMap.GeoApi.Kpi;
 using GridMap.Hosting.Authentication;
 using GridMap.Hosting.Health;
 using GridMap.Hosting.Problems;
+using GridMap.Hosting.Security;
 using GridMap.Store;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -25,6 +26,7 @@ builder.Services.AddHostedService<GridMap.GeoApi.Register.FreshnessRefresher>();
 
 var app = builder.Build();
 app.UseForwardedHeaders();
+app.UseGridMapSecurityHeaders();
 app.UseGridMapProblemDetails();
 app.UseBodyLimits();
 app.UseAuthentication();

@@ -18,6 +18,13 @@ builder.Services.AddPortalAuthentication();
 builder.Services.AddSingleton(TimeProvider.System);
 
 var app = builder.Build();
+// The headers of every GridMap host (GridMap.Domain.Access.SecurityHeaders; GeoApi and tiling use GridMap.Hosting's middleware).
+app.Use(async (context, next) =>
+{
+    foreach (var (name, value) in GridMap.Domain.Access.SecurityHeaders.All)
+        context.Response.Headers[name] = value;
+    await next();
+});
 if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/error", createScopeForErrors: true);
 app.UsePortalLocalization();
@@ -31,5 +38,6 @@ app.MapAccountEndpoints();
 app.MapReportRelay();
 app.MapGridFileRelay();
 app.MapKpiExport();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+// Our own policy already says frame-ancestors 'none'; Blazor's default second header (frame-ancestors 'self') is dropped.
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
 app.Run();

@@ -1,6 +1,7 @@
 using GridMap.Hosting.Authentication;
 using GridMap.Hosting.Health;
 using GridMap.Hosting.Problems;
+using GridMap.Hosting.Security;
 using GridMap.Store;
 using GridMap.Store.Database;
 using GridMap.Tiling;
@@ -15,6 +16,7 @@ builder.Services.AddCors();
 builder.Services.AddGridMapTokenAuthentication();
 
 var app = builder.Build();
+app.UseGridMapSecurityHeaders();
 app.UseGridMapProblemDetails();
 // Tiles, TileJSON and the style are public and read by map clients on other origins (the portal), errors included.
 // Per-account layers (buildings) take a bearer token, so the Authorization header is allowed too.

@@ -28,7 +28,10 @@ public sealed class PopulationApiFixture : IAsyncLifetime
         await Population.DisposeAsync();
     }
 
-    /// <summary>A client signed in as a demo account (token fetched once per account through POST /api/auth/token).</summary>
+    /// <summary>
+    /// A client signed in as a demo account (token fetched once per account through POST /api/auth/token); an account
+    /// that may unmask enrols its second factor in that session, as staff do before they unmask.
+    /// </summary>
     public async Task<HttpClient> ClientAsAsync(string username)
     {
         var client = Factory.CreateClient();
@@ -36,7 +39,12 @@ public sealed class PopulationApiFixture : IAsyncLifetime
         {
             using var response = await client.PostAsJsonAsync("/api/auth/token", new { username, password = DemoAccounts.Password });
             response.EnsureSuccessStatusCode();
-            token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+            var issued = await response.Content.ReadFromJsonAsync<JsonElement>();
+            token = issued.GetProperty("accessToken").GetString()!;
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            // Staff who may unmask work as they would: with their second factor enrolled in this session.
+            if (issued.GetProperty("account").GetProperty("needsSecondFactor").GetBoolean())
+                await SecondFactors.EnrolAsync(client);
             tokens[username] = token;
         }
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);

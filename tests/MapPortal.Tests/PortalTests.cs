@@ -45,6 +45,18 @@ public class PortalTests
         Assert.Contains("\"geoApi\":\"unreachable\"", body);
     }
 
+    [Fact]
+    public async Task Pages_carry_the_security_headers()
+    {
+        await using var portal = Portal(null, "http://127.0.0.1:1/");
+        using var response = await portal.CreateClient().GetAsync("/");
+        var policy = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Equal(GridMap.Domain.Access.SecurityHeaders.ContentSecurityPolicy, policy);
+        Assert.Contains("frame-ancestors 'none'", policy);
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+    }
+
     private sealed class PortalFactory(HttpMessageHandler? geoApi, string baseUrl) : HostFactory<PortalHost>("", new Dictionary<string, string?>
     {
         ["GeoApi:BaseUrl"] = baseUrl,

@@ -48,4 +48,15 @@ public class TileJsonTests(TilingFixture tiling) : IClassFixture<TilingFixture>
         Assert.Equal("tiling", health.GetProperty("service").GetString());
         Assert.Equal(78_379, health.GetProperty("grids").GetInt32());
     }
+
+    [Theory]
+    [InlineData("/tiles/grids/12/3332/1606.mvt")]
+    [InlineData("/tiles/grids/99/0/0.mvt")]
+    public async Task Tiles_and_their_errors_carry_the_security_headers(string path)
+    {
+        using var response = await tiling.Client.GetAsync(path);
+        Assert.Equal(GridMap.Domain.Access.SecurityHeaders.ContentSecurityPolicy, response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("same-origin", response.Headers.GetValues("Referrer-Policy").Single());
+    }
 }

@@ -1,5 +1,7 @@
 using GridMap.Domain.Access;
 using GridMap.GeoApi.Infrastructure;
+using GridMap.Hosting.Problems;
+using GridMap.Store.Accounts;
 using GridMap.Store.Residents;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -49,6 +51,10 @@ public static class PeopleApi
     public static async Task<Results<Ok<Unmasked>, ProblemHttpResult>> Unmask(long id, UnmaskRequest? body, HttpContext http, ResidentStore residents, CancellationToken ct)
     {
         var caller = RequestCaller.Get(http);
+        if (ReadsPeople(caller) && http.User.HasClaim(CallerClaims.NeedsSecondFactorType, "true"))
+            return new Domain.Problem(Domain.ProblemKind.Forbidden,
+                "Unmasking needs your second factor: enrol one (POST /api/auth/totp, then /api/auth/totp/confirm) or sign in with its code.")
+            { Extensions = new Dictionary<string, object?> { ["code"] = "second_factor_required" } }.ToProblem(http.Response);
         if (!ReadsPeople(caller) || !caller.CanUnmask)
             return ApiProblems.Forbidden("Your account may not unmask ID numbers or phones.");
         if (!RequestCaller.TryPurpose(body?.Purpose, required: true, out var stated, out var problem))

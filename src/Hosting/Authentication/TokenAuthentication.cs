@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using GridMap.Domain;
@@ -42,10 +43,15 @@ public sealed class TokenAuthenticationHandler(
         if (token.Length is < 20 or > 100)
             return AuthenticateResult.Fail("Malformed bearer token.");
         var key = "token:" + token;
-        if (!cache.TryGetValue(key, out Account? account))
+        Account? account;
+        if (cache.TryGetValue(key, out Remembered? remembered)
+            && !(remembered!.Account is { } known && RevokedAt.TryGetValue(known.Username, out var revoked) && remembered.At <= revoked))
+            account = remembered.Account;
+        else
         {
+            var at = DateTimeOffset.UtcNow;
             account = await accounts.FindByTokenAsync(token, Context.RequestAborted);
-            cache.Set(key, account, Remember);
+            cache.Set(key, new Remembered(account, at), Remember);
         }
         if (account is null)
             return AuthenticateResult.Fail("The token is unknown, expired or revoked.");
@@ -55,6 +61,16 @@ public sealed class TokenAuthenticationHandler(
 
     /// <summary>Forgets a revoked token at once in this process (other processes within <see cref="Remember"/>).</summary>
     public static void Forget(IMemoryCache cache, string token) => cache.Remove("token:" + token);
+
+    private sealed record Remembered(Account? Account, DateTimeOffset At);
+
+    private static readonly ConcurrentDictionary<string, DateTimeOffset> RevokedAt = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Every token of an account was revoked (a new password, a disable): this process stops accepting the ones it
+    /// remembers at once (other processes within <see cref="Remember"/>).
+    /// </summary>
+    public static void ForgetAccount(string username) => RevokedAt[username] = DateTimeOffset.UtcNow;
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) => new Problem(ProblemKind.Unauthenticated,
         "This needs an account: POST /api/auth/token with a username and password, then send Authorization: Bearer <token>.").WriteAsync(Context);

@@ -19,6 +19,7 @@ public static class PortalAccount
     public const string DisplayNameClaim = "gm:display_name";
     public const string UnmaskClaim = "gm:unmask";
     public const string DepartmentClaim = "gm:department";
+    public const string NeedsSecondFactorClaim = "gm:needs_second_factor";
 
     public static IServiceCollection AddPortalAuthentication(this IServiceCollection services)
     {
@@ -54,19 +55,41 @@ public static class PortalAccount
     {
         app.MapPost("/account/login", LoginAsync);
         app.MapPost("/account/logout", LogoutAsync);
+        app.MapPost("/account/totp/start", BeginSecondFactorAsync).RequireAuthorization();
+        app.MapPost("/account/totp/confirm", ConfirmSecondFactorAsync).RequireAuthorization();
+        app.MapPost("/account/password", ChangePasswordAsync).RequireAuthorization();
         return app;
     }
 
-    private static async Task<IResult> LoginAsync([FromForm] string? username, [FromForm] string? password, [FromForm] string? returnUrl,
-        HttpContext http, GeoApiClient api, CancellationToken ct)
+    private static async Task<IResult> LoginAsync([FromForm] string? username, [FromForm] string? password, [FromForm] string? code,
+        [FromForm] string? returnUrl, HttpContext http, GeoApiClient api, CancellationToken ct)
     {
         var back = LocalOnly(returnUrl, "/people");
         if (string.IsNullOrWhiteSpace(username) || string.IsNullOrEmpty(password))
             return Results.LocalRedirect($"/login?error=missing&returnUrl={Uri.EscapeDataString(back)}");
-        var issued = await api.IssueTokenAsync(username.Trim(), password, ct);
+        var issued = await api.IssueTokenAsync(username.Trim(), password, string.IsNullOrWhiteSpace(code) ? null : code.Trim(),
+            http.Connection.RemoteIpAddress?.ToString(), ct);
         if (issued.Value is not { } token)
-            return Results.LocalRedirect($"/login?error={(issued.Status == 401 ? "wrong" : "unavailable")}&returnUrl={Uri.EscapeDataString(back)}");
-        var account = token.Account;
+        {
+            var error = issued.Status switch
+            {
+                401 when ProblemCode(issued.Problem) == "wrong_code" => "code",
+                401 => "wrong",
+                403 => "locked",
+                429 => "throttled",
+                _ => "unavailable",
+            };
+            return Results.LocalRedirect($"/login?error={error}&returnUrl={Uri.EscapeDataString(back)}");
+        }
+        await SignInCookieAsync(http, token.Account, token.AccessToken, DateTimeOffset.UtcNow.AddSeconds(Math.Max(60, token.ExpiresIn - 60)));
+        return Results.LocalRedirect(back);
+    }
+
+    private static string? ProblemCode(System.Text.Json.JsonElement? problem) =>
+        problem is { } p && p.TryGetProperty("code", out var code) && code.ValueKind == System.Text.Json.JsonValueKind.String ? code.GetString() : null;
+
+    private static Task SignInCookieAsync(HttpContext http, AccountDto account, string token, DateTimeOffset? expires)
+    {
         var claims = new List<Claim>
         {
             new(ClaimTypes.Name, account.Username),
@@ -74,16 +97,56 @@ public static class PortalAccount
             new(ScopeClaim, account.Scope),
             new(DisplayNameClaim, account.DisplayName),
             new(UnmaskClaim, account.CanUnmask ? "true" : "false"),
-            new(TokenClaim, token.AccessToken),
+            new(TokenClaim, token),
         };
         if (account.Department is { } department)
             claims.Add(new(DepartmentClaim, department));
+        if (account.NeedsSecondFactor)
+            claims.Add(new(NeedsSecondFactorClaim, "true"));
         var identity = new ClaimsIdentity(claims, "portal", ClaimTypes.Name, ClaimTypes.Role);
-        await http.SignInAsync(new ClaimsPrincipal(identity), new AuthenticationProperties
+        return http.SignInAsync(new ClaimsPrincipal(identity), new AuthenticationProperties { ExpiresUtc = expires });
+    }
+
+    private static async Task<IResult> BeginSecondFactorAsync(HttpContext http, GeoApiClient api, CancellationToken ct)
+    {
+        if (http.User.FindFirst(TokenClaim)?.Value is not { } token)
+            return Results.LocalRedirect("/login");
+        var begun = await api.BeginSecondFactorAsync(token, ct);
+        return Results.LocalRedirect(begun.Ok ? "/account/security" : "/account/security?error=unavailable");
+    }
+
+    /// <summary>The first code confirms the factor; this session may unmask from now on, so the cookie is written again.</summary>
+    private static async Task<IResult> ConfirmSecondFactorAsync([FromForm] string? code, HttpContext http, GeoApiClient api, CancellationToken ct)
+    {
+        if (http.User.FindFirst(TokenClaim)?.Value is not { } token)
+            return Results.LocalRedirect("/login");
+        if (string.IsNullOrWhiteSpace(code) || code.Length > 12)
+            return Results.LocalRedirect("/account/security?error=code");
+        var confirmed = await api.ConfirmSecondFactorAsync(token, code.Trim(), ct);
+        if (confirmed.Value is not { } account)
+            return Results.LocalRedirect($"/account/security?error={(confirmed.Status == 400 ? "code" : "unavailable")}");
+        var expires = (await http.AuthenticateAsync()).Properties?.ExpiresUtc;
+        await SignInCookieAsync(http, account, token, expires);
+        return Results.LocalRedirect("/account/security?done=totp");
+    }
+
+    /// <summary>A new password revokes every token of the account, this session's too: the person signs in again.</summary>
+    private static async Task<IResult> ChangePasswordAsync([FromForm] string? currentPassword, [FromForm] string? newPassword,
+        HttpContext http, GeoApiClient api, CancellationToken ct)
+    {
+        if (http.User.FindFirst(TokenClaim)?.Value is not { } token)
+            return Results.LocalRedirect("/login");
+        if (string.IsNullOrEmpty(currentPassword) || string.IsNullOrEmpty(newPassword) || currentPassword.Length > 200 || newPassword.Length > 200)
+            return Results.LocalRedirect("/account/security?error=password-missing");
+        var changed = await api.ChangePasswordAsync(token, currentPassword, newPassword, ct);
+        if (!changed.Ok)
         {
-            ExpiresUtc = DateTimeOffset.UtcNow.AddSeconds(Math.Max(60, token.ExpiresIn - 60)),
-        });
-        return Results.LocalRedirect(back);
+            var field = changed.Problem is { } p && p.TryGetProperty("field", out var f) ? f.GetString() : null;
+            var error = changed.Status == 403 ? "locked" : field == "newPassword" ? "password-weak" : field == "currentPassword" ? "password-current" : "unavailable";
+            return Results.LocalRedirect($"/account/security?error={error}");
+        }
+        await http.SignOutAsync();
+        return Results.LocalRedirect("/login?notice=password");
     }
 
     private static async Task<IResult> LogoutAsync(HttpContext http, GeoApiClient api, CancellationToken ct)
@@ -116,8 +179,10 @@ public sealed class PortalUser(AuthenticationStateProvider authentication)
         return new SignedIn(user.Identity.Name ?? "", user.FindFirst(PortalAccount.DisplayNameClaim)?.Value ?? "",
             user.FindFirst(ClaimTypes.Role)?.Value ?? "", user.FindFirst(PortalAccount.ScopeClaim)?.Value ?? "",
             user.FindFirst(PortalAccount.UnmaskClaim)?.Value == "true", user.FindFirst(PortalAccount.TokenClaim)!.Value,
-            user.FindFirst(PortalAccount.DepartmentClaim)?.Value);
+            user.FindFirst(PortalAccount.DepartmentClaim)?.Value, user.HasClaim(PortalAccount.NeedsSecondFactorClaim, "true"));
     }
 }
 
-public sealed record SignedIn(string Username, string DisplayName, string Role, string Scope, bool CanUnmask, string Token, string? Department);
+/// <summary>The signed-in person; <c>NeedsSecondFactor</c>: may unmask after signing in with (or enrolling) the second factor.</summary>
+public sealed record SignedIn(string Username, string DisplayName, string Role, string Scope, bool CanUnmask, string Token, string? Department,
+    bool NeedsSecondFactor = false);

@@ -91,8 +91,25 @@ public sealed partial class GeoApiClient(HttpClient http)
         }
     }
 
-    public Task<ApiResult<TokenDto>> IssueTokenAsync(string username, string password, CancellationToken ct = default) =>
-        SendAsync<TokenDto>(HttpMethod.Post, "api/auth/token", null, new { username, password }, ct);
+    /// <summary>
+    /// Signs in at GeoApi for a person at <paramref name="clientAddress"/>: sent as X-Forwarded-For, so GeoApi's
+    /// per-address throttling counts the browser, not the portal (GeoApi trusts the header from loopback proxies only).
+    /// </summary>
+    public Task<ApiResult<TokenDto>> IssueTokenAsync(string username, string password, string? code = null, string? clientAddress = null,
+        CancellationToken ct = default) =>
+        SendAsync<TokenDto>(HttpMethod.Post, "api/auth/token", null, new { username, password, code }, ct, clientAddress);
+
+    public Task<ApiResult<SecondFactorStateDto>> SecondFactorStatusAsync(string token, CancellationToken ct = default) =>
+        SendAsync<SecondFactorStateDto>(HttpMethod.Get, "api/auth/totp", token, null, ct);
+
+    public Task<ApiResult<SecondFactorSecretDto>> BeginSecondFactorAsync(string token, CancellationToken ct = default) =>
+        SendAsync<SecondFactorSecretDto>(HttpMethod.Post, "api/auth/totp", token, null, ct);
+
+    public Task<ApiResult<AccountDto>> ConfirmSecondFactorAsync(string token, string code, CancellationToken ct = default) =>
+        SendAsync<AccountDto>(HttpMethod.Post, "api/auth/totp/confirm", token, new { code }, ct);
+
+    public Task<ApiResult<JsonElement>> ChangePasswordAsync(string token, string currentPassword, string newPassword, CancellationToken ct = default) =>
+        SendAsync<JsonElement>(HttpMethod.Post, "api/auth/password", token, new { currentPassword, newPassword }, ct);
 
     public Task<ApiResult<JsonElement>> LogoutAsync(string token, CancellationToken ct = default) =>
         SendAsync<JsonElement>(HttpMethod.Post, "api/auth/logout", token, null, ct);
@@ -192,7 +209,8 @@ public sealed partial class GeoApiClient(HttpClient http)
         SendAsync<List<ReplayStepDto>>(HttpMethod.Get, $"api/events/replay?area={Uri.EscapeDataString(area)}&date={date:yyyy-MM-dd}", token, null, ct);
 
     /// <summary>A call on behalf of the signed-in person: their bearer token goes with it, GeoApi decides what they see.</summary>
-    private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, string? token, object? body, CancellationToken ct)
+    private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, string? token, object? body, CancellationToken ct,
+        string? forwardedFor = null)
     {
         try
         {
@@ -201,6 +219,8 @@ public sealed partial class GeoApiClient(HttpClient http)
                 request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
             if (body is not null)
                 request.Content = JsonContent.Create(body);
+            if (forwardedFor is not null)
+                request.Headers.Add("X-Forwarded-For", forwardedFor);
             using var response = await http.SendAsync(request, ct);
             if (response.IsSuccessStatusCode)
                 return response.Content.Headers.ContentLength == 0

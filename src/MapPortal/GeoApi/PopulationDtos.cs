@@ -2,7 +2,12 @@ using System.Text.Json;
 
 namespace GridMap.MapPortal.GeoApi;
 
-public sealed record AccountDto(string Username, string DisplayName, string Role, string Scope, IReadOnlyList<string> Categories, bool CanUnmask, string? Department);
+public sealed record AccountDto(string Username, string DisplayName, string Role, string Scope, IReadOnlyList<string> Categories, bool CanUnmask, string? Department,
+    bool NeedsSecondFactor = false);
+
+public sealed record SecondFactorStateDto(bool Enrolled, bool Pending, bool NeededToUnmask, string? PendingSecret = null, string? PendingKeyUri = null);
+
+public sealed record SecondFactorSecretDto(string Secret, string KeyUri);
 
 public sealed record TokenDto(string AccessToken, string TokenType, int ExpiresIn, AccountDto Account);
 

@@ -14,6 +14,9 @@ public static class CallerClaims
     public const string DepartmentType = "gm:department";
     public const string DisplayNameType = "gm:display_name";
 
+    /// <summary>Present when the account may unmask but this session was signed in without its second factor.</summary>
+    public const string NeedsSecondFactorType = "gm:needs_second_factor";
+
     public static IEnumerable<Claim> For(Account account)
     {
         yield return new Claim(ClaimTypes.Name, account.Username);
@@ -26,6 +29,8 @@ public static class CallerClaims
             yield return new Claim(CategoryType, category.Slug());
         if (account.Department is { } department)
             yield return new Claim(DepartmentType, department);
+        if (account.NeedsSecondFactor)
+            yield return new Claim(NeedsSecondFactorType, "true");
     }
 
     /// <summary>The caller of an authenticated principal; null for anonymous or incomplete principals.</summary>

@@ -25,7 +25,12 @@ public sealed class PeopleStack : PortalStack
     /// <summary>A GeoApi client signed in as a demo account (bearer token).</summary>
     public async Task<HttpClient> ApiClientAsync(string username)
     {
-        var token = (await new AccountStore(Population.DataSource).SignInAsync(username, DemoAccounts.Password))!.Token;
+        var accounts = new AccountStore(Population.DataSource);
+        var issued = (await accounts.SignInAsync(username, DemoAccounts.Password))!;
+        var token = issued.Token;
+        // Staff who may unmask do so with their second factor: enrolled in this session, as a person would.
+        if (issued.Account.NeedsSecondFactor)
+            await SecondFactors.EnrolAsync(accounts, username, token);
         var client = new HttpClient { BaseAddress = GeoApi.BaseAddress };
         client.DefaultRequestHeaders.Authorization = new("Bearer", token);
         return client;
@@ -80,6 +85,21 @@ public sealed partial class PeopleBrowserTests(PeopleStack stack) : IClassFixtur
         await Assertions.Expect(ids).ToHaveCountAsync(4, new() { Timeout = 30_000 });
         Assert.All(await ids.AllInnerTextsAsync(), id => Assert.Matches(MaskedId(), id.Trim()));
         await page.Page.WaitForFunctionAsync("code => window.gridmap && window.gridmap.shown === code", building, new() { Timeout = 30_000 });
+
+        // Signed in with the password alone, the card stays masked and says what unmasking needs: the second factor,
+        // enrolled on the account page with the code an authenticator app shows.
+        Assert.Equal(0, await page.Page.GetByTestId("unmask").CountAsync());
+        await page.Page.GetByTestId("unmask-needs-second-factor").Locator("a").ClickAsync();
+        await page.Page.GetByTestId("totp-start").ClickAsync();
+        var secret = (await page.Page.GetByTestId("totp-secret").GetAttributeAsync("data-secret", new() { Timeout = 30_000 }))!;
+        await Assertions.Expect(page.Page.GetByTestId("totp-qr")).ToBeVisibleAsync(Visible);
+        await page.Page.GetByTestId("totp-code").FillAsync(SecondFactor.CodeAt(secret, DateTime.UtcNow));
+        await page.Page.GetByTestId("totp-confirm").ClickAsync();
+        await Assertions.Expect(page.Page.GetByTestId("totp-done")).ToBeVisibleAsync(Visible);
+        await Assertions.Expect(page.Page.GetByTestId("totp-status")).ToHaveAttributeAsync("data-enrolled", "true");
+        await page.ScreenshotAsync("account-security-phone");
+        await page.Page.GotoAsync($"{stack.PortalUrl}/people/{building}");
+        await Assertions.Expect(page.Page.GetByTestId("building-card")).ToHaveAttributeAsync("data-code", building, new() { Timeout = 30_000 });
 
         var firstResident = page.Page.GetByTestId("resident").First;
         var person = await firstResident.GetAttributeAsync("data-person");
