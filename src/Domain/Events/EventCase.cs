@@ -55,6 +55,8 @@ public enum EventAction
     ResolveOnTheSpot,
     Supervise,
     HoldToAccount,
+    Claim,
+    Assign,
 }
 
 /// <summary>Who owns the current step: a centre at one level (its unit code), or a department at that unit.</summary>
@@ -92,6 +94,15 @@ public sealed record EventCase(
 
     /// <summary>Who the event was last dispatched or escalated to; a failed verification sends it back to them.</summary>
     public StepOwner? Handler { get; init; }
+
+    /// <summary>
+    /// The person (account username) who holds the current step (承办人): claimed, assigned, or taken by acting on an
+    /// unheld step; null while nobody of the owner has. A new owner starts unheld.
+    /// </summary>
+    public string? Holder { get; init; }
+
+    /// <summary>Who held the handling step when feedback was given; a failed verification returns the step to them.</summary>
+    public string? HandlerHolder { get; init; }
 
     public TimeSpan? PausedRemaining { get; init; }
 

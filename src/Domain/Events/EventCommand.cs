@@ -1,3 +1,4 @@
+using GridMap.Domain.Access;
 using GridMap.Domain.Codes;
 
 namespace GridMap.Domain.Events;
@@ -37,6 +38,15 @@ public abstract record EventCommand(EventAction Action)
     public sealed record ResolveOnTheSpot(string Note) : EventCommand(EventAction.ResolveOnTheSpot);
     public sealed record Supervise(string Note) : EventCommand(EventAction.Supervise);
     public sealed record HoldToAccount(string Person, string Reason) : EventCommand(EventAction.HoldToAccount);
+
+    /// <summary>A member of the step's owner takes the step: they hold it from now on.</summary>
+    public sealed record Claim() : EventCommand(EventAction.Claim);
+
+    /// <summary>
+    /// The step is given to <paramref name="Person"/> (a username); <paramref name="Account"/> is that account as the
+    /// store found it (null when there is no such active account), so the rule can check they belong to the owner.
+    /// </summary>
+    public sealed record Assign(string Person, Caller? Account) : EventCommand(EventAction.Assign);
 }
 
 public enum RefusalKind

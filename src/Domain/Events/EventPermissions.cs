@@ -17,6 +17,8 @@ public enum EventParty
     CentreOwningTheStep,
     /// <summary>Centre staff one level or more above the step's owner (for a department, its own county centre), covering it.</summary>
     LevelAbove,
+    /// <summary>A member of the step's owner (a colleague hands it over) or centre staff above it (a supervisor directs it).</summary>
+    OwnerOrAbove,
 }
 
 public static class EventPermissions
@@ -43,6 +45,8 @@ public static class EventPermissions
         [ResolveOnTheSpot] = EventParty.GridManagerOfTheGrid,
         [Supervise] = EventParty.LevelAbove,
         [HoldToAccount] = EventParty.LevelAbove,
+        [Claim] = EventParty.StepOwner,
+        [Assign] = EventParty.OwnerOrAbove,
     };
 
     private static readonly Role[] CentreRoles = [Role.VillageStaff, Role.TownshipStaff, Role.CountyStaff];
@@ -65,26 +69,45 @@ public static class EventPermissions
     public static EventParty PartyFor(EventCase c, EventAction action) =>
         action == Dispatch && c.State == EventState.Dispatched ? EventParty.CentreOwningTheStep : Table[action];
 
-    public static bool May(Caller caller, EventCase c, EventAction action) => PartyFor(c, action) switch
-    {
-        EventParty.GridManagerOfTheGrid => caller.Role == Role.GridManager && caller.Scope == c.Grid,
-        EventParty.CentreOfTheArea => IsCentre(caller) && caller.Covers(c.Grid.Value),
-        EventParty.StepOwner => IsOwner(caller, c.Owner),
-        EventParty.CentreOwningTheStep => c.Owner.Department is null && IsCentre(caller) && caller.Scope == c.Owner.Unit,
-        EventParty.LevelAbove => IsCentre(caller) && caller.Covers(c.Owner.Unit.Value) &&
-            (c.Owner.Department is not null ? caller.Scope.Level <= c.Owner.Level : caller.Scope.Level < c.Owner.Level),
-        _ => false,
-    };
+    /// <summary>
+    /// Whether the caller is the right party for the action now. A step someone holds is not claimed (it is assigned), and
+    /// a grid's step is not handed over at all.
+    /// </summary>
+    public static bool May(Caller caller, EventCase c, EventAction action) => !IsGridStepHandOver(c, action) && !(action == Claim && c.Holder is not null)
+        && PartyFor(c, action) switch
+        {
+            EventParty.GridManagerOfTheGrid => caller.Role == Role.GridManager && caller.Scope == c.Grid,
+            EventParty.CentreOfTheArea => IsCentre(caller) && caller.Covers(c.Grid.Value),
+            EventParty.StepOwner => IsOwner(caller, c.Owner) && (c.Holder is null || c.Holder == caller.Username),
+            EventParty.CentreOwningTheStep => c.Owner.Department is null && IsCentre(caller) && caller.Scope == c.Owner.Unit,
+            EventParty.LevelAbove => IsAbove(caller, c.Owner),
+            EventParty.OwnerOrAbove => IsOwner(caller, c.Owner) || IsAbove(caller, c.Owner),
+            _ => false,
+        };
 
-    public static string Explain(Caller caller, EventCase c, EventAction action) => PartyFor(c, action) switch
-    {
-        EventParty.GridManagerOfTheGrid => $"Only the grid manager of grid {c.Grid.Value} may do this; {caller.Username} is {Who(caller)}.",
-        EventParty.CentreOfTheArea => $"Only village, township or county centre staff whose area holds grid {c.Grid.Value} may do this; {caller.Username} is {Who(caller)}.",
-        EventParty.StepOwner => $"Only the current owner of this step ({c.Owner}) may do this; {caller.Username} is {Who(caller)}.",
-        EventParty.CentreOwningTheStep => $"Only the centre that was sent this event ({c.Owner}) may dispatch it on; {caller.Username} is {Who(caller)}.",
-        EventParty.LevelAbove => $"This needs approval from a centre above the step's owner ({c.Owner}); {caller.Username} is {Who(caller)}.",
-        _ => "Not allowed.",
-    };
+    /// <summary>Whether this account may hold a step of <paramref name="owner"/>: a member of exactly that unit or department.</summary>
+    public static bool MayHold(Caller account, StepOwner owner) => IsOwner(account, owner);
+
+    private static bool IsAbove(Caller caller, StepOwner owner) => IsCentre(caller) && caller.Covers(owner.Unit.Value) &&
+        (owner.Department is not null ? caller.Scope.Level <= owner.Level : caller.Scope.Level < owner.Level);
+
+    /// <summary>A grid's step (verification) is its one grid manager's: it is not claimed or assigned.</summary>
+    private static bool IsGridStepHandOver(EventCase c, EventAction action) => action is Claim or Assign && c.Owner.Level == AdminLevel.Grid;
+
+    public static string Explain(Caller caller, EventCase c, EventAction action) => IsGridStepHandOver(c, action)
+        ? $"A grid's step belongs to the grid manager of {c.Owner.Unit.Value}; it is not claimed or assigned."
+        : PartyFor(c, action) switch
+        {
+            EventParty.GridManagerOfTheGrid => $"Only the grid manager of grid {c.Grid.Value} may do this; {caller.Username} is {Who(caller)}.",
+            EventParty.CentreOfTheArea => $"Only village, township or county centre staff whose area holds grid {c.Grid.Value} may do this; {caller.Username} is {Who(caller)}.",
+            EventParty.StepOwner when c.Holder is { } holder && holder != caller.Username && IsOwner(caller, c.Owner) =>
+                $"{holder} holds this step: they act on it, or it is assigned to someone else first.",
+            EventParty.StepOwner => $"Only the current owner of this step ({c.Owner}) may do this; {caller.Username} is {Who(caller)}.",
+            EventParty.CentreOwningTheStep => $"Only the centre that was sent this event ({c.Owner}) may dispatch it on; {caller.Username} is {Who(caller)}.",
+            EventParty.LevelAbove => $"This needs approval from a centre above the step's owner ({c.Owner}); {caller.Username} is {Who(caller)}.",
+            EventParty.OwnerOrAbove => $"Only a member of the step's owner ({c.Owner}) or a centre above it may assign it; {caller.Username} is {Who(caller)}.",
+            _ => "Not allowed.",
+        };
 
     private static bool IsCentre(Caller caller) => CentreRoles.Contains(caller.Role);
 

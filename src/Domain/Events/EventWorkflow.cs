@@ -41,6 +41,10 @@ public static class EventWorkflow
         [ResolveOnTheSpot] = Set(Reported),
         [Supervise] = Set([Reported, .. Open, Suspended]),
         [HoldToAccount] = Set(Enum.GetValues<EventState>()),
+        // Verification (FeedbackGiven) is always the grid manager's own step; a handling step dispatched to a grid is too
+        // (EventPermissions): neither is claimed or assigned.
+        [Claim] = Set([Reported, .. Open.Except([FeedbackGiven])]),
+        [Assign] = Set([Reported, .. Open.Except([FeedbackGiven])]),
     };
 
     /// <summary>States whose step escalates one level up on its own when overdue (data; intake and verification only alert).</summary>
@@ -106,11 +110,11 @@ public static class EventWorkflow
         var table = limits ?? TimeLimitTable.Taiyuan;
         if (!Admits(c.State, command.Action))
             return EventResult.Refused(RefusalKind.NotInThisState, $"An event that is {Describe(c.State)} cannot be {Describe(command.Action)}.");
-        if (Precondition(c, command) is { } missing)
+        if (Precondition(c, command, actor) is { } missing)
             return EventResult.Refused(RefusalKind.Precondition, missing);
         if (!EventPermissions.May(actor, c, command.Action))
             return EventResult.Refused(RefusalKind.NotAuthorised, EventPermissions.Explain(actor, c, command.Action));
-        return Transition(c, command, actor.Username, now, calendar, table);
+        return Transition(c, command, actor.Username, now, calendar, table, EventPermissions.MayHold(actor, c.Owner));
     }
 
     /// <summary>
@@ -139,7 +143,7 @@ public static class EventWorkflow
         return Transition(c, new EventCommand.Escalate(OverdueReason), SystemActor, now, calendar, limits ?? TimeLimitTable.Taiyuan);
     }
 
-    private static string? Precondition(EventCase c, EventCommand command) => command switch
+    private static string? Precondition(EventCase c, EventCommand command, Caller actor) => command switch
     {
         EventCommand.Escalate when c.Owner.Level <= AdminLevel.County =>
             "The county is the top of the event chain; an event owned at county level cannot be escalated further.",
@@ -157,10 +161,16 @@ public static class EventWorkflow
         EventCommand.Dispatch { Target: { Level: null, Department: null } } => "A dispatch needs a level or a department.",
         EventCommand.Dispatch { Target.Level: { } level } when level < AdminLevel.County =>
             "Events are dispatched within the county: to the grid, village, township or county.",
+        EventCommand.Assign { Account: null } a => $"There is no active account {a.Person}.",
+        EventCommand.Assign { Account: { } account } when !EventPermissions.MayHold(account, c.Owner) =>
+            $"{account.Username} is not a member of the step's owner ({c.Owner}).",
+        EventCommand.Assign { Account: { } account } when account.Username == c.Holder => $"{account.Username} already holds this step.",
+        EventCommand.Claim when c.Holder == actor.Username => "You already hold this step.",
         _ => null,
     };
 
-    private static EventResult Transition(EventCase c, EventCommand command, string actor, DateTimeOffset now, WorkingCalendar calendar, TimeLimitTable limits)
+    private static EventResult Transition(EventCase c, EventCommand command, string actor, DateTimeOffset now, WorkingCalendar calendar, TimeLimitTable limits,
+        bool actorMayHold = false)
     {
         EventCase StartStep(EventCase next, EventStep step, StepOwner? owner = null)
         {
@@ -180,7 +190,7 @@ public static class EventWorkflow
             EventCommand.Dispatch d => (Handle(c, OwnerFor(c.Grid, d.Target)), null),
             EventCommand.StartHandling when c.State == Rework => (StartStep(c with { State = Handling }, EventStep.Handle), null),
             EventCommand.StartHandling => (c with { State = Handling }, null),
-            EventCommand.Feedback f => (StartStep(c with { State = FeedbackGiven }, EventStep.Verify, verifier), f.Note),
+            EventCommand.Feedback f => (StartStep(c with { State = FeedbackGiven, HandlerHolder = c.Holder ?? actor }, EventStep.Verify, verifier), f.Note),
             EventCommand.Verify { Passed: true } v => (StartStep(c with { State = Verifying }, EventStep.Close, centre), v.Note),
             EventCommand.Verify v => (StartStep(c with { State = Rework }, EventStep.Handle, c.Handler ?? centre), v.Note ?? "verification failed"),
             EventCommand.Close => (Finish(c, Closed), null),
@@ -195,10 +205,26 @@ public static class EventWorkflow
             EventCommand.ResolveOnTheSpot r => (Finish(c with { Owner = verifier }, Closed), r.Note),
             EventCommand.Supervise s => (c with { Supervisions = c.Supervisions + 1 }, s.Note),
             EventCommand.HoldToAccount h => (c with { Accountabilities = c.Accountabilities.Add(new Accountability(now, actor, h.Person, h.Reason)) }, $"{h.Person}: {h.Reason}"),
+            EventCommand.Claim => (c with { Holder = actor }, $"→ {actor}"),
+            EventCommand.Assign a => (c with { Holder = a.Account!.Username }, c.Holder is { } from ? $"{from} → {a.Account.Username}" : $"→ {a.Account.Username}"),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command, null),
         };
+        next = next with { Holder = HolderAfter(c, next, command, actor, actorMayHold) };
         var entry = new HistoryEntry(c.History.Count + 1, now, actor, command.Action, c.State, next.State, reason);
         return new EventResult(Settle(c, next, command, now) with { History = c.History.Add(entry) }, entry, null);
+    }
+
+    /// <summary>
+    /// Who holds the step after a command: a new owner starts unheld — but a failed verification returns the step to
+    /// the person who gave the feedback; a member of the owner acting on an unheld step it keeps takes it.
+    /// </summary>
+    private static string? HolderAfter(EventCase before, EventCase after, EventCommand command, string actor, bool actorMayHold)
+    {
+        if (after.IsFinished)
+            return null;
+        if (after.Owner != before.Owner)
+            return command is EventCommand.Verify { Passed: false } ? before.HandlerHolder : null;
+        return after.Holder ?? (actorMayHold ? actor : null);
     }
 
     /// <summary>The bookkeeping every step ends with (a null command is an overdue alert): suspension time and indicators.</summary>
@@ -262,6 +288,8 @@ public static class EventWorkflow
         ResolveOnTheSpot => "resolved on the spot",
         Supervise => "supervised",
         HoldToAccount => "the subject of accountability",
+        Claim => "claimed",
+        Assign => "assigned",
         _ => action.ToString(),
     };
 }

@@ -29,7 +29,7 @@ public static class EventsApi
         events.MapGet("/{id:long}", Get).WithSummary("The event card: owner, deadline, your allowed actions, history.").ProducesProblem(404);
         events.MapGet("/{id:long}/chain", VerifyChain).WithSummary("Recomputes the event's history hash chain.").ProducesProblem(404);
         events.MapPost("/{id:long}/actions/{action}", Act).DisableAntiforgery()
-            .WithSummary("Take a workflow action (accept, reject, register, dispatch, startHandling, feedback, verify, close, escalate, sendBack, requestExtension, approveExtension, suspend, resume, requestVoid, approveVoid, resolveOnTheSpot, supervise, holdToAccount).")
+            .WithSummary("Take a workflow action (accept, reject, register, dispatch, startHandling, feedback, verify, close, escalate, sendBack, requestExtension, approveExtension, suspend, resume, requestVoid, approveVoid, resolveOnTheSpot, supervise, holdToAccount, claim, assign {person}). Claiming or being assigned makes a person the step's holder (承办人).")
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
         app.MapPost("/api/events/{id:long}/photos", AddPhoto).WithTags("Events").RequireAuthorization().DisableAntiforgery()
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxPhotoBytes))
@@ -122,10 +122,15 @@ public static class EventsApi
     public sealed record ChainCheck(bool Intact, long? BrokenAt, string? Reason);
 
     public static async Task<Results<Ok<IReadOnlyList<EventSummary>>, ProblemHttpResult>> List(string? area, string? category, string? state, bool? open,
-        int? level, DateTimeOffset? since, DateTimeOffset? updatedSince, string? bbox, int? limit, HttpContext http, EventStore store, CancellationToken ct)
+        int? level, DateTimeOffset? since, DateTimeOffset? updatedSince, string? bbox, int? limit, string? holder, HttpContext http, EventStore store,
+        CancellationToken ct)
     {
         if (!TryArea(http, area, out var caller, out var unit, out var problem))
             return problem;
+        if (holder is { Length: > 40 })
+            return ApiProblems.BadRequest("holder is a username (at most 40 characters), or \"me\".");
+        if (holder == "me")
+            holder = caller.Username;
         if (category is not null && (category.Length is not (2 or 4) || !category.All(char.IsAsciiDigit)))
             return ApiProblems.BadRequest("category is a 2-digit major class or a 4-digit category code.");
         string[]? states = null;
@@ -143,7 +148,7 @@ public static class EventsApi
         if (bbox is not null && !TryBbox(bbox, out box))
             return ApiProblems.BadRequest("bbox is minLon,minLat,maxLon,maxLat with min < max.");
         return TypedResults.Ok(await store.ListAsync(caller, unit,
-            new EventFilter(category, states, open ?? false, level, since, updatedSince, box, limit ?? 500), ct));
+            new EventFilter(category, states, open ?? false, level, since, updatedSince, box, limit ?? 500, holder), ct));
     }
 
     public static async Task<Results<Ok<IReadOnlyList<ReplayStep>>, ProblemHttpResult>> Replay(string? area, DateOnly? date, HttpContext http, EventStore store,
@@ -204,6 +209,9 @@ public static class EventsApi
         EventAction.ResolveOnTheSpot => null,
         EventAction.Supervise => new EventCommand.Supervise(r.Note ?? r.Reason ?? ""),
         EventAction.HoldToAccount => new EventCommand.HoldToAccount(r.Person ?? "", r.Reason ?? ""),
+        EventAction.Claim => new EventCommand.Claim(),
+        EventAction.Assign when r.Person is { Length: > 0 and <= 40 } person => new EventCommand.Assign(person.Trim(), null),
+        EventAction.Assign => null,
         _ => null,
     };
 
@@ -215,6 +223,7 @@ public static class EventsApi
         EventAction.Verify => "verify needs passed (true or false) and, when it failed, a note.",
         EventAction.RequestExtension => "requestExtension needs extraWorkingDays (1–60) or extraWorkingMinutes (1–6000) and a reason.",
         EventAction.ResolveOnTheSpot => "resolveOnTheSpot needs a note saying how it was resolved.",
+        EventAction.Assign => "assign needs person: the username of a member of the step's owner.",
         _ => "The request body does not fit this action.",
     };
 

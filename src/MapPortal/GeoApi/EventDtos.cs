@@ -10,7 +10,7 @@ public sealed record EventCategoryDto(string Code, string MajorName, string Name
 public sealed record EventSummaryDto(
     long Id, string TrackingNo, string Category, string CategoryName, string Major, string MajorName, string State, string Grid,
     double[] Point, DateTimeOffset? Due, string Deadline, DateTimeOffset ReportedAt, DateTimeOffset UpdatedAt, string OwnerUnit,
-    string? OwnerDepartment, int Version, string Summary, bool Urgent)
+    string? OwnerDepartment, int Version, string Summary, bool Urgent, string? Holder = null)
 {
     public bool IsFinished => State is "Closed" or "Voided" or "Rejected";
 
@@ -33,7 +33,18 @@ public sealed record EventCardDto(
     StepOwnerDto Owner, StepOwnerDto? Handler, DateTimeOffset? Due, string Deadline, DateTimeOffset ReportedAt,
     DateTimeOffset? CloseDue, DateTimeOffset? FinishedAt, int? ResolutionLevel, int Version, int Supervisions,
     string? PendingExtension, string? PendingVoidReason, RoutingDto Routing, IReadOnlyList<string> Actions,
-    IReadOnlyList<HistoryLineDto> History, bool ChainIntact);
+    IReadOnlyList<HistoryLineDto> History, bool ChainIntact)
+{
+    public bool IsFinished => State is "Closed" or "Voided" or "Rejected";
+
+    /// <summary>Who holds the current step (承办人); null while nobody of the owner has taken it.</summary>
+    public PersonDto? Holder { get; init; }
+
+    /// <summary>Who the signed-in person may assign the step to.</summary>
+    public IReadOnlyList<PersonDto> Assignees { get; init; } = [];
+}
+
+public sealed record PersonDto(string Username, string DisplayName, string Role);
 
 /// <summary>The body of a workflow action; only the fields the action needs are read.</summary>
 public sealed record EventActionDto(int Version, string? Reason = null, string? Note = null, bool? Passed = null, string? Level = null,

@@ -5,7 +5,11 @@ public sealed record PublicReceiptDto(string TrackingNo);
 public sealed record TrackingStepDto(DateTimeOffset At, string Action, string State, string By);
 
 public sealed record TrackingDto(string TrackingNo, string Category, string CategoryEn, string State, string Village, string Township,
-    DateTimeOffset ReportedAt, DateTimeOffset? FinishedAt, DateTimeOffset? Due, IReadOnlyList<TrackingStepDto> Steps);
+    DateTimeOffset ReportedAt, DateTimeOffset? FinishedAt, DateTimeOffset? Due, IReadOnlyList<TrackingStepDto> Steps)
+{
+    /// <summary>The role of whoever holds the current step (the public sees a role, never a name).</summary>
+    public string? HeldByRole { get; init; }
+}
 
 /// <summary>The public side of events: the anonymous report form and the tracker (no token).</summary>
 public sealed partial class GeoApiClient

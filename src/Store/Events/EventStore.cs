@@ -65,6 +65,8 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
             return EventProblems.NoEvent(id);
         if (expectedVersion is { } expected && expected != row.Version)
             return EventProblems.Stale(expected, row.Version);
+        if (command is EventCommand.Assign assign)
+            command = assign with { Account = await ActiveAccountAsync(connection, transaction, assign.Person, ct) };
         var now = clock.GetUtcNow();
         var result = EventWorkflow.Apply(row.Case, command, caller, now, Calendar, Limits);
         if (!result.Ok)
@@ -123,6 +125,7 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
             ? Boundaries.Geo.Factory.ToGeometry(new NetTopologySuite.Geometries.Envelope(b[0], b[2], b[1], b[3]))
             : DBNull.Value) { DataTypeName = "geometry" });
         p.AddWithValue("limit", Math.Clamp(filter.Limit, 1, 5000));
+        p.Add(Text("holder", filter.Holder));
         await using var reader = await command.ExecuteReaderAsync(ct);
         var list = new List<EventSummary>();
         var columns = new SummaryColumns(reader);
@@ -158,7 +161,7 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
             [Math.Round(reader.GetDouble(at.Lon), 7), Math.Round(reader.GetDouble(at.Lat), 7)], due,
             Slug(EventWorkflow.Deadline(Enum.Parse<EventState>(state), due, now)), reader.GetFieldValue<DateTimeOffset>(at.ReportedAt),
             reader.GetFieldValue<DateTimeOffset>(at.UpdatedAt), reader.GetString(at.OwnerUnit), NullableString(reader, at.OwnerDepartment),
-            reader.GetInt32(at.Version), reader.GetString(at.Description), reader.GetBoolean(at.Urgent));
+            reader.GetInt32(at.Version), reader.GetString(at.Description), reader.GetBoolean(at.Urgent), NullableString(reader, at.Holder));
     }
 
     /// <summary>Where ListEvents.sql and SummariesById.sql put each column, looked up by name once per query.</summary>
@@ -169,7 +172,7 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
             State = r.GetOrdinal("state"), Grid = r.GetOrdinal("grid_code"), Lon = r.GetOrdinal("lon"), Lat = r.GetOrdinal("lat"),
             Due = r.GetOrdinal("due"), ReportedAt = r.GetOrdinal("reported_at"), UpdatedAt = r.GetOrdinal("updated_at"),
             OwnerUnit = r.GetOrdinal("owner_unit"), OwnerDepartment = r.GetOrdinal("owner_department"), Version = r.GetOrdinal("version"),
-            Description = r.GetOrdinal("description"), Urgent = r.GetOrdinal("urgent");
+            Description = r.GetOrdinal("description"), Urgent = r.GetOrdinal("urgent"), Holder = r.GetOrdinal("holder");
     }
 
     /// <summary>The public view of an event by its tracking number, or null.</summary>
@@ -188,7 +191,10 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
             view = new TrackingView(reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                 reader.IsDBNull(7) ? "" : reader.GetString(7), reader.IsDBNull(8) ? "" : reader.GetString(8),
                 reader.GetFieldValue<DateTimeOffset>(5), reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
-                reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9), []);
+                reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9), [])
+            {
+                HeldByRole = reader.IsDBNull(10) ? null : reader.GetString(10),
+            };
         }
         var history = await HistoryAsync(connection, id, ct);
         var names = await UnitNamesAsync(connection, history.Select(h => h.ActorUnit ?? h.OwnerUnit), ct);
@@ -329,8 +335,57 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
             c.PendingExtension is { } ext ? $"{ext.Amount} {ext.Kind}" : null, c.PendingVoidReason,
             new RoutingView(routing.Level, routing.Unit, c.Category.Department, routing.Functions),
             caller is null ? [] : [.. EventWorkflow.ActionsFor(c, caller).Select(a => a.ToString())],
-            history, EventHistoryChain.Verify(history.Select(x => ToChained(id, x))) is null);
+            history, EventHistoryChain.Verify(history.Select(x => ToChained(id, x))) is null)
+        {
+            Holder = c.Holder is { } holder ? await PersonAsync(connection, holder, ct) : null,
+            Assignees = caller is not null && EventWorkflow.Admits(c.State, EventAction.Assign) && EventPermissions.May(caller, c, EventAction.Assign)
+                ? await MembersAsync(connection, c.Owner, ct)
+                : [],
+        };
     }
+
+    private static async Task<PersonView> PersonAsync(NpgsqlConnection connection, string username, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("SELECT display_name, role FROM account WHERE username = @username", connection);
+        command.Parameters.AddWithValue("username", username);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? new PersonView(username, reader.GetString(0), reader.GetString(1)) : new PersonView(username, username, "");
+    }
+
+    /// <summary>The active accounts that may hold a step of <paramref name="owner"/> (EventPermissions.MayHold decides), by name.</summary>
+    private static async Task<IReadOnlyList<PersonView>> MembersAsync(NpgsqlConnection connection, StepOwner owner, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT username, display_name, role, scope_code, categories, can_unmask, department FROM account
+            WHERE active AND scope_code = @unit AND (department = @department OR @department::text IS NULL)
+            ORDER BY display_name, username
+            """, connection);
+        command.Parameters.AddWithValue("unit", owner.Unit.Value);
+        command.Parameters.Add(Text("department", owner.Department));
+        var members = new List<PersonView>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            if (ReadCaller(reader) is { } account && EventPermissions.MayHold(account, owner))
+                members.Add(new PersonView(account.Username, reader.GetString(1), reader.GetString(2)));
+        return members;
+    }
+
+    /// <summary>An active account as a caller (for the assignment rule), or null.</summary>
+    private static async Task<Caller?> ActiveAccountAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string username, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT username, display_name, role, scope_code, categories, can_unmask, department FROM account WHERE active AND username = @username",
+            connection, transaction);
+        command.Parameters.AddWithValue("username", username);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? ReadCaller(reader) : null;
+    }
+
+    private static Caller? ReadCaller(NpgsqlDataReader r) =>
+        Roles.FromSlug(r.GetString(2)) is { } role && AdminCode.TryParse(r.GetString(3), out var scope, out _)
+            ? new Caller(r.GetString(0), role, scope, r.GetFieldValue<string[]>(4).Select(DataCategories.FromSlug).OfType<DataCategory>().ToHashSet(),
+                r.GetBoolean(5), NullableString(r, 6))
+            : null;
 
     private async Task<(int Level, string Unit, IReadOnlyList<string> Functions)> RoutingAsync(NpgsqlConnection connection, EventCase c, CancellationToken ct)
     {
@@ -408,6 +463,8 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
                 : null,
             PendingVoidReason = NullableString(r, "pending_void_reason"),
             Supervisions = r.GetInt32("supervisions"),
+            Holder = NullableString(r, "holder"),
+            HandlerHolder = NullableString(r, "handler_holder"),
             Indicators = new EventIndicators
             {
                 AcceptedAt = Nullable<DateTimeOffset>(r, "accepted_at"),
@@ -467,6 +524,8 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
         p.Add(new NpgsqlParameter<int?>("pending_extension_amount", next.PendingExtension?.Amount) { NpgsqlDbType = NpgsqlDbType.Integer });
         p.Add(Text("pending_void_reason", next.PendingVoidReason));
         p.AddWithValue("supervisions", next.Supervisions);
+        p.Add(Text("holder", next.Holder));
+        p.Add(Text("handler_holder", next.HandlerHolder));
         p.Add(Time("accepted_at", indicators.AcceptedAt));
         p.Add(Time("registered_at", indicators.RegisteredAt));
         p.Add(Flag("registered_on_time", indicators.RegisteredOnTime));

@@ -103,7 +103,17 @@ public sealed record EventCard(
     RoutingView Routing,
     IReadOnlyList<string> Actions,
     IReadOnlyList<HistoryLine> History,
-    bool ChainIntact);
+    bool ChainIntact)
+{
+    /// <summary>Who holds the current step (username), their name and role; null while nobody of the owner has taken it.</summary>
+    public PersonView? Holder { get; init; }
+
+    /// <summary>Who the caller may assign the step to (members of the owner), when the caller may assign it.</summary>
+    public IReadOnlyList<PersonView> Assignees { get; init; } = [];
+}
+
+/// <summary>A person named on an event: account, display name, role slug.</summary>
+public sealed record PersonView(string Username, string DisplayName, string Role);
 
 /// <summary>One event on a list or the live map.</summary>
 public sealed record EventSummary(
@@ -124,7 +134,8 @@ public sealed record EventSummary(
     string? OwnerDepartment,
     int Version,
     string Summary,
-    bool Urgent);
+    bool Urgent,
+    string? Holder = null);
 
 /// <summary>Filters of the event list; null means any.</summary>
 public sealed record EventFilter(
@@ -135,11 +146,16 @@ public sealed record EventFilter(
     DateTimeOffset? Since = null,
     DateTimeOffset? UpdatedSince = null,
     double[]? Bbox = null,
-    int Limit = 500);
+    int Limit = 500,
+    string? Holder = null);
 
 /// <summary>What the public sees: no names, no description, no exact point; steps by the unit that took them.</summary>
 public sealed record TrackingView(string TrackingNo, string Category, string CategoryEn, string State, string Village, string Township,
-    DateTimeOffset ReportedAt, DateTimeOffset? FinishedAt, DateTimeOffset? Due, IReadOnlyList<TrackingStep> Steps);
+    DateTimeOffset ReportedAt, DateTimeOffset? FinishedAt, DateTimeOffset? Due, IReadOnlyList<TrackingStep> Steps)
+{
+    /// <summary>The role (slug) of the person holding the current step: the public sees that someone holds it, never who.</summary>
+    public string? HeldByRole { get; init; }
+}
 
 public sealed record TrackingStep(DateTimeOffset At, string Action, string State, string By);
 

@@ -9,6 +9,7 @@ WITH updated AS (
         paused_remaining = @paused_remaining, suspended_from = @suspended_from, suspended_at = @suspended_at,
         pending_extension_kind = @pending_extension_kind, pending_extension_amount = @pending_extension_amount,
         pending_void_reason = @pending_void_reason, supervisions = @supervisions,
+        holder = @holder, handler_holder = @handler_holder,
         accepted_at = @accepted_at, registered_at = @registered_at, registered_on_time = @registered_on_time,
         dispatched_at = @dispatched_at, handled_at = @handled_at,
         close_due = @close_due, finished_at = @finished_at, closed_on_time = @closed_on_time,
@@ -19,9 +20,9 @@ WITH updated AS (
     RETURNING id, county_code, version
 ), history AS (
     INSERT INTO event_history (event_id, seq, at, actor, actor_unit, actor_department, action, from_state, to_state, reason,
-                               owner_unit, owner_department, due, prev_hash, hash)
+                               owner_unit, owner_department, due, prev_hash, hash, holder)
     SELECT id, @seq, @at, @actor, @actor_unit, @actor_department, @action, @from_state, @state, @reason,
-           @owner_unit, @owner_department, @due, @prev_hash, @hash
+           @owner_unit, @owner_department, @due, @prev_hash, @hash, @holder
     FROM updated
     RETURNING event_id
 )

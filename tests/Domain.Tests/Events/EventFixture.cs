@@ -24,6 +24,23 @@ internal static class EventFixture
     public static readonly IReadOnlyDictionary<string, Caller> ByName =
         new[] { GridManager, OtherGridManager, Village, Township, OtherTownship, County, Emergency, Health, Planner }.ToDictionary(c => c.Username);
 
+    /// <summary>Another member of the current step's owner, as the store would find the account, and the command giving it the step.</summary>
+    public static EventCommand.Assign AssignToColleague(EventCase c)
+    {
+        var colleague = Colleague(c.Owner);
+        return new EventCommand.Assign(colleague.Username, colleague);
+    }
+
+    public static Caller Colleague(StepOwner owner, string name = "colleague") => owner.Department is { } department
+        ? Person(name, Role.DepartmentOfficer, owner.Unit.Value, department)
+        : Person(name, owner.Level switch
+        {
+            AdminLevel.Grid => Role.GridManager,
+            AdminLevel.Village => Role.VillageStaff,
+            AdminLevel.Township => Role.TownshipStaff,
+            _ => Role.CountyStaff,
+        }, owner.Unit.Value);
+
     public static Caller Person(string name, Role role, string scope, string? department = null) =>
         new(name, role, AdminCode.Parse(scope), role.DefaultCategories(department).ToHashSet(), true, department);
 
@@ -83,6 +100,8 @@ internal static class EventFixture
         EventAction.ResolveOnTheSpot => new EventCommand.ResolveOnTheSpot("talked it through"),
         EventAction.Supervise => new EventCommand.Supervise("please hurry"),
         EventAction.HoldToAccount => new EventCommand.HoldToAccount("village head", "ignored two reminders"),
+        EventAction.Claim => new EventCommand.Claim(),
+        EventAction.Assign => new EventCommand.Assign("nobody", null),
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
     };
 }

@@ -68,6 +68,20 @@ public sealed class EventTransitionTests
         { EventState.Rejected, EventAction.HoldToAccount, EventState.Rejected, "county" },
         { EventState.Voided, EventAction.HoldToAccount, EventState.Voided, "county" },
         { EventState.Closed, EventAction.HoldToAccount, EventState.Closed, "county" },
+        { EventState.Reported, EventAction.Claim, EventState.Reported, "township" },
+        { EventState.Reported, EventAction.Assign, EventState.Reported, "county" },
+        { EventState.Accepted, EventAction.Claim, EventState.Accepted, "township" },
+        { EventState.Accepted, EventAction.Assign, EventState.Accepted, "county" },
+        { EventState.Registered, EventAction.Claim, EventState.Registered, "township" },
+        { EventState.Registered, EventAction.Assign, EventState.Registered, "county" },
+        { EventState.Dispatched, EventAction.Claim, EventState.Dispatched, "village" },
+        { EventState.Dispatched, EventAction.Assign, EventState.Dispatched, "township" },
+        { EventState.Handling, EventAction.Claim, EventState.Handling, "village" },
+        { EventState.Handling, EventAction.Assign, EventState.Handling, "township" },
+        { EventState.Verifying, EventAction.Claim, EventState.Verifying, "township" },
+        { EventState.Verifying, EventAction.Assign, EventState.Verifying, "county" },
+        { EventState.Rework, EventAction.Claim, EventState.Rework, "village" },
+        { EventState.Rework, EventAction.Assign, EventState.Rework, "township" },
     };
 
     private static readonly HashSet<(EventState, EventAction)> AllowedSet =
@@ -87,7 +101,7 @@ public sealed class EventTransitionTests
     public void Allowed_transition(EventState from, EventAction action, EventState to, string actor)
     {
         var c = WithPendingRequest(Reach(from), action);
-        var result = EventWorkflow.Apply(c, Sample(action), ByName[actor], Monday.AddHours(1), Calendar);
+        var result = EventWorkflow.Apply(c, action == EventAction.Assign ? AssignToColleague(c) : Sample(action), ByName[actor], Monday.AddHours(1), Calendar);
         Assert.True(result.Ok, result.Refusal?.Message);
         Assert.Equal(to, result.Case!.State);
         Assert.Equal(new HistoryEntry(c.History.Count + 1, Monday.AddHours(1), actor, action, from, to, result.Entry!.Reason), result.Entry);
@@ -120,6 +134,8 @@ public sealed class EventTransitionTests
         EventAction.ApproveExtension when EventWorkflow.Admits(c.State, EventAction.RequestExtension) =>
             c.Do(Sample(EventAction.RequestExtension), ByName[c.Owner.Unit.Value.Length == 12 ? "village" : "township"]),
         EventAction.ApproveVoid when EventWorkflow.Admits(c.State, EventAction.RequestVoid) => c.Do(Sample(EventAction.RequestVoid), Township),
+        // A step nobody holds yet (acting on a step takes it, so most states along the main path are already held).
+        EventAction.Claim => c with { Holder = null },
         _ => c,
     };
 }

@@ -54,7 +54,8 @@ public sealed class CommandBrowserTests(PeopleStack stack, ITestOutputHelper out
         await Assertions.Expect(row).ToHaveAttributeAsync("data-tracking", tracking, new() { Timeout = 30_000 });
 
         var owner = reported.GetProperty("owner").GetProperty("unit").GetString()!;
-        using (var centre = await stack.ApiClientAsync(owner.Length switch { 12 => "village", 9 => "township", _ => "county" }))
+        var acceptor = owner.Length switch { 12 => "village", 9 => "township", _ => "county" };
+        using (var centre = await stack.ApiClientAsync(acceptor))
         using (var accepted = await centre.PostAsJsonAsync($"/api/events/{id}/actions/accept", new { version = 1 }))
             Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         clock.Restart();
@@ -66,6 +67,8 @@ public sealed class CommandBrowserTests(PeopleStack stack, ITestOutputHelper out
         var card = page.Page.GetByTestId("event-card");
         await Assertions.Expect(card).ToHaveAttributeAsync("data-id", id.ToString(), new() { Timeout = 30_000 });
         await Assertions.Expect(card.GetByTestId("timeline").Locator("li")).ToHaveCountAsync(2, new() { Timeout = 30_000 });
+        // The centre that accepted its own intake step holds it, by name.
+        await Assertions.Expect(card.GetByTestId("card-holder")).ToContainTextAsync($"（{acceptor}）");
         await Assertions.Expect(card.GetByTestId("card-link")).ToHaveAttributeAsync("href", $"/events/{id}");
         Assert.Contains("event=" + id, page.Page.Url);
         await page.ScreenshotAsync("command-centre-live");

@@ -104,11 +104,17 @@ public sealed class EventBrowserTests(PeopleStack stack) : IClassFixture<PeopleS
         var township = await SignInAsync("township", $"/events/{id}");
         await ActAsync(township, "Dispatch", "Dispatched", p => p.GetByTestId("dispatch-target").SelectOptionAsync("dept:civil-affairs"));
         await Assertions.Expect(township.Page.GetByTestId("event-owner")).ToContainTextAsync("民政");
+        // A new owner starts unheld (the township, below the county's department, may not assign it).
+        await Assertions.Expect(township.Page.GetByTestId("event-holder")).ToHaveAttributeAsync("data-holder", "");
+        await Assertions.Expect(township.Page.GetByTestId("action-Assign")).ToHaveCountAsync(0);
 
-        // The department officer finds it in the queue of its department.
+        // The department officer finds it in the queue of its department and claims it: the step names them (承办人).
         var civil = await SignInAsync("civil", "/tasks");
-        await civil.Page.Locator($"[data-testid=task][data-id='{id}'] a").ClickAsync();
+        await civil.Page.Locator($"[data-testid=task-group][data-group=department] [data-testid=task][data-id='{id}'] a").ClickAsync();
         await Assertions.Expect(civil.Page.GetByTestId("event-card")).ToHaveAttributeAsync("data-state", "Dispatched", new() { Timeout = Wait });
+        await ActAsync(civil, "Claim", "Dispatched");
+        await Assertions.Expect(civil.Page.GetByTestId("event-holder")).ToHaveAttributeAsync("data-holder", "civil");
+        await Assertions.Expect(civil.Page.GetByTestId("action-Claim")).ToHaveCountAsync(0);
         await ActAsync(civil, "StartHandling", "Handling");
         await ActAsync(civil, "Feedback", "FeedbackGiven", p => p.GetByTestId("action-note").FillAsync("已入户核实，低保申请材料已受理"));
 
@@ -123,7 +129,7 @@ public sealed class EventBrowserTests(PeopleStack stack) : IClassFixture<PeopleS
         await ActAsync(township, "Close", "Closed");
         await Assertions.Expect(township.Page.GetByTestId("action-Close")).ToHaveCountAsync(0);
         var steps = await township.Page.GetByTestId("history-line").EvaluateAllAsync<string[]>("lines => lines.map(l => l.dataset.action)");
-        Assert.Equal(["Report", "Accept", "Register", "Dispatch", "StartHandling", "Escalate", "Dispatch", "StartHandling", "Feedback", "Verify", "Close"],
+        Assert.Equal(["Report", "Accept", "Register", "Dispatch", "StartHandling", "Escalate", "Dispatch", "Claim", "StartHandling", "Feedback", "Verify", "Close"],
             steps.Select(s => char.ToUpperInvariant(s[0]) + s[1..]));
         await Assertions.Expect(township.Page.GetByTestId("event-chain")).ToHaveAttributeAsync("data-intact", "true");
         await township.ScreenshotAsync("event-closed-card");
