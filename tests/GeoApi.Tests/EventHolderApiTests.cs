@@ -82,4 +82,61 @@ public sealed class EventHolderApiTests(PopulationApiFixture api) : IClassFixtur
         Assert.Equal(1L, await api.Population.ScalarAsync<long>(
             "SELECT count(*) FROM event_history WHERE event_id = $1 AND action = 'Assign' AND holder = 'village-b'", id));
     }
+
+    [Fact]
+    public async Task Centres_above_supervise_and_ask_for_an_answer_a_missed_deadline_makes_an_accountability_record_the_county_closes()
+    {
+        var wkt = await api.Population.ScalarAsync<string>("SELECT ST_AsText(ST_PointOnSurface(geom)) FROM grid WHERE code = $1", DemoAccounts.GridManagerGrid);
+        var point = wkt["POINT(".Length..^1].Split(' ').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var card = await SendAsync("gridmanager", HttpMethod.Post, "/api/events",
+            new { category = "0401", description = "低保申请，督办测试", lon = point[0], lat = point[1], idempotencyKey = Guid.NewGuid().ToString() }, 201);
+        card = await ActAsync("township", card, "accept");
+        card = await ActAsync("township", card, "register");
+        card = await ActAsync("township", card, "dispatch", new { level = "village" });
+        card = await ActAsync("village", card, "startHandling");
+        var id = card.GetProperty("id").GetInt64();
+
+        // 督办 from the city and the province; a grid manager may not.
+        await ActAsync("gridmanager", card, "supervise", new { note = "催办" }, 403);
+        var newDue = DateTimeOffset.UtcNow.AddDays(3);
+        card = await ActAsync("city", card, "supervise", new { note = "群众反映强烈，请限期答复", newDue, answerRequired = true });
+        Assert.Equal(newDue.ToUnixTimeSeconds(), card.GetProperty("due").GetDateTimeOffset().ToUnixTimeSeconds());
+        Assert.Equal(JsonValueKind.String, card.GetProperty("supervisionAnswerDue").ValueKind);
+        Assert.Equal("city", card.GetProperty("supervisedBy").GetString());
+        await ActAsync("village", card, "answerSupervision", new { }, 400);
+        card = await ActAsync("village", card, "answerSupervision", new { note = "已入户核实，三日内办结" });
+        Assert.Equal(JsonValueKind.Null, card.GetProperty("supervisionAnswerDue").ValueKind);
+        card = await ActAsync("province", card, "supervise", new { note = "省级督办" });
+        Assert.Equal(2, card.GetProperty("supervisions").GetInt32());
+
+        // The village misses the deadline: the sweep escalates the step and records it against the person who held it.
+        await api.Population.ScalarAsync<int>("UPDATE event SET due = now() - interval '1 hour' WHERE id = $1 RETURNING 1", id);
+        await new Store.Events.EventStore(api.Population.DataSource, TimeProvider.System).SweepOverdueAsync();
+        var records = await SendAsync("county", HttpMethod.Get, "/api/accountability?area=140428&open=true");
+        var record = Assert.Single(records.EnumerateArray(), r => r.GetProperty("eventId").GetInt64() == id);
+        Assert.Equal("overdue", record.GetProperty("kind").GetString());
+        Assert.Equal("village", record.GetProperty("person").GetString());
+        Assert.Equal("140428203211", record.GetProperty("unit").GetString());
+        Assert.True(record.GetProperty("mayClose").GetBoolean());
+        Assert.Equal(1L, await api.Population.ScalarAsync<long>("SELECT count(*) FROM accountability WHERE event_id = $1", id));
+
+        // The village itself neither reads the county's list as a reviewer nor closes; the county closes it once, audited.
+        var recordId = record.GetProperty("id").GetInt64();
+        await SendAsync("village", HttpMethod.Post, $"/api/accountability/{recordId}/close", new { outcome = "自己关闭" }, 403);
+        await SendAsync("gridmanager", HttpMethod.Get, "/api/accountability", expect: 403);
+        await SendAsync("county", HttpMethod.Post, $"/api/accountability/{recordId}/close", new { outcome = " " }, 400);
+        var closed = await SendAsync("county", HttpMethod.Post, $"/api/accountability/{recordId}/close", new { outcome = "约谈提醒，记入季度考核" });
+        Assert.Equal("county", closed.GetProperty("closedBy").GetString());
+        Assert.False(closed.GetProperty("mayClose").GetBoolean());
+        await SendAsync("county", HttpMethod.Post, $"/api/accountability/{recordId}/close", new { outcome = "再次关闭" }, 409);
+        Assert.Equal(1L, await api.Population.ScalarAsync<long>(
+            "SELECT count(*) FROM audit_log WHERE actor = 'county' AND action = 'close_accountability' AND subject = $1", $"accountability:{recordId}"));
+        var people = await SendAsync("county", HttpMethod.Get, "/api/accountability/people?area=140428");
+        var village = Assert.Single(people.EnumerateArray(), p => p.GetProperty("person").GetString() == "village");
+        Assert.True(village.GetProperty("records").GetInt32() >= 1);
+        Assert.True(village.GetProperty("overdue").GetInt32() >= 1);
+        // Records are closed once and never removed.
+        await Assert.ThrowsAnyAsync<Npgsql.PostgresException>(() =>
+            api.Population.ScalarAsync<int>("DELETE FROM accountability WHERE id = $1 RETURNING 1", recordId));
+    }
 }

@@ -57,6 +57,7 @@ public enum EventAction
     HoldToAccount,
     Claim,
     Assign,
+    AnswerSupervision,
 }
 
 /// <summary>Who owns the current step: a centre at one level (its unit code), or a department at that unit.</summary>
@@ -116,6 +117,12 @@ public sealed record EventCase(
     public string? PendingVoidReason { get; init; }
 
     public int Supervisions { get; init; }
+
+    /// <summary>When a supervision (督办) asked for an answer: the answer's deadline, until the step's holder answers.</summary>
+    public DateTimeOffset? SupervisionAnswerDue { get; init; }
+
+    /// <summary>Who last supervised the event (account username).</summary>
+    public string? SupervisedBy { get; init; }
 
     public ImmutableList<Accountability> Accountabilities { get; init; } = [];
 

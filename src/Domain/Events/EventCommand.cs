@@ -36,7 +36,13 @@ public abstract record EventCommand(EventAction Action)
     public sealed record RequestVoid(string Reason) : EventCommand(EventAction.RequestVoid);
     public sealed record ApproveVoid() : EventCommand(EventAction.ApproveVoid);
     public sealed record ResolveOnTheSpot(string Note) : EventCommand(EventAction.ResolveOnTheSpot);
-    public sealed record Supervise(string Note) : EventCommand(EventAction.Supervise);
+    /// <summary>
+    /// 督办: a note, optionally a new deadline for the current step, optionally a required answer — which the step's
+    /// holder gives (<see cref="AnswerSupervision"/>) within <see cref="EventWorkflow.SupervisionAnswerTime"/>.
+    /// </summary>
+    public sealed record Supervise(string Note, DateTimeOffset? NewDue = null, bool AnswerRequired = false) : EventCommand(EventAction.Supervise);
+
+    public sealed record AnswerSupervision(string Note) : EventCommand(EventAction.AnswerSupervision);
     public sealed record HoldToAccount(string Person, string Reason) : EventCommand(EventAction.HoldToAccount);
 
     /// <summary>A member of the step's owner takes the step: they hold it from now on.</summary>

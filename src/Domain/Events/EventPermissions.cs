@@ -19,6 +19,8 @@ public enum EventParty
     LevelAbove,
     /// <summary>A member of the step's owner (a colleague hands it over) or centre staff above it (a supervisor directs it).</summary>
     OwnerOrAbove,
+    /// <summary>Centre staff above the step's owner, or county, city and province centres whose area holds the event (督办).</summary>
+    Supervisor,
 }
 
 public static class EventPermissions
@@ -43,13 +45,17 @@ public static class EventPermissions
         [RequestVoid] = EventParty.CentreOfTheArea,
         [ApproveVoid] = EventParty.LevelAbove,
         [ResolveOnTheSpot] = EventParty.GridManagerOfTheGrid,
-        [Supervise] = EventParty.LevelAbove,
+        [Supervise] = EventParty.Supervisor,
+        [AnswerSupervision] = EventParty.StepOwner,
         [HoldToAccount] = EventParty.LevelAbove,
         [Claim] = EventParty.StepOwner,
         [Assign] = EventParty.OwnerOrAbove,
     };
 
     private static readonly Role[] CentreRoles = [Role.VillageStaff, Role.TownshipStaff, Role.CountyStaff];
+
+    /// <summary>The centres that supervise (督办) any event of their area: county, city and province.</summary>
+    private static readonly Role[] SupervisingRoles = [Role.CountyStaff, Role.CityStaff, Role.ProvinceStaff];
 
     private static readonly Role[] ReporterRoles =
         [Role.GridManager, Role.VillageStaff, Role.TownshipStaff, Role.CountyStaff, Role.CityStaff, Role.ProvinceStaff];
@@ -70,10 +76,11 @@ public static class EventPermissions
         action == Dispatch && c.State == EventState.Dispatched ? EventParty.CentreOwningTheStep : Table[action];
 
     /// <summary>
-    /// Whether the caller is the right party for the action now. A step someone holds is not claimed (it is assigned), and
-    /// a grid's step is not handed over at all.
+    /// Whether the caller is the right party for the action now. A step someone holds is not claimed (it is assigned), a
+    /// grid's step is not handed over at all, and a supervision is answered only when it asked for an answer.
     /// </summary>
     public static bool May(Caller caller, EventCase c, EventAction action) => !IsGridStepHandOver(c, action) && !(action == Claim && c.Holder is not null)
+        && !(action == AnswerSupervision && c.SupervisionAnswerDue is null)
         && PartyFor(c, action) switch
         {
             EventParty.GridManagerOfTheGrid => caller.Role == Role.GridManager && caller.Scope == c.Grid,
@@ -82,8 +89,20 @@ public static class EventPermissions
             EventParty.CentreOwningTheStep => c.Owner.Department is null && IsCentre(caller) && caller.Scope == c.Owner.Unit,
             EventParty.LevelAbove => IsAbove(caller, c.Owner),
             EventParty.OwnerOrAbove => IsOwner(caller, c.Owner) || IsAbove(caller, c.Owner),
+            EventParty.Supervisor => IsAbove(caller, c.Owner) || (SupervisingRoles.Contains(caller.Role) && caller.Covers(c.Grid.Value)),
             _ => false,
         };
+
+    /// <summary>
+    /// Whether this account reviews and closes accountability records of <paramref name="unit"/> for an event in
+    /// <paramref name="grid"/>: the supervising centres — above the unit, or county, city and province centres of the area.
+    /// </summary>
+    public static bool MayReviewAccountability(Caller caller, StepOwner unit, string grid) =>
+        IsAbove(caller, unit) || (SupervisingRoles.Contains(caller.Role) && caller.Covers(grid));
+
+    /// <summary>Whether this account reads accountability records of an area: centre staff of every level (and auditors).</summary>
+    public static bool MayReadAccountability(Caller caller) =>
+        CentreRoles.Contains(caller.Role) || SupervisingRoles.Contains(caller.Role) || caller.Role == Role.Auditor;
 
     /// <summary>Whether this account may hold a step of <paramref name="owner"/>: a member of exactly that unit or department.</summary>
     public static bool MayHold(Caller account, StepOwner owner) => IsOwner(account, owner);
@@ -106,6 +125,7 @@ public static class EventPermissions
             EventParty.CentreOwningTheStep => $"Only the centre that was sent this event ({c.Owner}) may dispatch it on; {caller.Username} is {Who(caller)}.",
             EventParty.LevelAbove => $"This needs approval from a centre above the step's owner ({c.Owner}); {caller.Username} is {Who(caller)}.",
             EventParty.OwnerOrAbove => $"Only a member of the step's owner ({c.Owner}) or a centre above it may assign it; {caller.Username} is {Who(caller)}.",
+            EventParty.Supervisor => $"Only a centre above the step's owner ({c.Owner}), or a county, city or province centre whose area holds the event, supervises it; {caller.Username} is {Who(caller)}.",
             _ => "Not allowed.",
         };
 

@@ -43,6 +43,7 @@ public static class EventWorkflow
         [HoldToAccount] = Set(Enum.GetValues<EventState>()),
         // Verification (FeedbackGiven) is always the grid manager's own step; a handling step dispatched to a grid is too
         // (EventPermissions): neither is claimed or assigned.
+        [AnswerSupervision] = Set([Reported, .. Open, Suspended]),
         [Claim] = Set([Reported, .. Open.Except([FeedbackGiven])]),
         [Assign] = Set([Reported, .. Open.Except([FeedbackGiven])]),
     };
@@ -51,6 +52,9 @@ public static class EventWorkflow
     public static readonly IReadOnlySet<EventState> AutoEscalating = Set(WithHandler);
 
     public const string SystemActor = "system";
+
+    /// <summary>How long the step's holder has to answer a supervision that asks for an answer (working time).</summary>
+    public static readonly TimeSpan SupervisionAnswerTime = TimeSpan.FromHours(4);
 
     /// <summary>The history action of a report, the first line of every history (no <see cref="EventAction"/>: nothing is applied).</summary>
     public const string ReportAction = "Report";
@@ -110,7 +114,7 @@ public static class EventWorkflow
         var table = limits ?? TimeLimitTable.Taiyuan;
         if (!Admits(c.State, command.Action))
             return EventResult.Refused(RefusalKind.NotInThisState, $"An event that is {Describe(c.State)} cannot be {Describe(command.Action)}.");
-        if (Precondition(c, command, actor) is { } missing)
+        if (Precondition(c, command, actor, now) is { } missing)
             return EventResult.Refused(RefusalKind.Precondition, missing);
         if (!EventPermissions.May(actor, c, command.Action))
             return EventResult.Refused(RefusalKind.NotAuthorised, EventPermissions.Explain(actor, c, command.Action));
@@ -143,7 +147,7 @@ public static class EventWorkflow
         return Transition(c, new EventCommand.Escalate(OverdueReason), SystemActor, now, calendar, limits ?? TimeLimitTable.Taiyuan);
     }
 
-    private static string? Precondition(EventCase c, EventCommand command, Caller actor) => command switch
+    private static string? Precondition(EventCase c, EventCommand command, Caller actor, DateTimeOffset now) => command switch
     {
         EventCommand.Escalate when c.Owner.Level <= AdminLevel.County =>
             "The county is the top of the event chain; an event owned at county level cannot be escalated further.",
@@ -166,6 +170,12 @@ public static class EventWorkflow
             $"{account.Username} is not a member of the step's owner ({c.Owner}).",
         EventCommand.Assign { Account: { } account } when account.Username == c.Holder => $"{account.Username} already holds this step.",
         EventCommand.Claim when c.Holder == actor.Username => "You already hold this step.",
+        EventCommand.Supervise s when string.IsNullOrWhiteSpace(s.Note) && s.NewDue is null && !s.AnswerRequired =>
+            "A supervision says something: a note, a new deadline or a required answer.",
+        EventCommand.Supervise { NewDue: not null } when c.Due is null => "The step's deadline is paused; it cannot be moved now.",
+        EventCommand.Supervise { NewDue: { } due } when due <= now => "A new deadline lies in the future.",
+        EventCommand.AnswerSupervision when c.SupervisionAnswerDue is null => "No supervision is waiting for an answer.",
+        EventCommand.AnswerSupervision a when string.IsNullOrWhiteSpace(a.Note) => "An answer to a supervision says what was done.",
         _ => null,
     };
 
@@ -203,7 +213,14 @@ public static class EventWorkflow
             EventCommand.RequestVoid v => (c with { PendingVoidReason = v.Reason }, v.Reason),
             EventCommand.ApproveVoid => (Finish(c, Voided), c.PendingVoidReason),
             EventCommand.ResolveOnTheSpot r => (Finish(c with { Owner = verifier }, Closed), r.Note),
-            EventCommand.Supervise s => (c with { Supervisions = c.Supervisions + 1 }, s.Note),
+            EventCommand.Supervise s => (c with
+            {
+                Supervisions = c.Supervisions + 1,
+                SupervisedBy = actor,
+                Due = s.NewDue ?? c.Due,
+                SupervisionAnswerDue = s.AnswerRequired ? calendar.AddWorkingTime(now, SupervisionAnswerTime) : c.SupervisionAnswerDue,
+            }, SupervisionReason(s)),
+            EventCommand.AnswerSupervision a => (c with { SupervisionAnswerDue = null }, a.Note),
             EventCommand.HoldToAccount h => (c with { Accountabilities = c.Accountabilities.Add(new Accountability(now, actor, h.Person, h.Reason)) }, $"{h.Person}: {h.Reason}"),
             EventCommand.Claim => (c with { Holder = actor }, $"→ {actor}"),
             EventCommand.Assign a => (c with { Holder = a.Account!.Username }, c.Holder is { } from ? $"{from} → {a.Account.Username}" : $"→ {a.Account.Username}"),
@@ -234,8 +251,18 @@ public static class EventWorkflow
         Indicators = EventIndicators.Step(before, after, command, now),
     };
 
-    private static EventCase Finish(EventCase c, EventState state) =>
-        c with { State = state, Due = null, PausedRemaining = null, SuspendedFrom = null, PendingExtension = null, PendingVoidReason = null };
+    private static EventCase Finish(EventCase c, EventState state) => c with
+    {
+        State = state, Due = null, PausedRemaining = null, SuspendedFrom = null, PendingExtension = null, PendingVoidReason = null,
+        SupervisionAnswerDue = null,
+    };
+
+    private static string SupervisionReason(EventCommand.Supervise s) => string.Join(" · ", new[]
+    {
+        string.IsNullOrWhiteSpace(s.Note) ? null : s.Note.Trim(),
+        s.NewDue is { } due ? $"new deadline {due.ToOffset(WorkingCalendar.ChinaStandardTime):yyyy-MM-dd HH:mm}" : null,
+        s.AnswerRequired ? "answer required" : null,
+    }.OfType<string>());
 
     private static EventCase Pause(EventCase c, DateTimeOffset now, WorkingCalendar calendar)
     {
@@ -290,6 +317,7 @@ public static class EventWorkflow
         HoldToAccount => "the subject of accountability",
         Claim => "claimed",
         Assign => "assigned",
+        AnswerSupervision => "given an answer to a supervision",
         _ => action.ToString(),
     };
 }

@@ -29,13 +29,22 @@ public static class EventsApi
         events.MapGet("/{id:long}", Get).WithSummary("The event card: owner, deadline, your allowed actions, history.").ProducesProblem(404);
         events.MapGet("/{id:long}/chain", VerifyChain).WithSummary("Recomputes the event's history hash chain.").ProducesProblem(404);
         events.MapPost("/{id:long}/actions/{action}", Act).DisableAntiforgery()
-            .WithSummary("Take a workflow action (accept, reject, register, dispatch, startHandling, feedback, verify, close, escalate, sendBack, requestExtension, approveExtension, suspend, resume, requestVoid, approveVoid, resolveOnTheSpot, supervise, holdToAccount, claim, assign {person}). Claiming or being assigned makes a person the step's holder (承办人).")
+            .WithSummary("Take a workflow action (accept, reject, register, dispatch, startHandling, feedback, verify, close, escalate, sendBack, requestExtension, approveExtension, suspend, resume, requestVoid, approveVoid, resolveOnTheSpot, supervise {note, newDue, answerRequired}, answerSupervision {note}, holdToAccount, claim, assign {person}). Claiming or being assigned makes a person the step's holder (承办人).")
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
         app.MapPost("/api/events/{id:long}/photos", AddPhoto).WithTags("Events").RequireAuthorization().DisableAntiforgery()
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxPhotoBytes))
             .WithSummary("Attach a photo (JPEG, PNG or WebP body, ≤ 5 MB). With an Idempotency-Key header a repeated upload stores nothing new.").ProducesProblem(400).ProducesProblem(404).ProducesProblem(413);
         events.MapGet("/{id:long}/photos", ListPhotos).WithSummary("The ids of the event's photos, oldest first.").ProducesProblem(404);
         events.MapGet("/{id:long}/photos/{photoId:long}", GetPhoto).WithSummary("A photo of the event.").ProducesProblem(404);
+        var accountability = app.MapGroup("/api/accountability").WithTags("Events").RequireAuthorization().WithSmallBody();
+        accountability.MapGet("/", Accountability)
+            .WithSummary("Accountability records (问责) of an area, newest first: overdue steps, reworked handling, named persons; ?person=&open=.")
+            .ProducesProblem(400).ProducesProblem(404);
+        accountability.MapGet("/people", AccountabilityPeople).WithSummary("Accountability records counted per person in an area.")
+            .ProducesProblem(400).ProducesProblem(404);
+        accountability.MapPost("/{id:long}/close", CloseAccountability).DisableAntiforgery()
+            .WithSummary("Close a record with an outcome ({\"outcome\": …}): the supervising centre (above the unit, or county, city, province).")
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         events.MapPost("/catalogue", AddFunction).DisableAntiforgery().WithSummary("Add a devolved function (province or county staff, admin).")
             .ProducesProblem(400).ProducesProblem(403);
         events.MapDelete("/catalogue/{id:int}", RemoveFunction).WithSummary("Remove a devolved function (province or county staff, admin).")
@@ -47,7 +56,7 @@ public static class EventsApi
         string? IdempotencyKey, string? Channel, string? ContactName, string? ContactPhone);
 
     public sealed record ActionRequest(int? Version, string? Reason, string? Note, bool? Passed, string? Level, string? Department, string? Person,
-        int? ExtraWorkingDays, int? ExtraWorkingMinutes);
+        int? ExtraWorkingDays, int? ExtraWorkingMinutes, DateTimeOffset? NewDue = null, bool? AnswerRequired = null);
 
     public sealed record FunctionRequest(int? Level, string? Department, string? Name, string? Category, bool? Proxy);
 
@@ -121,6 +130,38 @@ public static class EventsApi
 
     public sealed record ChainCheck(bool Intact, long? BrokenAt, string? Reason);
 
+    public sealed record CloseRequest(string? Outcome);
+
+    public static async Task<Results<Ok<IReadOnlyList<AccountabilityView>>, ProblemHttpResult>> Accountability(string? area, string? person, bool? open,
+        HttpContext http, EventStore store, CancellationToken ct)
+    {
+        if (!TryArea(http, area, out var caller, out var unit, out var problem))
+            return problem;
+        if (!EventPermissions.MayReadAccountability(caller))
+            return ApiProblems.Forbidden("Accountability records are read by centre staff and auditors.");
+        if (person is { Length: > 100 })
+            return ApiProblems.BadRequest("person is a username (at most 100 characters).");
+        return TypedResults.Ok(await store.AccountabilityAsync(caller, unit, person, open ?? false, ct: ct));
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<AccountabilityCount>>, ProblemHttpResult>> AccountabilityPeople(string? area, HttpContext http,
+        EventStore store, CancellationToken ct)
+    {
+        if (!TryArea(http, area, out var caller, out var unit, out var problem))
+            return problem;
+        if (!EventPermissions.MayReadAccountability(caller))
+            return ApiProblems.Forbidden("Accountability records are read by centre staff and auditors.");
+        return TypedResults.Ok(await store.AccountabilityCountsAsync(caller, unit, ct));
+    }
+
+    public static async Task<Results<Ok<AccountabilityView>, ProblemHttpResult>> CloseAccountability(long id, CloseRequest? body, HttpContext http,
+        EventStore store, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body?.Outcome) || body.Outcome.Length > 500)
+            return ApiProblems.BadRequest("Send JSON {\"outcome\": …}: what the review decided (1–500 characters).");
+        return (await store.CloseAccountabilityAsync(RequestCaller.Get(http), id, body.Outcome.Trim(), ct)).ToResult(http.Response);
+    }
+
     public static async Task<Results<Ok<IReadOnlyList<EventSummary>>, ProblemHttpResult>> List(string? area, string? category, string? state, bool? open,
         int? level, DateTimeOffset? since, DateTimeOffset? updatedSince, string? bbox, int? limit, string? holder, HttpContext http, EventStore store,
         CancellationToken ct)
@@ -167,6 +208,8 @@ public static class EventsApi
         if (!Enum.TryParse<EventAction>(action, ignoreCase: true, out var parsed) || int.TryParse(action, out _))
             return ApiProblems.NotFound($"No action '{CodeRoute.Truncate(action)}'; one of {string.Join(", ", Enum.GetNames<EventAction>())}.");
         var request = body ?? new ActionRequest(null, null, null, null, null, null, null, null, null);
+        if (request.NewDue is { } newDue && (newDue.Year < 2000 || newDue.Year > 2100))
+            return ApiProblems.BadRequest("newDue is an instant with its offset (ISO 8601), e.g. 2026-12-08T17:00:00+08:00.");
         if (new[] { request.Reason, request.Note, request.Person }.Any(t => t is { Length: > 500 }))
             return ApiProblems.BadRequest("reason, note and person are at most 500 characters.");
         if (ToCommand(parsed, request) is not { } command)
@@ -207,7 +250,9 @@ public static class EventsApi
         EventAction.ApproveVoid => new EventCommand.ApproveVoid(),
         EventAction.ResolveOnTheSpot when r.Note is { Length: > 0 } note => new EventCommand.ResolveOnTheSpot(note),
         EventAction.ResolveOnTheSpot => null,
-        EventAction.Supervise => new EventCommand.Supervise(r.Note ?? r.Reason ?? ""),
+        EventAction.Supervise => new EventCommand.Supervise(r.Note ?? r.Reason ?? "", r.NewDue, r.AnswerRequired ?? false),
+        EventAction.AnswerSupervision when (r.Note ?? r.Reason) is { Length: > 0 } answer => new EventCommand.AnswerSupervision(answer),
+        EventAction.AnswerSupervision => null,
         EventAction.HoldToAccount => new EventCommand.HoldToAccount(r.Person ?? "", r.Reason ?? ""),
         EventAction.Claim => new EventCommand.Claim(),
         EventAction.Assign when r.Person is { Length: > 0 and <= 40 } person => new EventCommand.Assign(person.Trim(), null),
@@ -224,6 +269,7 @@ public static class EventsApi
         EventAction.RequestExtension => "requestExtension needs extraWorkingDays (1–60) or extraWorkingMinutes (1–6000) and a reason.",
         EventAction.ResolveOnTheSpot => "resolveOnTheSpot needs a note saying how it was resolved.",
         EventAction.Assign => "assign needs person: the username of a member of the step's owner.",
+        EventAction.AnswerSupervision => "answerSupervision needs a note saying what was done.",
         _ => "The request body does not fit this action.",
     };
 

@@ -42,12 +42,21 @@ public sealed record EventCardDto(
 
     /// <summary>Who the signed-in person may assign the step to.</summary>
     public IReadOnlyList<PersonDto> Assignees { get; init; } = [];
+
+    public DateTimeOffset? SupervisionAnswerDue { get; init; }
+
+    public string? SupervisedBy { get; init; }
 }
 
 public sealed record PersonDto(string Username, string DisplayName, string Role);
 
 /// <summary>The body of a workflow action; only the fields the action needs are read.</summary>
 public sealed record EventActionDto(int Version, string? Reason = null, string? Note = null, bool? Passed = null, string? Level = null,
-    string? Department = null, string? Person = null, int? ExtraWorkingDays = null);
+    string? Department = null, string? Person = null, int? ExtraWorkingDays = null, DateTimeOffset? NewDue = null, bool? AnswerRequired = null);
+
+public sealed record AccountabilityDto(long Id, long EventId, string TrackingNo, string Kind, string? Person, string Unit, string? Department,
+    string Grid, string Reason, DateTimeOffset CreatedAt, DateTimeOffset? ClosedAt, string? ClosedBy, string? Outcome, bool MayClose);
+
+public sealed record AccountabilityCountDto(string? Person, int Records, int Open, int Overdue, int Rework, int Named);
 
 public sealed record ReplayStepDto(long EventId, string TrackingNo, int Seq, DateTimeOffset At, string Action, string State, string Category, double[] Point);

@@ -18,6 +18,15 @@ public sealed partial class GeoApiClient
     public Task<ApiResult<EventCardDto>> ActAsync(long id, string action, EventActionDto body, string token, CancellationToken ct = default) =>
         SendAsync<EventCardDto>(HttpMethod.Post, $"api/events/{id}/actions/{Uri.EscapeDataString(action)}", token, body, ct);
 
+    public Task<ApiResult<List<AccountabilityDto>>> GetAccountabilityAsync(string query, string token, CancellationToken ct = default) =>
+        SendAsync<List<AccountabilityDto>>(HttpMethod.Get, $"api/accountability?{query}", token, null, ct);
+
+    public Task<ApiResult<List<AccountabilityCountDto>>> GetAccountabilityPeopleAsync(string token, CancellationToken ct = default) =>
+        SendAsync<List<AccountabilityCountDto>>(HttpMethod.Get, "api/accountability/people", token, null, ct);
+
+    public Task<ApiResult<AccountabilityDto>> CloseAccountabilityAsync(long id, string outcome, string token, CancellationToken ct = default) =>
+        SendAsync<AccountabilityDto>(HttpMethod.Post, $"api/accountability/{id}/close", token, new { outcome }, ct);
+
     public Task<ApiResult<List<EventSummaryDto>>> ListEventsAsync(string query, string token, CancellationToken ct = default) =>
         SendAsync<List<EventSummaryDto>>(HttpMethod.Get, $"api/events?{query}", token, null, ct);
 

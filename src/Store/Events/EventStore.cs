@@ -338,6 +338,8 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
             history, EventHistoryChain.Verify(history.Select(x => ToChained(id, x))) is null)
         {
             Holder = c.Holder is { } holder ? await PersonAsync(connection, holder, ct) : null,
+            SupervisionAnswerDue = c.SupervisionAnswerDue,
+            SupervisedBy = c.SupervisedBy,
             Assignees = caller is not null && EventWorkflow.Admits(c.State, EventAction.Assign) && EventPermissions.May(caller, c, EventAction.Assign)
                 ? await MembersAsync(connection, c.Owner, ct)
                 : [],
@@ -465,6 +467,8 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
             Supervisions = r.GetInt32("supervisions"),
             Holder = NullableString(r, "holder"),
             HandlerHolder = NullableString(r, "handler_holder"),
+            SupervisionAnswerDue = Nullable<DateTimeOffset>(r, "supervision_answer_due"),
+            SupervisedBy = NullableString(r, "supervised_by"),
             Indicators = new EventIndicators
             {
                 AcceptedAt = Nullable<DateTimeOffset>(r, "accepted_at"),
@@ -526,6 +530,8 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
         p.AddWithValue("supervisions", next.Supervisions);
         p.Add(Text("holder", next.Holder));
         p.Add(Text("handler_holder", next.HandlerHolder));
+        p.Add(Time("supervision_answer_due", next.SupervisionAnswerDue));
+        p.Add(Text("supervised_by", next.SupervisedBy));
         p.Add(Time("accepted_at", indicators.AcceptedAt));
         p.Add(Time("registered_at", indicators.RegisteredAt));
         p.Add(Flag("registered_on_time", indicators.RegisteredOnTime));
@@ -549,6 +555,25 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
         p.Add(Text("reason", reason));
         if (await update.ExecuteScalarAsync(ct) is null)
             throw new InvalidOperationException($"Event {row.Id} changed under a row lock; this is a bug.");
+        // Accountability records the step creates (overdue, rework, named), in the same transaction as the step.
+        foreach (var cause in EventAccountability.Created(old, command, actor, reason))
+        {
+            await using var insert = new NpgsqlCommand("""
+                INSERT INTO accountability (event_id, seq, kind, person, unit, department, grid_code, reason, created_at)
+                VALUES (@id, @seq, @kind, @person, @unit, @department, @grid, @reason, @at)
+                ON CONFLICT (event_id, seq, kind) DO NOTHING
+                """, connection, transaction);
+            insert.Parameters.AddWithValue("id", row.Id);
+            insert.Parameters.AddWithValue("seq", seq);
+            insert.Parameters.AddWithValue("kind", cause.Kind.ToString().ToLowerInvariant());
+            insert.Parameters.Add(Text("person", cause.Person));
+            insert.Parameters.AddWithValue("unit", cause.Unit.Unit.Value);
+            insert.Parameters.Add(Text("department", cause.Unit.Department));
+            insert.Parameters.AddWithValue("grid", old.Grid.Value);
+            insert.Parameters.AddWithValue("reason", cause.Reason.Length <= 600 ? cause.Reason : cause.Reason[..600]);
+            insert.Parameters.AddWithValue("at", now);
+            await insert.ExecuteNonQueryAsync(ct);
+        }
     }
 
     private static string NewTrackingNumber()

@@ -110,7 +110,19 @@ public sealed record EventCard(
 
     /// <summary>Who the caller may assign the step to (members of the owner), when the caller may assign it.</summary>
     public IReadOnlyList<PersonView> Assignees { get; init; } = [];
+
+    /// <summary>When a supervision (督办) waits for the holder's answer: its deadline.</summary>
+    public DateTimeOffset? SupervisionAnswerDue { get; init; }
+
+    public string? SupervisedBy { get; init; }
 }
+
+/// <summary>An accountability record (问责): against whom, for what, and how the supervising centre closed it.</summary>
+public sealed record AccountabilityView(long Id, long EventId, string TrackingNo, string Kind, string? Person, string Unit, string? Department,
+    string Grid, string Reason, DateTimeOffset CreatedAt, DateTimeOffset? ClosedAt, string? ClosedBy, string? Outcome, bool MayClose);
+
+/// <summary>Accountability records per person in an area: every figure with what it counts.</summary>
+public sealed record AccountabilityCount(string? Person, int Records, int Open, int Overdue, int Rework, int Named);
 
 /// <summary>A person named on an event: account, display name, role slug.</summary>
 public sealed record PersonView(string Username, string DisplayName, string Role);

@@ -7,5 +7,6 @@ SELECT e.id, e.tracking_no, e.channel, e.category_code, c.name AS category_name,
        e.suspended_at, e.pending_extension_kind, e.pending_extension_amount, e.pending_void_reason, e.supervisions,
        e.reported_at, e.accepted_at, e.registered_at, e.registered_on_time, e.dispatched_at, e.handled_at, e.close_due,
        e.finished_at, e.closed_on_time, e.rework_count, e.extension_count, e.escalation_count, e.resolution_level,
-       e.overdue_alerted_at, e.version, e.history_hash, e.holder, e.handler_holder
+       e.overdue_alerted_at, e.version, e.history_hash, e.holder, e.handler_holder,
+       e.supervision_answer_due, e.supervised_by
 FROM event e JOIN event_category c ON c.code = e.category_code

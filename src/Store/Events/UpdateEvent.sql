@@ -10,6 +10,7 @@ WITH updated AS (
         pending_extension_kind = @pending_extension_kind, pending_extension_amount = @pending_extension_amount,
         pending_void_reason = @pending_void_reason, supervisions = @supervisions,
         holder = @holder, handler_holder = @handler_holder,
+        supervision_answer_due = @supervision_answer_due, supervised_by = @supervised_by,
         accepted_at = @accepted_at, registered_at = @registered_at, registered_on_time = @registered_on_time,
         dispatched_at = @dispatched_at, handled_at = @handled_at,
         close_due = @close_due, finished_at = @finished_at, closed_on_time = @closed_on_time,

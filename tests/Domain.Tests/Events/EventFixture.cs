@@ -102,6 +102,7 @@ internal static class EventFixture
         EventAction.HoldToAccount => new EventCommand.HoldToAccount("village head", "ignored two reminders"),
         EventAction.Claim => new EventCommand.Claim(),
         EventAction.Assign => new EventCommand.Assign("nobody", null),
+        EventAction.AnswerSupervision => new EventCommand.AnswerSupervision("done as asked"),
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
     };
 }

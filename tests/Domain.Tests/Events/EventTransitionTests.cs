@@ -82,6 +82,15 @@ public sealed class EventTransitionTests
         { EventState.Verifying, EventAction.Assign, EventState.Verifying, "county" },
         { EventState.Rework, EventAction.Claim, EventState.Rework, "village" },
         { EventState.Rework, EventAction.Assign, EventState.Rework, "township" },
+        { EventState.Reported, EventAction.AnswerSupervision, EventState.Reported, "township" },
+        { EventState.Accepted, EventAction.AnswerSupervision, EventState.Accepted, "township" },
+        { EventState.Registered, EventAction.AnswerSupervision, EventState.Registered, "township" },
+        { EventState.Dispatched, EventAction.AnswerSupervision, EventState.Dispatched, "village" },
+        { EventState.Handling, EventAction.AnswerSupervision, EventState.Handling, "village" },
+        { EventState.FeedbackGiven, EventAction.AnswerSupervision, EventState.FeedbackGiven, "gm" },
+        { EventState.Verifying, EventAction.AnswerSupervision, EventState.Verifying, "township" },
+        { EventState.Rework, EventAction.AnswerSupervision, EventState.Rework, "village" },
+        { EventState.Suspended, EventAction.AnswerSupervision, EventState.Suspended, "village" },
     };
 
     private static readonly HashSet<(EventState, EventAction)> AllowedSet =
@@ -136,6 +145,7 @@ public sealed class EventTransitionTests
         EventAction.ApproveVoid when EventWorkflow.Admits(c.State, EventAction.RequestVoid) => c.Do(Sample(EventAction.RequestVoid), Township),
         // A step nobody holds yet (acting on a step takes it, so most states along the main path are already held).
         EventAction.Claim => c with { Holder = null },
+        EventAction.AnswerSupervision => c with { SupervisionAnswerDue = Monday.AddDays(1) },
         _ => c,
     };
 }

@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using GridMap.Store.Accounts;
 using GridMap.Testing;
@@ -135,6 +137,56 @@ public sealed class EventBrowserTests(PeopleStack stack) : IClassFixture<PeopleS
         await township.ScreenshotAsync("event-closed-card");
         Assert.Equal("Closed", await stack.Population.ScalarAsync<string>("SELECT state FROM event WHERE id = $1", id));
         Assert.Empty(village.Errors.Concat(township.Errors).Concat(civil.Errors));
+    }
+
+    [Fact]
+    public async Task A_township_clerk_holds_a_step_the_county_supervises_it_the_deadline_passes_and_the_county_closes_the_accountability_record()
+    {
+        // A report taken in and assigned by the township's own clerk to themself (the clerk holds the step).
+        var point = await stack.PointInGridAsync(DemoAccounts.GridManagerGrid);
+        long id;
+        using (var gm = await stack.ApiClientAsync("gridmanager"))
+        using (var reported = await gm.PostAsJsonAsync("/api/events", new
+               {
+                   category = "0401", description = "低保申请，问责流程测试", lon = point.Longitude, lat = point.Latitude,
+                   idempotencyKey = Guid.NewGuid().ToString(),
+               }))
+        {
+            reported.EnsureSuccessStatusCode();
+            id = (await reported.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        }
+        using (var township = await stack.ApiClientAsync("township"))
+        using (var claimed = await township.PostAsJsonAsync($"/api/events/{id}/actions/claim", new { }))
+            claimed.EnsureSuccessStatusCode();
+
+        // The county supervises it from the card: a note, and an answer required.
+        var county = await SignInAsync("county", $"/events/{id}");
+        await Assertions.Expect(county.Page.GetByTestId("event-holder")).ToHaveAttributeAsync("data-holder", "township");
+        await ActAsync(county, "Supervise", "Reported", async p =>
+        {
+            await p.GetByTestId("action-note").FillAsync("请今日内受理并答复");
+            await p.GetByTestId("supervise-answer").CheckAsync();
+        });
+        await Assertions.Expect(county.Page.GetByTestId("event-answer-due")).ToContainTextAsync("county");
+
+        // The clerk misses the deadline: the sweep records it against the clerk.
+        await stack.Population.ScalarAsync<int>("UPDATE event SET due = now() - interval '1 minute' WHERE id = $1 RETURNING 1", id);
+        await new GridMap.Store.Events.EventStore(stack.Population.DataSource, TimeProvider.System).SweepOverdueAsync();
+
+        await county.Page.GotoAsync($"{stack.PortalUrl}/accountability");
+        await WaitInteractiveAsync(county);
+        var record = county.Page.Locator($"[data-testid=acc-record][data-event='{id}']");
+        await Assertions.Expect(record).ToHaveAttributeAsync("data-kind", "overdue", new() { Timeout = Wait });
+        await Assertions.Expect(record.GetByTestId("acc-person")).ToHaveTextAsync("township");
+        await record.GetByTestId("acc-outcome-input").FillAsync("约谈提醒，记入季度考核");
+        await record.GetByTestId("acc-close").ClickAsync();
+        await Assertions.Expect(record).ToHaveCountAsync(0, new() { Timeout = Wait });
+        await county.Page.GetByTestId("acc-open-only").UncheckAsync();
+        await Assertions.Expect(record).ToHaveAttributeAsync("data-open", "false", new() { Timeout = Wait });
+        await Assertions.Expect(record.GetByTestId("acc-outcome")).ToContainTextAsync("约谈提醒");
+        await county.ScreenshotAsync("accountability-closed");
+        Assert.Equal("county", await stack.Population.ScalarAsync<string>("SELECT closed_by FROM accountability WHERE event_id = $1", id));
+        Assert.Empty(county.Errors);
     }
 
     [Fact]

@@ -1,0 +1,35 @@
+namespace GridMap.Domain.Events;
+
+/// <summary>Why a person is held to account (问责) for a step.</summary>
+public enum AccountabilityKind
+{
+    /// <summary>The step passed its deadline while they held it (or while nobody of the owner had taken it).</summary>
+    Overdue,
+    /// <summary>Their handling failed verification and went back for rework.</summary>
+    Rework,
+    /// <summary>A supervising centre named them.</summary>
+    Named,
+}
+
+/// <summary>An accountability record a transition creates: against a person (null: nobody held the step) of a unit.</summary>
+public sealed record AccountabilityCause(AccountabilityKind Kind, string? Person, StepOwner Unit, string Reason);
+
+/// <summary>
+/// Which accountability records a step creates — exactly when a step goes overdue (the sweep's alert or automatic
+/// escalation), when handling is reworked after a failed verification, or when a centre holds someone to account.
+/// </summary>
+public static class EventAccountability
+{
+    public static IReadOnlyList<AccountabilityCause> Created(EventCase before, EventCommand? command, string actor, string? reason) => command switch
+    {
+        null when before.Due is { } due => [Overdue(before, due)],
+        EventCommand.Escalate when actor == EventWorkflow.SystemActor && before.Due is { } due => [Overdue(before, due)],
+        EventCommand.Verify { Passed: false } v when before.Handler is { } handler =>
+            [new AccountabilityCause(AccountabilityKind.Rework, before.HandlerHolder, handler, v.Note ?? reason ?? "verification failed")],
+        EventCommand.HoldToAccount h => [new AccountabilityCause(AccountabilityKind.Named, h.Person, before.Owner, h.Reason)],
+        _ => [],
+    };
+
+    private static AccountabilityCause Overdue(EventCase before, DateTimeOffset due) => new(AccountabilityKind.Overdue, before.Holder, before.Owner,
+        $"{before.State} step overdue since {due.ToOffset(WorkingCalendar.ChinaStandardTime):yyyy-MM-dd HH:mm}");
+}
