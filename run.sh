@@ -38,7 +38,7 @@ start() { # name project url
   ( cd "src/$2" && exec dotnet "bin/$BIN/GridMap.$2.dll" --urls "$3" ) >"$GM_ROOT/.data/logs/$1.log" 2>&1 &
   pids+=($!)
 }
-Field__TilesUrl="http://127.0.0.1:$TILES_PORT/" start geoapi GeoApi "http://127.0.0.1:$API_PORT"
+Field__TilesUrl="http://127.0.0.1:$TILES_PORT/" Sms__LogPath="$GM_ROOT/.data/logs/sms.log" start geoapi GeoApi "http://127.0.0.1:$API_PORT"
 start tiling Tiling "http://127.0.0.1:$TILES_PORT"
 GeoApi__BaseUrl="http://127.0.0.1:$API_PORT/" GeoApi__TilesUrl="http://127.0.0.1:$TILES_PORT/" \
   start portal MapPortal "http://127.0.0.1:$PORTAL_PORT"
@@ -56,7 +56,7 @@ cat <<MSG
     GeoApi       http://127.0.0.1:$API_PORT/api/units/14   (OpenAPI: /openapi/v1.json)
     Tiles        http://127.0.0.1:$TILES_PORT/health
     Database     $GRIDMAP_DB
-  Logs in .data/logs/. Press Ctrl-C to stop.
+  Logs in .data/logs/ (text messages the demo "sends": .data/logs/sms.log). Press Ctrl-C to stop.
 
 MSG
 wait

@@ -1,3 +1,4 @@
+using GridMap.GeoApi.Inbox;
 using GridMap.GeoApi.Audit;
 using GridMap.GeoApi.Auth;
 using GridMap.GeoApi.Buildings;
@@ -14,6 +15,7 @@ using GridMap.GeoApi.Planning;
 using GridMap.GeoApi.PublicReports;
 using GridMap.GeoApi.Register;
 using GridMap.GeoApi.Search;
+using GridMap.GeoApi.Staffing;
 using GridMap.GeoApi.Tracking;
 using GridMap.GeoApi.Units;
 
@@ -32,6 +34,7 @@ public static class GeoApiEndpoints
         app.MapOgcApi();
         // Accounts, population and its audit.
         app.MapAuthApi();
+        app.MapStaffingApi();
         app.MapBuildingsApi();
         app.MapPeopleApi();
         app.MapRegisterApi();
@@ -44,6 +47,7 @@ public static class GeoApiEndpoints
         app.MapPublicReportsApi();
         app.MapTrackingApi();
         app.MapEventFeed();
+        app.MapInboxApi();
         app.MapKpiApi();
         // Boundary planning and file exchange.
         app.MapPlanningApi();

@@ -2,6 +2,7 @@ using GridMap.GeoApi;
 using GridMap.GeoApi.Events;
 using GridMap.GeoApi.Field;
 using GridMap.GeoApi.Imports;
+using GridMap.GeoApi.Inbox;
 using GridMap.GeoApi.Infrastructure;
 using GridMap.GeoApi.Kpi;
 using GridMap.Hosting.Authentication;
@@ -21,6 +22,7 @@ builder.Services.AddSingleton<ImportJobs>();
 builder.Services.AddHostedService<OverdueSweeper>();
 builder.Services.AddGridMapPublicRateLimits(builder.Configuration);
 builder.Services.AddEventFeed();
+builder.Services.AddInbox(builder.Configuration);
 builder.Services.AddHostedService<KpiRefresher>();
 builder.Services.AddHostedService<GridMap.GeoApi.Register.FreshnessRefresher>();
 

@@ -67,6 +67,8 @@ public static class StoreServices
                 IntakeBatchSize = intake.BatchSize,
             };
         });
+        services.AddSingleton(sp => new Accounts.StaffingStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new Inbox.InboxStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Open311.Open311Store>();
         services.AddSingleton<Planning.PlanningStore>();
         services.AddSingleton(sp => new Kpi.KpiStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));

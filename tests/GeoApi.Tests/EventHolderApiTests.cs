@@ -139,4 +139,56 @@ public sealed class EventHolderApiTests(PopulationApiFixture api) : IClassFixtur
         await Assert.ThrowsAnyAsync<Npgsql.PostgresException>(() =>
             api.Population.ScalarAsync<int>("DELETE FROM accountability WHERE id = $1 RETURNING 1", recordId));
     }
+
+    [Fact]
+    public async Task An_assignment_reaches_the_inbox_survives_a_GeoApi_restart_and_its_text_message_goes_out_once()
+    {
+        var wkt = await api.Population.ScalarAsync<string>("SELECT ST_AsText(ST_PointOnSurface(geom)) FROM grid WHERE code = $1", DemoAccounts.GridManagerGrid);
+        var point = wkt["POINT(".Length..^1].Split(' ').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var card = await SendAsync("gridmanager", HttpMethod.Post, "/api/events",
+            new { category = "0401", description = "低保申请，收件箱测试", lon = point[0], lat = point[1], idempotencyKey = Guid.NewGuid().ToString() }, 201);
+        card = await ActAsync("township", card, "accept");
+        card = await ActAsync("township", card, "register");
+        card = await ActAsync("township", card, "dispatch", new { level = "village" });
+        card = await ActAsync("township", card, "assign", new { person = "village" });
+        var id = card.GetProperty("id").GetInt64();
+        var trackingNo = card.GetProperty("trackingNo").GetString()!;
+
+        var inbox = await SendAsync("village", HttpMethod.Get, "/api/inbox");
+        var item = Assert.Single(inbox.GetProperty("items").EnumerateArray(), i => i.GetProperty("eventId").GetInt64() == id);
+        Assert.Equal("assigned", item.GetProperty("kind").GetString());
+        Assert.Contains(trackingNo, item.GetProperty("text").GetString());
+        Assert.Contains("township 将此事件指派给你办理", item.GetProperty("text").GetString());
+        Assert.DoesNotContain((await SendAsync("township", HttpMethod.Get, "/api/inbox")).GetProperty("items").EnumerateArray(),
+            i => i.GetProperty("eventId").GetInt64() == id);
+
+        // Another GeoApi process (a restart) serves the same stored inbox to the same token.
+        var village = await api.ClientAsAsync("village");
+        await using (var restarted = new Testing.HostFactory<GeoApiHost>(api.Population.ConnectionString))
+        {
+            var client = restarted.CreateClient();
+            client.DefaultRequestHeaders.Authorization = village.DefaultRequestHeaders.Authorization;
+            var (status, again) = await PopulationApiFixture.SendAsync(client, HttpMethod.Get, "/api/inbox?unread=true");
+            Assert.Equal(200, status);
+            var unread = again.GetProperty("unread").GetInt32();
+            var itemId = Assert.Single(again.GetProperty("items").EnumerateArray(), i => i.GetProperty("eventId").GetInt64() == id).GetProperty("id").GetInt64();
+            Assert.Equal(204, (await PopulationApiFixture.SendAsync(client, HttpMethod.Post, $"/api/inbox/{itemId}/read")).Status);
+            Assert.Equal(404, (await PopulationApiFixture.SendAsync(await api.ClientAsAsync("township"), HttpMethod.Post, $"/api/inbox/{itemId}/read")).Status);
+            Assert.Equal(unread - 1, (await PopulationApiFixture.SendAsync(client, HttpMethod.Get, "/api/inbox")).Body.GetProperty("unread").GetInt32());
+        }
+
+        // The text message to the village's phone waits in the outbox until a sender's gateway takes it — once.
+        Assert.Equal(1L, await api.Population.ScalarAsync<long>("""
+            SELECT count(*) FROM sms_outbox o JOIN inbox_item i ON i.id = o.inbox_item_id JOIN account a ON a.username = 'village'
+            WHERE i.event_id = $1 AND o.phone = a.phone
+            """, id));
+        var sent = new List<Store.Inbox.OutgoingSms>();
+        var store = new Store.Inbox.InboxStore(api.Population.DataSource, TimeProvider.System);
+        await store.DrainOutboxAsync((sms, _) => { sent.Add(sms); return Task.CompletedTask; }, limit: 5000);
+        await store.DrainOutboxAsync((sms, _) => { sent.Add(sms); return Task.CompletedTask; }, limit: 5000);
+        Assert.Equal(1L, await api.Population.ScalarAsync<long>("""
+            SELECT count(*) FROM sms_outbox o JOIN inbox_item i ON i.id = o.inbox_item_id WHERE i.event_id = $1 AND o.sent_at IS NOT NULL
+            """, id));
+        Assert.True(sent.Count(s => s.Text.Contains(trackingNo)) <= 1, "a message was sent twice");
+    }
 }

@@ -15,7 +15,7 @@ internal static class AccountsCommands
     public static Command Build()
     {
         var db = CommonOptions.Database();
-        var demo = new Command("demo", $"Create (or reset) one demo account per role over 长子县; password '{DemoAccounts.Password}'. Local use only.") { db };
+        var demo = new Command("demo", $"Create (or reset) one demo account per role over 长子县, and a post account for every staffed grid of 长子县; password '{DemoAccounts.Password}'. Local use only.") { db };
         demo.SetAction(async (result, ct) =>
         {
             await using var dataSource = CommonOptions.OpenDatabase(result, db, "gridmap-accounts");
@@ -25,6 +25,9 @@ internal static class AccountsCommands
             foreach (var a in DemoAccounts.All)
                 Console.WriteLine($"  {a.Username,-13} {a.Role.Slug(),-19} scope {a.Scope,-15} {a.Department}");
             Console.WriteLine($"{DemoAccounts.All.Count} demo accounts ready (password {DemoAccounts.Password})");
+            // Every staffed grid of 长子县 gets its post account (gm + grid code), so the county can be run person by person.
+            var posts = await new StaffingStore(dataSource, TimeProvider.System).EnsurePostAccountsAsync("140428", DemoAccounts.Password, ct);
+            Console.WriteLine($"{posts} new grid manager post accounts in 长子县 (gm<grid code>, same password)");
             return 0;
         });
 

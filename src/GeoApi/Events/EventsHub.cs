@@ -19,6 +19,12 @@ public sealed class EventsHub : Hub
     public const string EventChanged = "eventChanged";
     public const string Resync = "resync";
 
+    /// <summary>A new item in the person's inbox (payload: the unread count); see <see cref="Inbox.InboxFeed"/>.</summary>
+    public const string InboxChanged = "inbox";
+
+    /// <summary>The group of one person's connections (their inbox pushes).</summary>
+    public static string PersonGroup(string username) => "user:" + username;
+
     /// <summary>The group of everyone whose area is <paramref name="areaCode"/>.</summary>
     public static string GroupOf(string areaCode) => "area:" + areaCode;
 
@@ -37,6 +43,7 @@ public sealed class EventsHub : Hub
             return;
         }
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(caller.Scope.Value));
+        await Groups.AddToGroupAsync(Context.ConnectionId, PersonGroup(caller.Username));
         await base.OnConnectedAsync();
     }
 }

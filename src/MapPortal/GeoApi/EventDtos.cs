@@ -57,6 +57,12 @@ public sealed record EventActionDto(int Version, string? Reason = null, string? 
 public sealed record AccountabilityDto(long Id, long EventId, string TrackingNo, string Kind, string? Person, string Unit, string? Department,
     string Grid, string Reason, DateTimeOffset CreatedAt, DateTimeOffset? ClosedAt, string? ClosedBy, string? Outcome, bool MayClose);
 
+public sealed record InboxItemDto(long Id, string Kind, long? EventId, string Text, DateTimeOffset CreatedAt, DateTimeOffset? ReadAt);
+
+public sealed record DueSoonDto(long EventId, string TrackingNo, string Category, string State, DateTimeOffset Due);
+
+public sealed record InboxDto(int Unread, IReadOnlyList<InboxItemDto> Items, IReadOnlyList<DueSoonDto> DueSoon);
+
 public sealed record AccountabilityCountDto(string? Person, int Records, int Open, int Overdue, int Rework, int Named);
 
 public sealed record ReplayStepDto(long EventId, string TrackingNo, int Seq, DateTimeOffset At, string Action, string State, string Category, double[] Point);

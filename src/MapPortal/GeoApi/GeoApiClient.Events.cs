@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Net.Http.Headers;
 
 namespace GridMap.MapPortal.GeoApi;
@@ -17,6 +18,12 @@ public sealed partial class GeoApiClient
     /// <summary>Takes a workflow action; 409 means the card changed (or the state no longer admits it): reload.</summary>
     public Task<ApiResult<EventCardDto>> ActAsync(long id, string action, EventActionDto body, string token, CancellationToken ct = default) =>
         SendAsync<EventCardDto>(HttpMethod.Post, $"api/events/{id}/actions/{Uri.EscapeDataString(action)}", token, body, ct);
+
+    public Task<ApiResult<InboxDto>> GetInboxAsync(string token, CancellationToken ct = default) =>
+        SendAsync<InboxDto>(HttpMethod.Get, "api/inbox", token, null, ct);
+
+    public Task<ApiResult<JsonElement>> MarkInboxReadAsync(long? id, string token, CancellationToken ct = default) =>
+        SendAsync<JsonElement>(HttpMethod.Post, id is { } one ? $"api/inbox/{one}/read" : "api/inbox/read", token, null, ct);
 
     public Task<ApiResult<List<AccountabilityDto>>> GetAccountabilityAsync(string query, string token, CancellationToken ct = default) =>
         SendAsync<List<AccountabilityDto>>(HttpMethod.Get, $"api/accountability?{query}", token, null, ct);

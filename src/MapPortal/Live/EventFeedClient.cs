@@ -21,7 +21,12 @@ public sealed class EventFeedClient(IOptions<GeoApiOptions> options, ILogger<Eve
     public bool Connected => connection?.State == HubConnectionState.Connected;
 
     /// <summary>Connects once; <paramref name="onChanged"/> gets each pushed event, <paramref name="onResync"/> when some may have been missed.</summary>
-    public async Task StartAsync(string token, Func<EventSummaryDto, Task> onChanged, Func<Task> onResync, CancellationToken ct = default)
+    public Task StartAsync(string token, Func<EventSummaryDto, Task> onChanged, Func<Task> onResync, CancellationToken ct = default) =>
+        StartAsync(token, onChanged, onResync, null, ct);
+
+    /// <summary>As above; <paramref name="onInbox"/> gets the person's unread count whenever their inbox gains an item.</summary>
+    public async Task StartAsync(string token, Func<EventSummaryDto, Task>? onChanged, Func<Task> onResync, Func<int, Task>? onInbox,
+        CancellationToken ct = default)
     {
         if (connection is not null)
             return;
@@ -30,7 +35,10 @@ public sealed class EventFeedClient(IOptions<GeoApiOptions> options, ILogger<Eve
             .WithUrl(url, o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
             .WithAutomaticReconnect()
             .Build();
-        connection.On<EventSummaryDto>("eventChanged", onChanged);
+        if (onChanged is not null)
+            connection.On<EventSummaryDto>("eventChanged", onChanged);
+        if (onInbox is not null)
+            connection.On<int>("inbox", onInbox);
         connection.On("resync", onResync);
         // After the portal's own link drops and comes back, notices sent meanwhile are gone too.
         connection.Reconnected += _ => onResync();

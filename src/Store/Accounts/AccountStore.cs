@@ -19,7 +19,7 @@ public sealed record Account(long Id, string Username, string DisplayName, Role 
 
 /// <summary>What creating an account needs; categories and unmasking default from the role.</summary>
 public sealed record NewAccount(string Username, string DisplayName, string Password, Role Role, AdminCode Scope,
-    IReadOnlyList<DataCategory>? Categories = null, bool? CanUnmask = null, string? Department = null);
+    IReadOnlyList<DataCategory>? Categories = null, bool? CanUnmask = null, string? Department = null, string? Phone = null);
 
 /// <summary>
 /// What a sign-in came to: a token, or a refusal — wrong (username or password; which is not said), wait until an
@@ -54,11 +54,11 @@ public sealed class AccountStore(NpgsqlDataSource dataSource)
     {
         Validate(account);
         await using var command = dataSource.CreateCommand("""
-            INSERT INTO account (username, display_name, password_hash, role, scope_code, categories, can_unmask, department)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            INSERT INTO account (username, display_name, password_hash, role, scope_code, categories, can_unmask, department, phone)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             ON CONFLICT (username) DO UPDATE SET display_name = EXCLUDED.display_name, password_hash = EXCLUDED.password_hash,
                 role = EXCLUDED.role, scope_code = EXCLUDED.scope_code, categories = EXCLUDED.categories,
-                can_unmask = EXCLUDED.can_unmask, department = EXCLUDED.department, active = true,
+                can_unmask = EXCLUDED.can_unmask, department = EXCLUDED.department, phone = EXCLUDED.phone, active = true,
                 failed_sign_ins = 0, last_failed_at = NULL, locked_at = NULL
             RETURNING id
             """);
@@ -71,6 +71,7 @@ public sealed class AccountStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = categories.Select(c => c.Slug()).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = account.CanUnmask ?? account.Role.MayUnmask() });
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = account.Department, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = account.Phone, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         var id = (long)(await command.ExecuteScalarAsync(ct))!;
         return new Account(id, account.Username, account.DisplayName, account.Role, account.Scope, categories,
             account.CanUnmask ?? account.Role.MayUnmask(), account.Department, true);

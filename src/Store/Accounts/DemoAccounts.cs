@@ -37,8 +37,12 @@ public static class DemoAccounts
         Account("admin", "系统管理员 演示", Role.Admin, "14"),
     ];
 
+    private static int nextPhone;
+
+    // Synthetic mobile numbers (138 0000 xxxx), so the demo's text messages have somewhere to go (the log gateway).
     private static NewAccount Account(string username, string displayName, Role role, string scope, string? department = null) =>
-        new(username, displayName, Password, role, AdminCode.Parse(scope), Department: department);
+        new(username, displayName, Password, role, AdminCode.Parse(scope), Department: department,
+            Phone: $"1380000{Interlocked.Increment(ref nextPhone):D4}");
 
     /// <summary>Creates or resets every demo account.</summary>
     public static async Task EnsureAsync(AccountStore accounts, CancellationToken ct = default)

@@ -574,6 +574,10 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
             insert.Parameters.AddWithValue("at", now);
             await insert.ExecuteNonQueryAsync(ct);
         }
+        // Personal notices (inbox, and a text message when the account has a phone), told to live clients after commit.
+        foreach (var notice in EventNotices.For(old, next, command, actor))
+            await Inbox.InboxStore.AddAsync(connection, transaction, notice.To, notice.Kind, row.Id,
+                $"【GridMap】{row.TrackingNo} {old.Category.Name}：{notice.Phrase}", now, ct);
     }
 
     private static string NewTrackingNumber()

@@ -22,6 +22,9 @@ public static class Channels
     /// </summary>
     public const string TileInvalidation = "tile_invalidation";
 
+    /// <summary>A committed personal inbox item: the payload is the recipient's username (Store.Inbox).</summary>
+    public const string Inbox = "gridmap_inbox";
+
     /// <summary>The <see cref="TileInvalidation"/> payload of a completed data load.</summary>
     public const string DatasetLoaded = "dataset";
 }

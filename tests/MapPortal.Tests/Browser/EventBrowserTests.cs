@@ -140,9 +140,10 @@ public sealed class EventBrowserTests(PeopleStack stack) : IClassFixture<PeopleS
     }
 
     [Fact]
-    public async Task A_township_clerk_holds_a_step_the_county_supervises_it_the_deadline_passes_and_the_county_closes_the_accountability_record()
+    public async Task A_township_clerk_is_assigned_a_step_sees_it_live_in_the_inbox_the_county_supervises_the_deadline_passes_and_the_county_closes_the_record()
     {
-        // A report taken in and assigned by the township's own clerk to themself (the clerk holds the step).
+        // The clerk's inbox is open on a phone before anything happens.
+        var clerk = await SignInAsync("township", "/inbox");
         var point = await stack.PointInGridAsync(DemoAccounts.GridManagerGrid);
         long id;
         using (var gm = await stack.ApiClientAsync("gridmanager"))
@@ -155,9 +156,13 @@ public sealed class EventBrowserTests(PeopleStack stack) : IClassFixture<PeopleS
             reported.EnsureSuccessStatusCode();
             id = (await reported.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
         }
-        using (var township = await stack.ApiClientAsync("township"))
-        using (var claimed = await township.PostAsJsonAsync($"/api/events/{id}/actions/claim", new { }))
-            claimed.EnsureSuccessStatusCode();
+        // The county assigns the township's intake step to the clerk: it appears in the open inbox without a reload.
+        using (var countyApi = await stack.ApiClientAsync("county"))
+        using (var assigned = await countyApi.PostAsJsonAsync($"/api/events/{id}/actions/assign", new { person = "township" }))
+            assigned.EnsureSuccessStatusCode();
+        var assignedItem = clerk.Page.Locator($"[data-testid=inbox-item][data-event='{id}'][data-kind=assigned]");
+        await Assertions.Expect(assignedItem).ToHaveAttributeAsync("data-read", "false", new() { Timeout = Wait });
+        await Assertions.Expect(assignedItem).ToContainTextAsync("county 将此事件指派给你办理");
 
         // The county supervises it from the card: a note, and an answer required.
         var county = await SignInAsync("county", $"/events/{id}");
@@ -168,10 +173,14 @@ public sealed class EventBrowserTests(PeopleStack stack) : IClassFixture<PeopleS
             await p.GetByTestId("supervise-answer").CheckAsync();
         });
         await Assertions.Expect(county.Page.GetByTestId("event-answer-due")).ToContainTextAsync("county");
+        await Assertions.Expect(clerk.Page.Locator($"[data-testid=inbox-item][data-event='{id}'][data-kind=supervised]"))
+            .ToContainTextAsync("请今日内受理并答复", new() { Timeout = Wait });
 
-        // The clerk misses the deadline: the sweep records it against the clerk.
+        // The clerk misses the deadline: the sweep records it against the clerk and tells them.
         await stack.Population.ScalarAsync<int>("UPDATE event SET due = now() - interval '1 minute' WHERE id = $1 RETURNING 1", id);
         await new GridMap.Store.Events.EventStore(stack.Population.DataSource, TimeProvider.System).SweepOverdueAsync();
+        await Assertions.Expect(clerk.Page.Locator($"[data-testid=inbox-item][data-event='{id}'][data-kind=overdue]")).ToHaveCountAsync(1, new() { Timeout = Wait });
+        await clerk.ScreenshotAsync("inbox-phone");
 
         await county.Page.GotoAsync($"{stack.PortalUrl}/accountability");
         await WaitInteractiveAsync(county);
@@ -186,7 +195,7 @@ public sealed class EventBrowserTests(PeopleStack stack) : IClassFixture<PeopleS
         await Assertions.Expect(record.GetByTestId("acc-outcome")).ToContainTextAsync("约谈提醒");
         await county.ScreenshotAsync("accountability-closed");
         Assert.Equal("county", await stack.Population.ScalarAsync<string>("SELECT closed_by FROM accountability WHERE event_id = $1", id));
-        Assert.Empty(county.Errors);
+        Assert.Empty(county.Errors.Concat(clerk.Errors));
     }
 
     [Fact]
