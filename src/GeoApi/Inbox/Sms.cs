@@ -17,6 +17,7 @@ public interface ISmsGateway
 /// <summary>The default gateway: one line per message appended to a log file (local runs, demos, tests).</summary>
 public sealed class LogFileSmsGateway(string path) : ISmsGateway
 {
+    private static readonly UTF8Encoding NoBom = new(encoderShouldEmitUTF8Identifier: false);
     private readonly SemaphoreSlim gate = new(1, 1);
 
     public string Path => path;
@@ -28,7 +29,7 @@ public sealed class LogFileSmsGateway(string path) : ISmsGateway
         try
         {
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
-            await File.AppendAllTextAsync(path, line, Encoding.UTF8, ct);
+            await File.AppendAllTextAsync(path, line, NoBom, ct);
         }
         finally
         {
