@@ -45,6 +45,10 @@ public sealed record Problem(ProblemKind Kind, string Message)
 
     public static Problem Invalid(string message) => new(ProblemKind.Invalid, message);
 
+    /// <summary>Invalid input in one named field (the <c>field</c> member clients highlight).</summary>
+    public static Problem InvalidField(string field, string message) =>
+        Invalid(message) with { Extensions = new Dictionary<string, object?> { ["field"] = field } };
+
     public static Problem Forbidden(string message) => new(ProblemKind.Forbidden, message);
 
     public static Problem NotFound(string message) => new(ProblemKind.NotFound, message);

@@ -10,15 +10,9 @@ namespace GridMap.GeoApi.Tests;
 /// </summary>
 public sealed class EventFlowTests(PopulationApiFixture api) : IClassFixture<PopulationApiFixture>
 {
-    private async Task<double[]> PointInGridAsync(string grid)
-    {
-        var wkt = await api.Population.ScalarAsync<string>("SELECT ST_AsText(ST_PointOnSurface(geom)) FROM grid WHERE code = $1", grid);
-        return [.. wkt["POINT(".Length..^1].Split(' ').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture))];
-    }
-
     private async Task<JsonElement> ReportAsync(string key, string grid = DemoAccounts.GridManagerGrid, string category = "0401")
     {
-        var point = await PointInGridAsync(grid);
+        var point = await api.PointInGridAsync(grid);
         var (status, card) = await PopulationApiFixture.SendAsync(await api.ClientAsAsync("gridmanager"), HttpMethod.Post, "/api/events",
             new { category, description = "低保申请，测试 flow", lon = point[0], lat = point[1], idempotencyKey = key });
         Assert.Equal(201, status);
@@ -98,7 +92,7 @@ public sealed class EventFlowTests(PopulationApiFixture api) : IClassFixture<Pop
     {
         var key = Guid.NewGuid().ToString();
         var first = await ReportAsync(key);
-        var point = await PointInGridAsync(DemoAccounts.GridManagerGrid);
+        var point = await api.PointInGridAsync(DemoAccounts.GridManagerGrid);
         var (status, again) = await PopulationApiFixture.SendAsync(await api.ClientAsAsync("gridmanager"), HttpMethod.Post, "/api/events",
             new { category = "0401", description = "重发 resend", lon = point[0], lat = point[1], idempotencyKey = key });
         Assert.Equal(200, status);

@@ -29,8 +29,7 @@ public sealed class EventHolderApiTests(PopulationApiFixture api) : IClassFixtur
     {
         await new AccountStore(api.Population.DataSource).CreateAsync(new NewAccount("village-b", "西沟村服务站 乙", DemoAccounts.Password,
             Role.VillageStaff, AdminCode.Parse("140428203211")));
-        var wkt = await api.Population.ScalarAsync<string>("SELECT ST_AsText(ST_PointOnSurface(geom)) FROM grid WHERE code = $1", DemoAccounts.GridManagerGrid);
-        var point = wkt["POINT(".Length..^1].Split(' ').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var point = await api.PointInGridAsync(DemoAccounts.GridManagerGrid);
         var card = await SendAsync("gridmanager", HttpMethod.Post, "/api/events",
             new { category = "0401", description = "低保申请，承办人测试", lon = point[0], lat = point[1], idempotencyKey = Guid.NewGuid().ToString() }, 201);
         Assert.Null(Holder(card));
@@ -86,8 +85,7 @@ public sealed class EventHolderApiTests(PopulationApiFixture api) : IClassFixtur
     [Fact]
     public async Task Centres_above_supervise_and_ask_for_an_answer_a_missed_deadline_makes_an_accountability_record_the_county_closes()
     {
-        var wkt = await api.Population.ScalarAsync<string>("SELECT ST_AsText(ST_PointOnSurface(geom)) FROM grid WHERE code = $1", DemoAccounts.GridManagerGrid);
-        var point = wkt["POINT(".Length..^1].Split(' ').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var point = await api.PointInGridAsync(DemoAccounts.GridManagerGrid);
         var card = await SendAsync("gridmanager", HttpMethod.Post, "/api/events",
             new { category = "0401", description = "低保申请，督办测试", lon = point[0], lat = point[1], idempotencyKey = Guid.NewGuid().ToString() }, 201);
         card = await ActAsync("township", card, "accept");
@@ -143,8 +141,7 @@ public sealed class EventHolderApiTests(PopulationApiFixture api) : IClassFixtur
     [Fact]
     public async Task An_assignment_reaches_the_inbox_survives_a_GeoApi_restart_and_its_text_message_goes_out_once()
     {
-        var wkt = await api.Population.ScalarAsync<string>("SELECT ST_AsText(ST_PointOnSurface(geom)) FROM grid WHERE code = $1", DemoAccounts.GridManagerGrid);
-        var point = wkt["POINT(".Length..^1].Split(' ').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var point = await api.PointInGridAsync(DemoAccounts.GridManagerGrid);
         var card = await SendAsync("gridmanager", HttpMethod.Post, "/api/events",
             new { category = "0401", description = "低保申请，收件箱测试", lon = point[0], lat = point[1], idempotencyKey = Guid.NewGuid().ToString() }, 201);
         card = await ActAsync("township", card, "accept");

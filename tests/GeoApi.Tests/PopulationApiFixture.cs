@@ -51,6 +51,13 @@ public sealed class PopulationApiFixture : IAsyncLifetime
         return client;
     }
 
+    /// <summary>A point surely inside a grid, as PostGIS finds it: [longitude, latitude].</summary>
+    public async Task<double[]> PointInGridAsync(string grid)
+    {
+        var wkt = await Population.ScalarAsync<string>("SELECT ST_AsText(ST_PointOnSurface(geom)) FROM grid WHERE code = $1", grid);
+        return [.. wkt["POINT(".Length..^1].Split(' ').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture))];
+    }
+
     public static async Task<(int Status, JsonElement Body)> SendAsync(HttpClient client, HttpMethod method, string path, object? body = null)
     {
         using var request = new HttpRequestMessage(method, path);

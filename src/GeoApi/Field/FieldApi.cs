@@ -76,9 +76,9 @@ public static class FieldApi
         var caller = RequestCaller.Get(http);
         var code = grid ?? (caller.Role == Role.GridManager ? caller.Scope.Value : null);
         if (code is null)
-            return Refuse(FieldProblem("grid", "Name the grid (15 digits) to take into the field."), http);
+            return Refuse(Problem.InvalidField("grid", "Name the grid (15 digits) to take into the field."), http);
         if (code.Length != 15 || !code.All(char.IsAsciiDigit))
-            return Refuse(FieldProblem("grid", $"'{CodeRoute.Truncate(code)}' is not a grid code (15 digits)."), http);
+            return Refuse(Problem.InvalidField("grid", $"'{CodeRoute.Truncate(code)}' is not a grid code (15 digits)."), http);
         if (!caller.Holds(DataCategory.Buildings))
             return Refuse(Problem.Forbidden("Your role does not read the building register."), http);
         if (await field.GridAsync(caller, code, ct) is not var (name, outline))
@@ -104,12 +104,12 @@ public static class FieldApi
         if (Key(key) is { } badKey)
             return Refuse(badKey, http);
         if (body.HouseholdId is not > 0)
-            return Refuse(FieldProblem("householdId", "Name the household visited."), http);
+            return Refuse(Problem.InvalidField("householdId", "Name the household visited."), http);
         if (body.VisitedAt is null)
-            return Refuse(FieldProblem("visitedAt", "Give the time of the visit."), http);
+            return Refuse(Problem.InvalidField("visitedAt", "Give the time of the visit."), http);
         var note = body.Note?.Trim() ?? "";
         if (note.Length is < 2 or > 2000 || note.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
-            return Refuse(FieldProblem("note", "The note has 2–2,000 characters of text."), http);
+            return Refuse(Problem.InvalidField("note", "The note has 2–2,000 characters of text."), http);
         var position = Position(body.Lon, body.Lat, "lon");
         if (!position.Succeeded)
             return Refuse(position.Problem, http);
@@ -117,17 +117,17 @@ public static class FieldApi
         if (body.Photo is not null)
         {
             if (body.PhotoType is not ("image/jpeg" or "image/png" or "image/webp"))
-                return Refuse(FieldProblem("photoType", "A photo is image/jpeg, image/png or image/webp."), http);
+                return Refuse(Problem.InvalidField("photoType", "A photo is image/jpeg, image/png or image/webp."), http);
             try
             {
                 photo = Convert.FromBase64String(body.Photo);
             }
             catch (FormatException)
             {
-                return Refuse(FieldProblem("photo", "The photo is not base64."), http);
+                return Refuse(Problem.InvalidField("photo", "The photo is not base64."), http);
             }
             if (photo.Length is 0 or > 5 * 1024 * 1024)
-                return Refuse(FieldProblem("photo", "A photo has at most 5 MB."), http);
+                return Refuse(Problem.InvalidField("photo", "A photo has at most 5 MB."), http);
         }
         var outcome = await field.RecordVisitAsync(RequestCaller.Get(http),
             new NewVisit(body.HouseholdId.Value, body.VisitedAt.Value, note, position.Value, photo, photo is null ? null : body.PhotoType), key!, ct);
@@ -142,19 +142,19 @@ public static class FieldApi
         if (Key(key) is { } badKey)
             return Refuse(badKey, http);
         if (body.StartedAt is null || body.EndedAt is null)
-            return Refuse(FieldProblem(body.StartedAt is null ? "startedAt" : "endedAt", "Give the patrol's start and end."), http);
+            return Refuse(Problem.InvalidField(body.StartedAt is null ? "startedAt" : "endedAt", "Give the patrol's start and end."), http);
         if (body.GridCode is { } grid && (grid.Length != 15 || !grid.All(char.IsAsciiDigit)))
-            return Refuse(FieldProblem("gridCode", "A grid code has 15 digits."), http);
+            return Refuse(Problem.InvalidField("gridCode", "A grid code has 15 digits."), http);
         if (body.Points is null || body.Points.Any(p => p is null || p.Length != 2))
-            return Refuse(FieldProblem("points", "points is a list of [longitude, latitude] pairs."), http);
+            return Refuse(Problem.InvalidField("points", "points is a list of [longitude, latitude] pairs."), http);
         var checkIns = new List<NewCheckIn>();
         foreach (var c in body.CheckIns ?? [])
         {
             var label = c?.Label?.Trim() ?? "";
             if (c?.At is null || label.Length is < 1 or > 100 || label.Any(char.IsControl))
-                return Refuse(FieldProblem("checkIns", "Each check-in has a time and a label of 1–100 characters."), http);
+                return Refuse(Problem.InvalidField("checkIns", "Each check-in has a time and a label of 1–100 characters."), http);
             if (Position(c.Lon, c.Lat, "checkIns") is not { Value: { } at })
-                return Refuse(FieldProblem("checkIns", "Each check-in has a position in China."), http);
+                return Refuse(Problem.InvalidField("checkIns", "Each check-in has a position in China."), http);
             checkIns.Add(new NewCheckIn(c.At.Value, label, c.BuildingCode, at));
         }
         var outcome = await field.RecordPatrolAsync(RequestCaller.Get(http), new NewPatrol(body.GridCode, body.StartedAt.Value, body.EndedAt.Value,
@@ -167,7 +167,7 @@ public static class FieldApi
         var caller = RequestCaller.Get(http);
         var code = area ?? caller.Scope.Value;
         if (code.Length is < 2 or > 15 || !code.All(char.IsAsciiDigit))
-            return Refuse(FieldProblem("area", "area is an area code of 2–15 digits."), http);
+            return Refuse(Problem.InvalidField("area", "area is an area code of 2–15 digits."), http);
         var patrols = await field.PatrolsAsync(caller, code, day ?? ChinaTime.DateOf(clock.GetUtcNow()), ct);
         return patrols is null ? Refuse(Problem.NotFound($"No area {code} of yours."), http) : TypedResults.Ok(patrols);
     }
@@ -177,14 +177,14 @@ public static class FieldApi
         var caller = RequestCaller.Get(http);
         var code = area ?? caller.Scope.Value;
         if (code.Length is not (2 or 4 or 6 or 9 or 12 or 15) || !code.All(char.IsAsciiDigit))
-            return Refuse(FieldProblem("area", "area is a unit code of 2, 4, 6, 9, 12 or 15 digits."), http);
+            return Refuse(Problem.InvalidField("area", "area is a unit code of 2, 4, 6, 9, 12 or 15 digits."), http);
         var rows = await field.CoverageAsync(caller, code, day ?? ChinaTime.DateOf(clock.GetUtcNow()), ct);
         return rows is null ? Refuse(Problem.NotFound($"No area {code} of yours."), http) : TypedResults.Ok(rows);
     }
 
     private static Problem? Key(string? key) =>
         key is null || !IdempotencyKeys.IsWellFormed(key)
-            ? FieldProblem("idempotencyKey", "Each upload carries an idempotency key of 8–100 characters without spaces.")
+            ? Problem.InvalidField("idempotencyKey", "Each upload carries an idempotency key of 8–100 characters without spaces.")
             : null;
 
     private static Outcome<Point?> Position(double? lon, double? lat, string field)
@@ -192,12 +192,10 @@ public static class FieldApi
         if (lon is null && lat is null)
             return Outcome.Ok<Point?>(null);
         if (lon is not { } x || lat is not { } y || !double.IsFinite(x) || !double.IsFinite(y) || x is < 73 or > 136 || y is < 3 or > 54)
-            return FieldProblem(field, "A position is a longitude and a latitude in China.");
+            return Problem.InvalidField(field, "A position is a longitude and a latitude in China.");
         return Outcome.Ok<Point?>(new Point(x, y) { SRID = 4490 });
     }
 
-    private static Problem FieldProblem(string field, string message) =>
-        Problem.Invalid(message) with { Extensions = new Dictionary<string, object?> { ["field"] = field } };
 
     private static IResult Refuse(Problem problem, HttpContext http) => problem.ToProblem(http.Response);
 }

@@ -46,11 +46,9 @@ public static class InboxApi
 /// notifies in the item's own transaction), push the unread count to the person's group on the events hub. A client
 /// that was offline reads the stored inbox when it comes back, so a missed push loses nothing.
 /// </summary>
-public sealed class InboxFeed(IServiceProvider services, InboxStore store, IHubContext<EventsHub> hub, ILogger<InboxFeed> log)
+public sealed class InboxFeed(NotificationListener listener, InboxStore store, IHubContext<EventsHub> hub, ILogger<InboxFeed> log)
     : BackgroundService, INotificationHandler
 {
-    private readonly NotificationListener listener = new(services.GetRequiredService<Npgsql.NpgsqlDataSource>());
-
     public Task Listening => listener.Listening;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => listener.RunAsync([Channels.Inbox], this, stoppingToken);
@@ -65,7 +63,7 @@ public sealed class InboxFeed(IServiceProvider services, InboxStore store, IHubC
             return;
         try
         {
-            var unread = (await store.GetAsync(username, unreadOnly: true, ct)).Unread;
+            var unread = await store.UnreadAsync(username, ct);
             await hub.Clients.Group(EventsHub.PersonGroup(username)).SendAsync(EventsHub.InboxChanged, unread, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)

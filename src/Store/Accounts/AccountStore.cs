@@ -229,9 +229,9 @@ public sealed class AccountStore(NpgsqlDataSource dataSource)
             pending = reader.IsDBNull(1) ? null : reader.GetString(1);
         }
         if (pending is null)
-            return FieldProblem("code", "No second factor is being enrolled: start with POST /api/auth/totp.");
+            return Domain.Problem.InvalidField("code", "No second factor is being enrolled: start with POST /api/auth/totp.");
         if (SecondFactor.MatchedStep(pending, code, DateTime.UtcNow) is not { } step)
-            return FieldProblem("code", "The code does not match: check the phone's clock and type the code now shown.");
+            return Domain.Problem.InvalidField("code", "The code does not match: check the phone's clock and type the code now shown.");
         await using (var update = new NpgsqlCommand("""
             UPDATE account SET totp_secret = totp_pending, totp_pending = NULL, totp_enrolled_at = now(), totp_last_step = $2 WHERE id = $1;
             """, connection, transaction))
@@ -306,15 +306,15 @@ public sealed class AccountStore(NpgsqlDataSource dataSource)
     public async Task<Domain.Problem?> ChangePasswordAsync(string username, string current, string next, CancellationToken ct = default)
     {
         if (PasswordPolicy.Check(username, next) is { } weak)
-            return FieldProblem("newPassword", weak);
+            return Domain.Problem.InvalidField("newPassword", weak);
         if (current == next)
-            return FieldProblem("newPassword", "The new password is the current one.");
+            return Domain.Problem.InvalidField("newPassword", "The new password is the current one.");
         // The check issues a token like any sign-in; the password change below revokes it with the rest.
         var attempt = await AttemptSignInAsync(username, current, null, ct);
         if (attempt.Issued is null)
             return attempt.IsLocked ? Domain.Problem.Forbidden("The account is locked; an administrator unlocks it.")
-                : attempt.WaitUntil is not null ? FieldProblem("currentPassword", "Too many wrong passwords: try again later.")
-                : FieldProblem("currentPassword", "The current password is wrong.");
+                : attempt.WaitUntil is not null ? Domain.Problem.InvalidField("currentPassword", "Too many wrong passwords: try again later.")
+                : Domain.Problem.InvalidField("currentPassword", "The current password is wrong.");
         await SetPasswordAsync(username, next, username, "change_password", ct);
         return null;
     }
@@ -329,7 +329,7 @@ public sealed class AccountStore(NpgsqlDataSource dataSource)
         if (change == AccountChange.ResetPassword)
         {
             if ((password is null ? "Send the new password." : PasswordPolicy.Check(username, password)) is { } weak)
-                return FieldProblem("password", weak);
+                return Domain.Problem.InvalidField("password", weak);
             return await SetPasswordAsync(username, password!, admin, "reset_password", ct) ? null : Domain.Problem.NotFound($"No account {username}.");
         }
         var (sql, action) = change switch
@@ -381,8 +381,6 @@ public sealed class AccountStore(NpgsqlDataSource dataSource)
         return true;
     }
 
-    private static Domain.Problem FieldProblem(string field, string message) =>
-        Domain.Problem.Invalid(message) with { Extensions = new Dictionary<string, object?> { ["field"] = field } };
 
     private static async Task RevokeAllAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long accountId, CancellationToken ct)
     {
@@ -430,9 +428,10 @@ public sealed class AccountStore(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    private const string Columns = "a.id, a.username, a.display_name, a.role, a.scope_code, a.categories, a.can_unmask, a.department, a.active";
+    /// <summary>The columns <see cref="Read"/> reads, from <c>account a</c> (other stores that read accounts use both).</summary>
+    internal const string Columns = "a.id, a.username, a.display_name, a.role, a.scope_code, a.categories, a.can_unmask, a.department, a.active";
 
-    private static Account Read(NpgsqlDataReader r, int o) => new(
+    internal static Account Read(NpgsqlDataReader r, int o) => new(
         r.GetInt64(o), r.GetString(o + 1), r.GetString(o + 2),
         Roles.FromSlug(r.GetString(o + 3)) ?? throw new InvalidDataException($"Unknown role {r.GetString(o + 3)}"),
         AdminCode.Parse(r.GetString(o + 4)),

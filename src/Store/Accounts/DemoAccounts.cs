@@ -17,8 +17,9 @@ public static class DemoAccounts
     /// <summary>A grid of 太原市小店区 (坞城街道师范街社区), the urban district the default run also loads: moves between counties.</summary>
     public const string UrbanGrid = "140105001001001";
 
-    public static IReadOnlyList<NewAccount> All { get; } =
-    [
+    // Synthetic mobile numbers (138 0000 0001 …, in this order), so the demo's text messages have somewhere to go (the log gateway).
+    public static IReadOnlyList<NewAccount> All { get; } = new NewAccount[]
+    {
         Account("province", "省综治中心 演示", Role.ProvinceStaff, "14"),
         Account("city", "长治市综治中心 演示", Role.CityStaff, "1404"),
         Account("county", "长子县综治中心 演示", Role.CountyStaff, "140428"),
@@ -35,14 +36,10 @@ public static class DemoAccounts
         Account("planner", "规划员 演示", Role.Planner, "140428"),
         Account("auditor", "审计员 演示", Role.Auditor, "14"),
         Account("admin", "系统管理员 演示", Role.Admin, "14"),
-    ];
+    }.Select((account, i) => account with { Phone = $"1380000{i + 1:D4}" }).ToArray();
 
-    private static int nextPhone;
-
-    // Synthetic mobile numbers (138 0000 xxxx), so the demo's text messages have somewhere to go (the log gateway).
     private static NewAccount Account(string username, string displayName, Role role, string scope, string? department = null) =>
-        new(username, displayName, Password, role, AdminCode.Parse(scope), Department: department,
-            Phone: $"1380000{Interlocked.Increment(ref nextPhone):D4}");
+        new(username, displayName, Password, role, AdminCode.Parse(scope), Department: department);
 
     /// <summary>Creates or resets every demo account.</summary>
     public static async Task EnsureAsync(AccountStore accounts, CancellationToken ct = default)

@@ -46,7 +46,7 @@ public sealed class StaffingStore(NpgsqlDataSource dataSource, TimeProvider cloc
         if (!Staffing.MayStaff(caller, grid))
             return Problem.Forbidden("Grid managers are appointed by township, county, city and province centres.");
         if (Staffing.Check(name, phone) is { } bad)
-            return Problem.Invalid(bad.Message) with { Extensions = new Dictionary<string, object?> { ["field"] = bad.Field } };
+            return Problem.InvalidField(bad.Field, bad.Message);
         name = name.Trim();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);

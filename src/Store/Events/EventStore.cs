@@ -6,6 +6,7 @@ using GridMap.Domain.Access;
 using GridMap.Domain.Codes;
 using GridMap.Domain.Events;
 using GridMap.Domain.Privacy;
+using GridMap.Store.Accounts;
 using GridMap.Store.Database;
 using GridMap.Store.Notifications;
 using Npgsql;
@@ -357,37 +358,26 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
     /// <summary>The active accounts that may hold a step of <paramref name="owner"/> (EventPermissions.MayHold decides), by name.</summary>
     private static async Task<IReadOnlyList<PersonView>> MembersAsync(NpgsqlConnection connection, StepOwner owner, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("""
-            SELECT username, display_name, role, scope_code, categories, can_unmask, department FROM account
-            WHERE active AND scope_code = @unit AND (department = @department OR @department::text IS NULL)
-            ORDER BY display_name, username
+        await using var command = new NpgsqlCommand($"""
+            SELECT {AccountStore.Columns} FROM account a
+            WHERE a.active AND a.scope_code = @unit AND (a.department = @department OR @department::text IS NULL)
+            ORDER BY a.display_name, a.username
             """, connection);
         command.Parameters.AddWithValue("unit", owner.Unit.Value);
         command.Parameters.Add(Text("department", owner.Department));
-        var members = new List<PersonView>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            if (ReadCaller(reader) is { } account && EventPermissions.MayHold(account, owner))
-                members.Add(new PersonView(account.Username, reader.GetString(1), reader.GetString(2)));
-        return members;
+        var accounts = await command.ListAsync(r => AccountStore.Read(r, 0), ct);
+        return [.. accounts.Where(a => EventPermissions.MayHold(a.ToCaller(), owner)).Select(a => new PersonView(a.Username, a.DisplayName, a.Role.Slug()))];
     }
 
     /// <summary>An active account as a caller (for the assignment rule), or null.</summary>
     private static async Task<Caller?> ActiveAccountAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string username, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(
-            "SELECT username, display_name, role, scope_code, categories, can_unmask, department FROM account WHERE active AND username = @username",
+        await using var command = new NpgsqlCommand($"SELECT {AccountStore.Columns} FROM account a WHERE a.active AND a.username = @username",
             connection, transaction);
         command.Parameters.AddWithValue("username", username);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? ReadCaller(reader) : null;
+        return await reader.ReadAsync(ct) ? AccountStore.Read(reader, 0).ToCaller() : null;
     }
-
-    private static Caller? ReadCaller(NpgsqlDataReader r) =>
-        Roles.FromSlug(r.GetString(2)) is { } role && AdminCode.TryParse(r.GetString(3), out var scope, out _)
-            ? new Caller(r.GetString(0), role, scope, r.GetFieldValue<string[]>(4).Select(DataCategories.FromSlug).OfType<DataCategory>().ToHashSet(),
-                r.GetBoolean(5), NullableString(r, 6))
-            : null;
 
     private async Task<(int Level, string Unit, IReadOnlyList<string> Functions)> RoutingAsync(NpgsqlConnection connection, EventCase c, CancellationToken ct)
     {

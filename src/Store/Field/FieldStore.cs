@@ -80,7 +80,7 @@ public sealed class FieldStore(NpgsqlDataSource dataSource, TimeProvider clock)
         if (!caller.MayWriteRegister())
             return Problem.Forbidden("Visits are recorded by grid managers and village or township staff.");
         if (visit.VisitedAt > clock.GetUtcNow().AddMinutes(10))
-            return FieldProblem("visitedAt", "The visit's time is in the future.");
+            return Problem.InvalidField("visitedAt", "The visit's time is in the future.");
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (await ReplayAsync(connection, transaction, "field_visit", caller, idempotencyKey, ct) is { } replayed)
@@ -124,17 +124,17 @@ public sealed class FieldStore(NpgsqlDataSource dataSource, TimeProvider clock)
     {
         var grid = patrol.GridCode ?? (caller.Role == Role.GridManager ? caller.Scope.Value : null);
         if (grid is null)
-            return FieldProblem("gridCode", "Name the grid patrolled.");
+            return Problem.InvalidField("gridCode", "Name the grid patrolled.");
         if (!caller.Covers(grid))
             return Problem.NotFound($"No grid {grid} in your area.");
         if (patrol.Points.Count is < 2 or > MaxTrackPoints)
-            return FieldProblem("points", $"A track has 2–{MaxTrackPoints:N0} points.");
+            return Problem.InvalidField("points", $"A track has 2–{MaxTrackPoints:N0} points.");
         if (patrol.EndedAt < patrol.StartedAt)
-            return FieldProblem("endedAt", "The patrol ends before it starts.");
+            return Problem.InvalidField("endedAt", "The patrol ends before it starts.");
         if (patrol.EndedAt > clock.GetUtcNow().AddMinutes(10))
-            return FieldProblem("endedAt", "The patrol's end is in the future.");
+            return Problem.InvalidField("endedAt", "The patrol's end is in the future.");
         if (patrol.Points.Any(p => !double.IsFinite(p.X) || !double.IsFinite(p.Y) || p.X is < 73 or > 136 || p.Y is < 3 or > 54))
-            return FieldProblem("points", "Every point is [longitude, latitude] in China (CGCS2000).");
+            return Problem.InvalidField("points", "Every point is [longitude, latitude] in China (CGCS2000).");
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (await ReplayAsync(connection, transaction, "patrol", caller, idempotencyKey, ct) is { } replayed)
@@ -286,6 +286,4 @@ public sealed class FieldStore(NpgsqlDataSource dataSource, TimeProvider clock)
         return (long?)await find.ExecuteScalarAsync(ct);
     }
 
-    private static Problem FieldProblem(string field, string message) =>
-        Problem.Invalid(message) with { Extensions = new Dictionary<string, object?> { ["field"] = field } };
 }

@@ -61,9 +61,7 @@ public sealed class InboxStore(NpgsqlDataSource dataSource, TimeProvider clock)
         items.Parameters.AddWithValue("limit", MaxItems);
         var list = await items.ListAsync(r => new InboxItem(r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetInt64(2), r.GetString(3),
             r.GetFieldValue<DateTimeOffset>(4), r.IsDBNull(5) ? null : r.GetFieldValue<DateTimeOffset>(5)), ct);
-        await using var unread = new NpgsqlCommand("SELECT count(*)::int FROM inbox_item WHERE username = @username AND read_at IS NULL", connection);
-        unread.Parameters.AddWithValue("username", username);
-        var count = (int)(await unread.ExecuteScalarAsync(ct))!;
+        var count = await UnreadAsync(connection, username, ct);
         // Held steps whose deadline comes within four working hours (or has passed).
         var now = clock.GetUtcNow();
         var horizon = WorkingCalendar.Default.AddWorkingTime(now, TimeSpan.FromHours(4));
@@ -76,6 +74,20 @@ public sealed class InboxStore(NpgsqlDataSource dataSource, TimeProvider clock)
         due.Parameters.AddWithValue("horizon", horizon.ToUniversalTime());
         var soon = await due.ListAsync(r => new DueSoonStep(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetFieldValue<DateTimeOffset>(4)), ct);
         return new InboxView(count, list, soon);
+    }
+
+    /// <summary>How many of the person's items are unread (what a live push carries).</summary>
+    public async Task<int> UnreadAsync(string username, CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await UnreadAsync(connection, username, ct);
+    }
+
+    private static async Task<int> UnreadAsync(NpgsqlConnection connection, string username, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("SELECT count(*)::int FROM inbox_item WHERE username = @username AND read_at IS NULL", connection);
+        command.Parameters.AddWithValue("username", username);
+        return (int)(await command.ExecuteScalarAsync(ct))!;
     }
 
     /// <summary>Marks one item (or, with null, every item) of the owner read; false when the item is not theirs.</summary>
