@@ -6,6 +6,7 @@ using GridMap.GeoApi.Events;
 using GridMap.GeoApi.Field;
 using GridMap.GeoApi.Grids;
 using GridMap.GeoApi.Imports;
+using GridMap.GeoApi.Assessment;
 using GridMap.GeoApi.Kpi;
 using GridMap.GeoApi.Locate;
 using GridMap.GeoApi.Ogc;
@@ -49,6 +50,7 @@ public static class GeoApiEndpoints
         app.MapEventFeed();
         app.MapInboxApi();
         app.MapKpiApi();
+        app.MapAssessmentApi();
         // Boundary planning and file exchange.
         app.MapPlanningApi();
         app.MapExchangeApi();

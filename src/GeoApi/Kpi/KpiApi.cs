@@ -135,7 +135,7 @@ public static class KpiApi
         void Row(string kind, string code, string name, KpiCounters c)
         {
             var r = KpiRates.From(c);
-            text.Append(kind).Append(',').Append(code).Append(',').Append(Quote(name));
+            text.Append(kind).Append(',').Append(code).Append(',').Append(TableExport.Quote(name));
             foreach (var n in new[] { c.Reported, c.Accepted, c.Rejected, c.Registered, c.RegisteredOnTime, c.Dispatched, c.Handled, c.Closed, c.Due,
                 c.ClosedOnTime, c.Reworked, c.Extended, c.Escalated, c.Voided, c.ClosedAtGrid, c.ClosedAtVillage, c.ClosedAtTownship, c.ClosedAtCounty })
                 text.Append(',').Append(n.ToString(CultureInfo.InvariantCulture));
@@ -149,12 +149,5 @@ public static class KpiApi
         foreach (var department in report.Departments)
             Row("department", department.Code, department.Name, department.Counters);
         return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(text.ToString())];
-    }
-
-    // Names are ours, but a quote or comma must not break a column, and a leading = + - @ must not become an Excel formula.
-    private static string Quote(string value)
-    {
-        var safe = value.Length > 0 && "=+-@".Contains(value[0]) ? "'" + value : value;
-        return safe.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + safe.Replace("\"", "\"\"") + "\"" : safe;
     }
 }

@@ -19,11 +19,8 @@ public sealed record AssessmentWeight(AssessedRate Rate, decimal Weight);
 public sealed record AssessmentRow(string Key, decimal? Score, int? Rank, KpiCounters Counters);
 
 /// <summary>
-/// 考核: a weighted composite of the rates, 0–100. Each weighted rate contributes weight × rate (for rework and extension,
-/// weight × (1 − rate)); a rate whose denominator is zero has no basis and its weight is left out, the others scaled up
-/// to the full 100, so a unit is not punished or rewarded for having no events of a kind. Units without any basis have
-/// no score and no rank. Ranking is competition ranking on the score rounded to two decimals (1, 2, 2, 4), ties listed
-/// by key.
+/// 考核: a weighted composite of the event rates of units, 0–100, scored and ranked by <see cref="WeightedScore"/>
+/// (rework and extension count against).
 /// </summary>
 public static class KpiAssessment
 {
@@ -47,45 +44,23 @@ public static class KpiAssessment
     public static decimal? Score(KpiCounters counters, IReadOnlyList<AssessmentWeight>? weights = null)
     {
         var rates = KpiRates.From(counters);
-        decimal weighted = 0, used = 0;
-        foreach (var (rate, weight) in weights ?? DefaultWeights)
+        return WeightedScore.Of((weights ?? DefaultWeights).Select(w => w.Rate switch
         {
-            var (value, higherIsBetter) = rate switch
-            {
-                AssessedRate.Disposal => (rates.Disposal, true),
-                AssessedRate.Closure => (rates.Closure, true),
-                AssessedRate.OnTimeClosure => (rates.OnTimeClosure, true),
-                AssessedRate.OnTimeRegistration => (rates.OnTimeRegistration, true),
-                AssessedRate.AccurateRegistration => (rates.AccurateRegistration, true),
-                AssessedRate.Rework => (rates.Rework, false),
-                AssessedRate.Extension => (rates.Extension, false),
-                AssessedRate.ResolvedBelowTownship => (new KpiRate(counters.ClosedAtGrid + counters.ClosedAtVillage, counters.Closed), true),
-                _ => throw new ArgumentOutOfRangeException(nameof(weights), rate, null),
-            };
-            if (value.Denominator == 0 || weight <= 0)
-                continue;
-            var fraction = (decimal)value.Numerator / value.Denominator;
-            weighted += weight * (higherIsBetter ? fraction : 1 - fraction);
-            used += weight;
-        }
-        return used == 0 ? null : Math.Round(100 * weighted / used, 2, MidpointRounding.AwayFromZero);
+            AssessedRate.Disposal => new WeightedRate(rates.Disposal, true, w.Weight),
+            AssessedRate.Closure => new WeightedRate(rates.Closure, true, w.Weight),
+            AssessedRate.OnTimeClosure => new WeightedRate(rates.OnTimeClosure, true, w.Weight),
+            AssessedRate.OnTimeRegistration => new WeightedRate(rates.OnTimeRegistration, true, w.Weight),
+            AssessedRate.AccurateRegistration => new WeightedRate(rates.AccurateRegistration, true, w.Weight),
+            AssessedRate.Rework => new WeightedRate(rates.Rework, false, w.Weight),
+            AssessedRate.Extension => new WeightedRate(rates.Extension, false, w.Weight),
+            AssessedRate.ResolvedBelowTownship => new WeightedRate(new KpiRate(counters.ClosedAtGrid + counters.ClosedAtVillage, counters.Closed), true, w.Weight),
+            _ => throw new ArgumentOutOfRangeException(nameof(weights), w.Rate, null),
+        }));
     }
 
     /// <summary>Scores and ranks the rows (e.g. the children of a unit), best first; unscored rows last, unranked.</summary>
-    public static IReadOnlyList<AssessmentRow> Rank(IEnumerable<(string Key, KpiCounters Counters)> rows, IReadOnlyList<AssessmentWeight>? weights = null)
-    {
-        var scored = rows.Select(r => (r.Key, Score: Score(r.Counters, weights), r.Counters))
-            .OrderByDescending(r => r.Score.HasValue)
-            .ThenByDescending(r => r.Score)
-            .ThenBy(r => r.Key, StringComparer.Ordinal)
+    public static IReadOnlyList<AssessmentRow> Rank(IEnumerable<(string Key, KpiCounters Counters)> rows, IReadOnlyList<AssessmentWeight>? weights = null) =>
+        WeightedScore.Rank(rows, r => r.Key, r => Score(r.Counters, weights))
+            .Select(r => new AssessmentRow(r.Key, r.Score, r.Rank, r.Row.Counters))
             .ToList();
-        var ranked = new List<AssessmentRow>(scored.Count);
-        for (var i = 0; i < scored.Count; i++)
-        {
-            var (key, score, counters) = scored[i];
-            int? rank = score is null ? null : i > 0 && scored[i - 1].Score == score ? ranked[i - 1].Rank : i + 1;
-            ranked.Add(new AssessmentRow(key, score, rank, counters));
-        }
-        return ranked;
-    }
 }
