@@ -137,11 +137,24 @@ public sealed partial class GeoApiClient(HttpClient http)
         SendAsync<AssessmentDto>(HttpMethod.Get, $"api/kpi/{Uri.EscapeDataString(unit)}/assessment?{KpiPeriod(from, to)}", token, null, ct);
 
     /// <summary>The CSV export as GeoApi sends it (UTF-8 with a BOM), for the portal to hand to the browser.</summary>
-    public async Task<ApiResult<byte[]>> GetKpiCsvAsync(string unit, DateOnly from, DateOnly to, string token, CancellationToken ct = default)
+    public Task<ApiResult<byte[]>> GetKpiCsvAsync(string unit, DateOnly from, DateOnly to, string token, CancellationToken ct = default) =>
+        GetFileAsync($"api/kpi/{Uri.EscapeDataString(unit)}?format=csv&{KpiPeriod(from, to)}", token, ct);
+
+    public Task<ApiResult<GridManagerReportDto>> GetGridManagerAssessmentAsync(string unit, DateOnly from, DateOnly to, string token, CancellationToken ct = default) =>
+        SendAsync<GridManagerReportDto>(HttpMethod.Get, $"api/assessment/{Uri.EscapeDataString(unit)}/grid-managers?{KpiPeriod(from, to)}", token, null, ct);
+
+    public Task<ApiResult<HandlerReportDto>> GetHandlerIndicatorsAsync(string unit, DateOnly from, DateOnly to, string token, CancellationToken ct = default) =>
+        SendAsync<HandlerReportDto>(HttpMethod.Get, $"api/assessment/{Uri.EscapeDataString(unit)}/handlers?{KpiPeriod(from, to)}", token, null, ct);
+
+    /// <summary>An assessment export (kind grid-managers or handlers, format csv or xlsx) as GeoApi sends it.</summary>
+    public Task<ApiResult<byte[]>> GetAssessmentFileAsync(string unit, string kind, string format, DateOnly from, DateOnly to, string token, CancellationToken ct = default) =>
+        GetFileAsync($"api/assessment/{Uri.EscapeDataString(unit)}/{Uri.EscapeDataString(kind)}?format={Uri.EscapeDataString(format)}&{KpiPeriod(from, to)}", token, ct);
+
+    private async Task<ApiResult<byte[]>> GetFileAsync(string path, string token, CancellationToken ct)
     {
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"api/kpi/{Uri.EscapeDataString(unit)}?format=csv&{KpiPeriod(from, to)}");
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
             request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
             using var response = await http.SendAsync(request, ct);
             return response.IsSuccessStatusCode

@@ -27,3 +27,18 @@ public sealed record PatrolFiguresDto(string Code, int Patrols, double LengthM, 
     int CoveragePermille);
 
 public sealed record AssessmentDto(KpiUnitDto Unit, List<AssessedUnitDto> Rows);
+
+/// <summary>The grid manager assessment as GeoApi sends it; the counters and rates are the domain's own records.</summary>
+public sealed record GridManagerReportDto(string Unit, string Name, DateOnly From, DateOnly To, GridMap.Domain.Events.Kpi.GridManagerCounters Counters,
+    GridMap.Domain.Events.Kpi.GridManagerRates Rates, List<AssessedGroupDto> Groups, List<AssessedGridDto> Rows);
+
+public sealed record AssessedGridDto(int? Rank, int? VillageRank, string Grid, string Village, string? Manager, string? Account, bool AccountActive,
+    decimal? Score, GridMap.Domain.Events.Kpi.GridManagerCounters Counters, GridMap.Domain.Events.Kpi.GridManagerRates Rates);
+
+public sealed record AssessedGroupDto(int? Rank, string Code, string Name, decimal? Score, int Grids, GridMap.Domain.Events.Kpi.GridManagerCounters Counters,
+    GridMap.Domain.Events.Kpi.GridManagerRates Rates);
+
+public sealed record HandlerReportDto(string Unit, string Name, DateOnly From, DateOnly To, List<AssessedHandlerDto> Rows);
+
+public sealed record AssessedHandlerDto(string Username, string DisplayName, string Role, string Unit, string? Department,
+    GridMap.Domain.Events.Kpi.HandlerCounters Counters, GridMap.Domain.Events.Kpi.KpiRate OnTime, GridMap.Domain.Events.Kpi.KpiRate Rework);

@@ -32,4 +32,35 @@ public sealed class KpiBrowserTests(PeopleStack stack) : IClassFixture<PeopleSta
         await Assertions.Expect(page.Page.GetByTestId("kpi-breadcrumb")).ToContainTextAsync("晋中市", new() { Timeout = 30_000 });
         Assert.Empty(page.Errors);
     }
+
+    [Fact]
+    public async Task The_county_reads_the_grid_manager_ranking_of_a_township_with_every_denominator_and_downloads_it_as_excel()
+    {
+        var year = DateTime.UtcNow.AddHours(8).Year;
+        var path = $"/assessment/140428203?year={year}";
+        var page = await stack.OpenAsync(path, waitForMap: false);
+        await page.SubmitSignInAsync("county");
+        await page.Page.WaitForURLAsync(url => new Uri(url).PathAndQuery == path, Navigated);
+
+        await Assertions.Expect(page.Page.GetByTestId("asm-title")).ToContainTextAsync("南陈乡", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Page.GetByTestId("asm-total-freshness")).ToHaveTextAsync(new Regex(@"^\d+\.\d% \([\d,]+ / [\d,]+\)$"), Text);
+        await Assertions.Expect(page.Page.GetByTestId("asm-grid").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        var first = page.Page.GetByTestId("asm-grid").First;
+        await Assertions.Expect(first.Locator("td").First).ToHaveTextAsync("1");
+        await Assertions.Expect(first.GetByTestId("asm-freshness")).ToHaveTextAsync(new Regex(@"\([\d,]+ / [\d,]+\)$"));
+        Assert.True(await page.Page.Locator("[data-testid=asm-groups] tbody tr").CountAsync() > 1);
+        await page.ScreenshotAsync("assessment-nanchen");
+
+        var excel = await page.Page.GetByTestId("asm-xlsx").GetAttributeAsync("href");
+        var download = await page.Page.Context.APIRequest.GetAsync(new Uri(new Uri(page.Page.Url), excel!).ToString());
+        Assert.Equal(200, download.Status);
+        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", download.Headers["content-type"]);
+        Assert.Equal((byte)'P', (await download.BodyAsync())[0]);
+
+        await page.Page.Locator("[data-testid=asm-groups] tbody tr a").First.ClickAsync();
+        await page.Page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/assessment/140428203", StringComparison.Ordinal)
+            && new Uri(url).AbsolutePath.Length == "/assessment/".Length + 12, Navigated);
+        await Assertions.Expect(page.Page.GetByTestId("asm-grid").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        Assert.Empty(page.Errors);
+    }
 }

@@ -4,7 +4,8 @@ using GridMap.MapPortal.GeoApi;
 namespace GridMap.MapPortal.Components.Kpi;
 
 /// <summary>
-/// <c>/kpi/export/{unit}?year=&amp;month=</c>: the KPI CSV for a signed-in person. The browser holds no GeoApi token, so
+/// <c>/kpi/export/{unit}?year=&amp;month=</c>: the KPI CSV for a signed-in person, and <c>/assessment/export/{unit}/{kind}?format=</c>
+/// the assessment's CSV or .xlsx. The browser holds no GeoApi token, so
 /// the portal fetches the file with the person's token and hands it over unchanged; GeoApi decides what they may see.
 /// </summary>
 public static class KpiExport
@@ -21,6 +22,21 @@ public static class KpiExport
             return csv.Value is { } bytes
                 ? Results.File(bytes, "text/csv; charset=utf-8", $"kpi-{unit}-{from:yyyyMM}-{to:yyyyMM}.csv")
                 : Results.Problem(csv.Error, statusCode: csv.Status ?? 502);
+        }).RequireAuthorization();
+        app.MapGet("/assessment/export/{unit}/{kind}", async (string unit, string kind, string? format, int? year, int? month, HttpContext http, GeoApiClient api,
+            TimeProvider time, CancellationToken ct) =>
+        {
+            var token = http.User.FindFirst(PortalAccount.TokenClaim)?.Value;
+            if (token is null)
+                return Results.Unauthorized();
+            if (kind is not ("grid-managers" or "handlers") || format is not ("csv" or "xlsx"))
+                return Results.Problem("kind is grid-managers or handlers, format csv or xlsx.", statusCode: 400);
+            var (from, to) = KpiPeriod.Of(year, month, time);
+            var file = await api.GetAssessmentFileAsync(unit, kind, format, from, to, token, ct);
+            return file.Value is { } bytes
+                ? Results.File(bytes, format == "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    $"{kind}-{unit}-{from:yyyyMM}-{to:yyyyMM}.{format}")
+                : Results.Problem(file.Error, statusCode: file.Status ?? 502);
         }).RequireAuthorization();
         return app;
     }
