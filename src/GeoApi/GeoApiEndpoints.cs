@@ -6,6 +6,7 @@ using GridMap.GeoApi.Events;
 using GridMap.GeoApi.Field;
 using GridMap.GeoApi.Grids;
 using GridMap.GeoApi.Imports;
+using GridMap.GeoApi.Accounts;
 using GridMap.GeoApi.Assessment;
 using GridMap.GeoApi.Kpi;
 using GridMap.GeoApi.Locate;
@@ -51,6 +52,7 @@ public static class GeoApiEndpoints
         app.MapInboxApi();
         app.MapKpiApi();
         app.MapAssessmentApi();
+        app.MapAccountsApi();
         // Boundary planning and file exchange.
         app.MapPlanningApi();
         app.MapExchangeApi();

@@ -45,7 +45,7 @@ public sealed record IssuedToken(string Token, DateTimeOffset ExpiresAt, Account
 /// checked against the database, so any API or tile process behind a load balancer accepts them and a revoked
 /// token stops working everywhere.
 /// </summary>
-public sealed class AccountStore(NpgsqlDataSource dataSource)
+public sealed partial class AccountStore(NpgsqlDataSource dataSource)
 {
     public static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(12);
     private static readonly PasswordHasher<string> Hasher = new();

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using GridMap.Domain;
 using GridMap.Domain.Access;
 using GridMap.Domain.Events;
@@ -62,7 +61,7 @@ public sealed class StaffingStore(NpgsqlDataSource dataSource, TimeProvider cloc
             replaced = reader.IsDBNull(0) ? null : reader.GetString(0);
         }
         var username = Staffing.PostAccount(grid);
-        var password = TemporaryPassword();
+        var password = AccountRules.TemporaryPassword();
         await using (var write = new NpgsqlCommand("""
             WITH manager AS (
                 INSERT INTO grid_manager (grid_code, name, phone, appointed_on) VALUES ($1, $2, $3, $4)
@@ -150,21 +149,5 @@ public sealed class StaffingStore(NpgsqlDataSource dataSource, TimeProvider cloc
         // The vacancy figures of every level follow at once (the same refresh a boundary publish runs).
         await using var refresh = new NpgsqlCommand("REFRESH MATERIALIZED VIEW unit_grid_summary", connection, transaction);
         await refresh.ExecuteNonQueryAsync(ct);
-    }
-
-    /// <summary>Twelve characters from four classes (PasswordPolicy holds), shown once to whoever appoints.</summary>
-    private static string TemporaryPassword()
-    {
-        const string upper = "ABCDEFGHJKLMNPQRSTUVWXYZ", lower = "abcdefghijkmnpqrstuvwxyz", digits = "23456789", symbols = "-_.!";
-        var all = upper + lower + digits;
-        var chars = new char[12];
-        chars[0] = upper[RandomNumberGenerator.GetInt32(upper.Length)];
-        chars[1] = lower[RandomNumberGenerator.GetInt32(lower.Length)];
-        chars[2] = digits[RandomNumberGenerator.GetInt32(digits.Length)];
-        chars[3] = symbols[RandomNumberGenerator.GetInt32(symbols.Length)];
-        for (var i = 4; i < chars.Length; i++)
-            chars[i] = all[RandomNumberGenerator.GetInt32(all.Length)];
-        RandomNumberGenerator.Shuffle(chars.AsSpan());
-        return new string(chars);
     }
 }
