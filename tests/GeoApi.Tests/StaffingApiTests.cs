@@ -90,4 +90,52 @@ public sealed class StaffingApiTests(PopulationApiFixture api) : IClassFixture<P
         Assert.Equal(200, status);
         Assert.Equal(grid, token.GetProperty("account").GetProperty("scope").GetString());
     }
+
+    [Fact]
+    public async Task Flags_a_publish_left_are_resolved_by_appointing_the_manager_or_moving_the_account_to_a_new_grid_once()
+    {
+        const string Retired = "140428203211099", NewGrid = "140428203211004", AccountGrid = "140428203211003";
+        await new AccountStore(api.Population.DataSource).CreateAsync(new NewAccount("gm-flagged", "网格员 旧账号", DemoAccounts.Password,
+            GridMap.Domain.Access.Role.GridManager, GridMap.Domain.Codes.AdminCode.Parse("140428203211002")));
+        var managerFlag = await api.Population.ScalarAsync<long>("""
+            INSERT INTO grid_manager_flag (village_code, version, grid_code, name, phone, reason, flagged_at)
+            VALUES ($1, 2, $2, '李调整', '13900000009', 'manager', now()) RETURNING id
+            """, Village, Retired);
+        var accountFlag = await api.Population.ScalarAsync<long>("""
+            INSERT INTO grid_manager_flag (village_code, version, grid_code, name, username, reason, flagged_at)
+            VALUES ($1, 2, $2, '网格员 旧账号', 'gm-flagged', 'account', now()) RETURNING id
+            """, Village, Retired);
+
+        var open = await SendAsync("township", HttpMethod.Get, "/api/staffing/flags");
+        Assert.Contains(open.EnumerateArray(), f => f.GetProperty("id").GetInt64() == managerFlag && f.GetProperty("reason").GetString() == "manager");
+        await SendAsync("gridmanager", HttpMethod.Get, "/api/staffing/flags", expect: 403);
+        await SendAsync("township", HttpMethod.Get, "/api/staffing/flags?area=140428201", expect: 404);
+
+        // Refusals change nothing: no note, a malformed grid, a grid outside the township.
+        await SendAsync("township", HttpMethod.Post, $"/api/staffing/flags/{managerFlag}/resolve", new { grid = NewGrid }, 400);
+        var bad = await SendAsync("township", HttpMethod.Post, $"/api/staffing/flags/{managerFlag}/resolve", new { grid = "14042820321100x", note = "调整" }, 400);
+        Assert.Equal("grid", bad.GetProperty("field").GetString());
+        await SendAsync("township", HttpMethod.Post, $"/api/staffing/flags/{managerFlag}/resolve", new { grid = "140428201209001", note = "调整" }, 400);
+        await SendAsync("gridmanager", HttpMethod.Post, $"/api/staffing/flags/{managerFlag}/resolve", new { note = "调整" }, 404);
+        Assert.Equal(0L, await api.Population.ScalarAsync<long>("SELECT count(*) FROM grid_manager_flag WHERE id = $1 AND resolved_at IS NOT NULL", managerFlag));
+
+        // The manager is appointed to the new grid with a post account and a one-time password; the flag closes once.
+        var resolved = await SendAsync("township", HttpMethod.Post, $"/api/staffing/flags/{managerFlag}/resolve", new { grid = NewGrid, note = "调整到004网格" });
+        Assert.Equal(NewGrid, resolved.GetProperty("flag").GetProperty("resolvedGrid").GetString());
+        var appointment = resolved.GetProperty("appointment");
+        Assert.Equal("gm" + NewGrid, appointment.GetProperty("username").GetString());
+        Assert.Equal("李调整", await api.Population.ScalarAsync<string>("SELECT name FROM grid_manager WHERE grid_code = $1", NewGrid));
+        Assert.Equal(200, (await SignInAsync("gm" + NewGrid, appointment.GetProperty("temporaryPassword").GetString()!)).Status);
+        await SendAsync("township", HttpMethod.Post, $"/api/staffing/flags/{managerFlag}/resolve", new { grid = NewGrid, note = "再来一次" }, 409);
+
+        // The account is moved to its new grid; both resolutions are audited and no longer listed as open.
+        await SendAsync("township", HttpMethod.Post, $"/api/staffing/flags/{accountFlag}/resolve", new { grid = AccountGrid, note = "账号改到003网格" });
+        Assert.Equal(AccountGrid, await api.Population.ScalarAsync<string>("SELECT scope_code FROM account WHERE username = 'gm-flagged'"));
+        Assert.Equal(2L, await api.Population.ScalarAsync<long>(
+            "SELECT count(*) FROM audit_log WHERE actor = 'township' AND action = 'resolve_staffing_flag' AND subject = $1", "grid:" + Retired));
+        var still = await SendAsync("township", HttpMethod.Get, "/api/staffing/flags");
+        Assert.DoesNotContain(still.EnumerateArray(), f => f.GetProperty("id").GetInt64() == managerFlag || f.GetProperty("id").GetInt64() == accountFlag);
+        var all = await SendAsync("township", HttpMethod.Get, "/api/staffing/flags?open=false");
+        Assert.Contains(all.EnumerateArray(), f => f.GetProperty("id").GetInt64() == accountFlag && f.GetProperty("resolvedBy").GetString() == "township");
+    }
 }

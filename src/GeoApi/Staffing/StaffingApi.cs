@@ -18,7 +18,43 @@ public static class StaffingApi
         grids.MapPost("/vacate", Vacate).DisableAntiforgery()
             .WithSummary("Release the grid's manager ({reason}): the post account is disabled and its tokens revoked.")
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        var flags = app.MapGroup("/api/staffing/flags").WithTags("Staffing").RequireAuthorization().WithSmallBody();
+        flags.MapGet("/", Flags)
+            .WithSummary("Managers and grid manager accounts a boundary publish left on retired grids, under an area (?area=, default yours; ?open=false for resolved ones too).")
+            .ProducesProblem(404);
+        flags.MapPost("/{id:long}/resolve", ResolveFlag).DisableAntiforgery()
+            .WithSummary("Resolve a flag ({grid?, note}): with a grid, the manager is appointed there (one-time password in the answer) or the account moved there; without, closed with the note.")
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         return app;
+    }
+
+    public sealed record ResolveRequest(string? Grid, string? Note);
+
+    public static async Task<Results<Ok<IReadOnlyList<ManagerFlag>>, ProblemHttpResult>> Flags(string? area, bool? open, HttpContext http, StaffingStore store,
+        CancellationToken ct)
+    {
+        var caller = RequestCaller.Get(http);
+        if (!GridMap.Domain.Access.Staffing.MayStaff(caller, caller.Scope.Value))
+            return ApiProblems.Forbidden("Staffing flags are for township, county, city and province centres.");
+        if (area is not null && !GridMap.Domain.Codes.AdminCode.TryParse(area, out _, out _))
+            return ApiProblems.BadRequest($"'{CodeRoute.Truncate(area)}' is not a unit or grid code.");
+        return await store.FlagsAsync(caller, area ?? caller.Scope.Value, open ?? true, ct) is { } flags
+            ? TypedResults.Ok(flags)
+            : ApiProblems.NotFound($"No unit {CodeRoute.Truncate(area ?? "")} in your area.");
+    }
+
+    public static async Task<Results<Ok<FlagResolution>, ProblemHttpResult>> ResolveFlag(long id, ResolveRequest? body, HttpContext http, StaffingStore store,
+        CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body?.Note) || body.Note.Trim().Length > 200)
+            return Domain.Problem.InvalidField("note", "Say how the flag is resolved (1–200 characters).").ToProblem(http.Response);
+        var grid = string.IsNullOrWhiteSpace(body.Grid) ? null : body.Grid.Trim();
+        if (grid is not null && !WellFormed(grid))
+            return Domain.Problem.InvalidField("grid", $"'{CodeRoute.Truncate(grid)}' is not a grid code (15 digits).").ToProblem(http.Response);
+        var resolved = await store.ResolveFlagAsync(RequestCaller.Get(http), id, grid, body.Note.Trim(), ct);
+        if (resolved.Succeeded && (resolved.Value!.Appointment?.Username ?? resolved.Value.Flag.Username) is { } moved)
+            GridMap.Hosting.Authentication.TokenAuthenticationHandler.ForgetAccount(moved);
+        return resolved.ToResult(http.Response);
     }
 
     public sealed record AppointRequest(string? Name, string? Phone);

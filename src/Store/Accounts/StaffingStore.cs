@@ -16,7 +16,7 @@ public sealed record GridPost(string Grid, string? Name, string? Phone, DateOnly
 /// Appoints, replaces and vacates grid managers with their post accounts (<see cref="Staffing"/>), audited, with the
 /// vacancy figures refreshed in the same transaction.
 /// </summary>
-public sealed class StaffingStore(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed partial class StaffingStore(NpgsqlDataSource dataSource, TimeProvider clock)
 {
     private static readonly PasswordHasher<string> Hasher = new();
 
@@ -46,9 +46,17 @@ public sealed class StaffingStore(NpgsqlDataSource dataSource, TimeProvider cloc
             return Problem.Forbidden("Grid managers are appointed by township, county, city and province centres.");
         if (Staffing.Check(name, phone) is { } bad)
             return Problem.InvalidField(bad.Field, bad.Message);
-        name = name.Trim();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        var appointed = await AppointInAsync(connection, transaction, caller, grid, name.Trim(), phone, ct);
+        if (appointed.Succeeded)
+            await transaction.CommitAsync(ct);
+        return appointed;
+    }
+
+    private async Task<Outcome<Appointment>> AppointInAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Caller caller, string grid,
+        string name, string phone, CancellationToken ct)
+    {
         string? replaced;
         await using (var read = new NpgsqlCommand("""
             SELECT m.name FROM grid g LEFT JOIN grid_manager m ON m.grid_code = g.code WHERE g.code = $1 FOR UPDATE OF g
@@ -90,7 +98,6 @@ public sealed class StaffingStore(NpgsqlDataSource dataSource, TimeProvider cloc
         await RefreshAsync(connection, transaction, ct);
         await Audit.AuditLog.AppendAsync(connection, transaction, caller.Username, replaced is null ? "appoint_grid_manager" : "replace_grid_manager",
             $"grid:{grid}", "staffing", System.Text.Json.JsonSerializer.Serialize(new { name, replaced, account = username }), ct);
-        await transaction.CommitAsync(ct);
         return Outcome.Ok(new Appointment(grid, name, phone, username, password, replaced));
     }
 
