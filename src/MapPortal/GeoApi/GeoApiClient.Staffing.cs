@@ -1,0 +1,51 @@
+namespace GridMap.MapPortal.GeoApi;
+
+public sealed record GridPostDto(string Grid, string? Name, string? Phone, DateOnly? AppointedOn, string Username, bool AccountActive);
+
+public sealed record AppointmentDto(string Grid, string Name, string Phone, string Username, string TemporaryPassword, string? Replaced);
+
+public sealed record ManagerFlagDto(long Id, string Village, int Version, string Grid, string Name, string? Phone, string? Username, string Reason,
+    DateTimeOffset FlaggedAt, DateTimeOffset? ResolvedAt, string? ResolvedBy, string? ResolvedGrid, string? Resolution);
+
+public sealed record FlagResolutionDto(ManagerFlagDto Flag, AppointmentDto? Appointment);
+
+public sealed record AccountSummaryDto(string Username, string DisplayName, string Role, string Scope, string? Department, string? Phone, bool Active,
+    bool Locked, bool SecondFactor, DateTimeOffset CreatedAt);
+
+public sealed record OpenedAccountDto(AccountSummaryDto Account, string TemporaryPassword);
+
+/// <summary>Staffing and the administrator's accounts, on behalf of the signed-in person.</summary>
+public sealed partial class GeoApiClient
+{
+    public Task<ApiResult<GridPostDto>> GetGridPostAsync(string grid, string token, CancellationToken ct = default) =>
+        SendAsync<GridPostDto>(HttpMethod.Get, $"api/staffing/grids/{Uri.EscapeDataString(grid)}", token, null, ct);
+
+    public Task<ApiResult<AppointmentDto>> AppointAsync(string grid, string name, string phone, string token, CancellationToken ct = default) =>
+        SendAsync<AppointmentDto>(HttpMethod.Post, $"api/staffing/grids/{Uri.EscapeDataString(grid)}/manager", token, new { name, phone }, ct);
+
+    public Task<ApiResult<GridPostDto>> VacateAsync(string grid, string reason, string token, CancellationToken ct = default) =>
+        SendAsync<GridPostDto>(HttpMethod.Post, $"api/staffing/grids/{Uri.EscapeDataString(grid)}/vacate", token, new { reason }, ct);
+
+    public Task<ApiResult<List<ManagerFlagDto>>> GetStaffingFlagsAsync(string token, CancellationToken ct = default) =>
+        SendAsync<List<ManagerFlagDto>>(HttpMethod.Get, "api/staffing/flags", token, null, ct);
+
+    public Task<ApiResult<FlagResolutionDto>> ResolveStaffingFlagAsync(long id, string? grid, string note, string token, CancellationToken ct = default) =>
+        SendAsync<FlagResolutionDto>(HttpMethod.Post, $"api/staffing/flags/{id}/resolve", token, new { grid, note }, ct);
+
+    public Task<ApiResult<List<AccountSummaryDto>>> SearchAccountsAsync(string? text, string? role, string? area, string token, CancellationToken ct = default) =>
+        SendAsync<List<AccountSummaryDto>>(HttpMethod.Get,
+            $"api/accounts?limit=100{(string.IsNullOrWhiteSpace(text) ? "" : "&q=" + Uri.EscapeDataString(text.Trim()))}{(string.IsNullOrEmpty(role) ? "" : "&role=" + Uri.EscapeDataString(role))}{(string.IsNullOrWhiteSpace(area) ? "" : "&area=" + Uri.EscapeDataString(area.Trim()))}",
+            token, null, ct);
+
+    public Task<ApiResult<OpenedAccountDto>> OpenAccountAsync(object body, string token, CancellationToken ct = default) =>
+        SendAsync<OpenedAccountDto>(HttpMethod.Post, "api/accounts", token, body, ct);
+
+    public Task<ApiResult<AccountSummaryDto>> ChangeAccountRoleAsync(string username, string role, string scope, string? department, string token,
+        CancellationToken ct = default) =>
+        SendAsync<AccountSummaryDto>(HttpMethod.Post, $"api/accounts/{Uri.EscapeDataString(username)}/role", token, new { role, scope, department }, ct);
+
+    /// <summary>unlock, disable, enable, password (with one) or reset-second-factor.</summary>
+    public Task<ApiResult<object>> AdministerAccountAsync(string username, string action, string? password, string token, CancellationToken ct = default) =>
+        SendAsync<object>(HttpMethod.Post, $"api/accounts/{Uri.EscapeDataString(username)}/{Uri.EscapeDataString(action)}", token,
+            password is null ? new { } : new { password }, ct);
+}
