@@ -172,6 +172,12 @@ public sealed class RegisterApiTests(PopulationApiFixture api) : IClassFixture<P
         Assert.True(status == 202, pending.ToString());
         var request = pending.GetProperty("moveRequestId").GetInt64();
         Assert.Equal("pending", pending.GetProperty("outcome").GetString());
+        // The deciding grid's manager has it in the inbox; the asking side does not.
+        var (_, inbox) = await Send(gm, HttpMethod.Get, "/api/inbox");
+        var notice = Assert.Single(inbox.GetProperty("items").EnumerateArray(), i => i.GetProperty("text").GetString()!.Contains($"迁移申请 {request}"));
+        Assert.Equal("move", notice.GetProperty("kind").GetString());
+        Assert.Equal(0L, await api.Population.ScalarAsync<long>(
+            "SELECT count(*) FROM inbox_item WHERE username = 'gridmanager2' AND kind = 'move' AND text LIKE $1", $"%迁移申请 {request}%"));
         // Both managers see it; the asking side cannot decide it; until it is decided the people stay where they are.
         foreach (var client in new[] { gm, gm2 })
         {
@@ -226,6 +232,10 @@ public sealed class RegisterApiTests(PopulationApiFixture api) : IClassFixture<P
             new { deathDate = Today.ToString("yyyy-MM-dd"), rowVersion = current, reason = "重复登记" })).Status);
 
         // The item reaches civil affairs and the township, not the grid manager or another department; resolving it closes it.
+        // Civil affairs is told in its inbox (and by text message); health is not.
+        Assert.Equal(1L, await api.Population.ScalarAsync<long>(
+            "SELECT count(*) FROM inbox_item i JOIN sms_outbox s ON s.inbox_item_id = i.id WHERE i.username = 'civil' AND i.kind = 'reconciliation' AND i.created_at >= now() - interval '5 minutes' AND i.text LIKE '待核对：%'"));
+        Assert.Equal(0L, await api.Population.ScalarAsync<long>("SELECT count(*) FROM inbox_item WHERE username = 'health' AND kind = 'reconciliation'"));
         Assert.Contains(item, await ItemIdsAsync("civil"));
         Assert.Contains(item, await ItemIdsAsync("township"));
         Assert.DoesNotContain(item, await ItemIdsAsync("health"));

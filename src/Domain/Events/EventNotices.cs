@@ -11,6 +11,10 @@ public enum NoticeKind
     Returned,
     /// <summary>A step you hold passed its deadline.</summary>
     Overdue,
+    /// <summary>A move into or out of your grid waits for your side to accept or refuse it.</summary>
+    Move,
+    /// <summary>A register change touches your department's list and waits for you to reconcile it (待核对).</summary>
+    Reconciliation,
 }
 
 /// <summary>One notice for one person: whom, what kind, and the phrase the inbox and the text message show.</summary>

@@ -48,6 +48,24 @@ public sealed class InboxStore(NpgsqlDataSource dataSource, TimeProvider clock)
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>
+    /// SQL that gives an item of <paramref name="kind"/> to each row of <paramref name="recipients"/> (a query yielding
+    /// username and text), queues its text message when the account has a phone, and announces each at commit; run it
+    /// inside the transaction of the change that causes it. The kind and channel are constants, never input.
+    /// </summary>
+    public static string FanOutSql(string recipients, NoticeKind kind) => $"""
+        WITH recipients AS ({recipients}),
+        item AS (
+            INSERT INTO inbox_item (username, kind, event_id, text, created_at)
+            SELECT username, '{kind.ToString().ToLowerInvariant()}', NULL, left(text, 500), now() FROM recipients
+            RETURNING id, username, text, created_at
+        ), sms AS (
+            INSERT INTO sms_outbox (inbox_item_id, phone, text, created_at)
+            SELECT item.id, a.phone, item.text, item.created_at FROM item JOIN account a ON a.username = item.username AND a.phone IS NOT NULL
+        )
+        SELECT pg_notify('{Channels.Inbox}', username) FROM item
+        """;
+
     public async Task<InboxView> GetAsync(string username, bool unreadOnly, CancellationToken ct = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);

@@ -1,5 +1,6 @@
 using GridMap.Domain;
 using GridMap.Domain.Access;
+using GridMap.Domain.Events;
 using GridMap.Domain.People;
 using GridMap.Store.Database;
 
@@ -208,11 +209,31 @@ public sealed partial class RegisterStore
             """, ct, tx.Caller.Username, direction, householdId, whole, people, fromGrid, toGrid, toHouse, toHousehold, relation, reason);
         var change = await tx.RecordAsync("move_requested", $"move:{id}", direction == "out" ? fromGrid : toGrid, reason, null,
             new { direction, household = householdId, people, whole, fromGrid, toGrid }, null, ct);
+        // The deciding side hears of it: the grid's managers, or the village's staff when the grid has none.
+        var deciding = direction == "out" ? toGrid : fromGrid;
+        var text = direction == "out"
+            ? $"网格 {fromGrid} 申请将 {people.Length} 人迁入你的网格 {toGrid}，请确认接收（迁移申请 {id}）"
+            : $"网格 {toGrid} 认领你的网格 {fromGrid} 的 {people.Length} 人迁出，请确认（迁移申请 {id}）";
+        await tx.ExecuteAsync(Inbox.InboxStore.FanOutSql("""
+            SELECT username, $2::text AS text FROM account
+            WHERE active AND ((role = 'grid_manager' AND scope_code = $1)
+               OR (role = 'village_staff' AND scope_code = left($1, 12)
+                   AND NOT EXISTS (SELECT 1 FROM account m WHERE m.active AND m.role = 'grid_manager' AND m.scope_code = $1)))
+            """, NoticeKind.Move), ct, deciding, text);
         return Outcome.Ok(new RegisterChangeResult([change], "move_requested", RegisterChangeResult.Pending, HouseholdId: householdId, MoveRequestId: id));
     }
 
     private static Task<long?> PendingMoveAsync(RegisterTransaction tx, long[] people, CancellationToken ct) =>
         tx.ScalarAsync<long?>("SELECT min(id) FROM move_request WHERE status = 'pending' AND person_ids && $1", ct, people);
+
+    /// <summary>The department officers (of the county, or above) whose department and area an item concerns hear of it.</summary>
+    internal static Task NotifyReconciliationAsync(RegisterTransaction tx, IReadOnlyList<long> items, CancellationToken ct) =>
+        items.Count == 0 ? Task.CompletedTask : tx.ExecuteAsync(Inbox.InboxStore.FanOutSql("""
+            SELECT DISTINCT a.username, '待核对：' || p.name || '，' || r.detail AS text
+            FROM reconciliation_item r JOIN person p ON p.id = r.person_id
+            JOIN account a ON a.active AND a.role = 'department_officer' AND a.department = r.department AND starts_with(r.township_code, a.scope_code)
+            WHERE r.id = ANY ($1)
+            """, NoticeKind.Reconciliation), ct, items.ToArray());
 
     private static async Task<IReadOnlyList<long>> ReconcileMoveAsync(RegisterTransaction tx, long change, IReadOnlyList<long> people, string? fromGrid,
         string toGrid, CancellationToken ct)
@@ -226,6 +247,7 @@ public sealed partial class RegisterStore
             RETURNING id
             """, change, people.ToArray(), toGrid);
         var items = await reported.ListAsync(r => r.GetInt64(0), ct);
+        await NotifyReconciliationAsync(tx, items, ct);
         if (fromGrid is null || fromGrid[..6] == toGrid[..6])
             return items;
         foreach (var person in people)
@@ -242,6 +264,8 @@ public sealed partial class RegisterStore
             SELECT $1, s.person_id, s.id, s.department, left($3, 9), $4, $5 FROM special_group s WHERE s.person_id = $2
             RETURNING id
             """, change, person, grid, kind, detail);
-        return await command.ListAsync(r => r.GetInt64(0), ct);
+        var items = await command.ListAsync(r => r.GetInt64(0), ct);
+        await NotifyReconciliationAsync(tx, items, ct);
+        return items;
     }
 }
