@@ -24,6 +24,7 @@ public sealed class FieldSession(Device device, HttpClient http) : IAsyncDisposa
 
     public DeviceState Device { get; private set; } = new(null, 0, null, false, false);
     public Bundle? Bundle { get; private set; }
+    public FieldInbox? Inbox { get; private set; }
     public string? Token { get; private set; }
     public List<QueuedAction> Queue { get; private set; } = [];
     public bool Online { get; private set; } = true;
@@ -156,10 +157,12 @@ public sealed class FieldSession(Device device, HttpClient http) : IAsyncDisposa
     {
         Token = await device.GetAsync<string>("token");
         Bundle = await device.GetAsync<Bundle>("bundle");
+        Inbox = await device.GetAsync<FieldInbox>("inbox");
         Queue = await device.QueueAsync();
         Changed?.Invoke();
         if (Online)
             _ = SyncAsync();
+        StartInboxPolling();
     }
 
     /// <summary>Blazor's pages are drawn: the quick start's map goes. Returns a building tapped on it meanwhile.</summary>
@@ -170,6 +173,7 @@ public sealed class FieldSession(Device device, HttpClient http) : IAsyncDisposa
         await device.LockAsync();
         Token = null;
         Bundle = null;
+        Inbox = null;
         Queue = [];
         Device = await device.StateAsync();
         Changed?.Invoke();
@@ -193,6 +197,7 @@ public sealed class FieldSession(Device device, HttpClient http) : IAsyncDisposa
         await device.WipeAsync();
         Token = null;
         Bundle = null;
+        Inbox = null;
         Queue = [];
         LastSync = null;
         Device = await device.StateAsync();
@@ -239,12 +244,86 @@ public sealed class FieldSession(Device device, HttpClient http) : IAsyncDisposa
             await device.SetMetaAsync("lastSync", LastSync.Value.ToString("O"));
             Changed?.Invoke();
             _ = CacheTilesAsync();
+            await RefreshInboxAsync();
             return null;
         }
         catch (HttpRequestException)
         {
             return "没有网络：网格数据稍后同步。";
         }
+    }
+
+    // ---- the inbox ----
+
+    private PeriodicTimer? inboxTimer;
+
+    /// <summary>
+    /// While the app is open and online the inbox is fetched every 30 s (and after every sync): a phone in a weak signal
+    /// keeps no socket open; the portal is the one pushed live.
+    /// </summary>
+    private void StartInboxPolling()
+    {
+        if (inboxTimer is not null)
+            return;
+        inboxTimer = new PeriodicTimer(TimeSpan.FromSeconds(30));
+        _ = Task.Run(async () =>
+        {
+            while (await inboxTimer.WaitForNextTickAsync())
+                if (Online && Unlocked && !NeedsSignIn)
+                    await RefreshInboxAsync();
+        });
+    }
+
+    public async Task RefreshInboxAsync()
+    {
+        if (Token is null)
+            return;
+        try
+        {
+            using var request = Authorized(HttpMethod.Get, "api/inbox");
+            using var response = await http.SendAsync(request);
+            if (!response.IsSuccessStatusCode)
+                return;
+            var fetched = await response.Content.ReadFromJsonAsync<FieldInbox>(Services.Device.Json);
+            if (fetched is null)
+                return;
+            Inbox = fetched with { FetchedAt = DateTimeOffset.UtcNow };
+            await device.PutAsync("inbox", Inbox);
+            Changed?.Invoke();
+        }
+        catch (HttpRequestException)
+        {
+            // Offline or a weak signal: the stored inbox stays.
+        }
+    }
+
+    /// <summary>Marks one item (or all) read here at once, and on the server now or, offline, through the queue.</summary>
+    public async Task MarkReadAsync(long? id)
+    {
+        if (Inbox is not { } inbox)
+            return;
+        var now = DateTimeOffset.UtcNow;
+        var items = inbox.Items.Select(i => i.ReadAt is null && (id is null || i.Id == id) ? i with { ReadAt = now } : i).ToList();
+        Inbox = inbox with { Items = items, Unread = Math.Max(0, inbox.Unread - (inbox.Items.Count(i => i.ReadAt is null) - items.Count(i => i.ReadAt is null))) };
+        await device.PutAsync("inbox", Inbox);
+        Changed?.Invoke();
+        var path = id is { } one ? $"api/inbox/{one}/read" : "api/inbox/read";
+        if (Online)
+        {
+            try
+            {
+                using var request = Authorized(HttpMethod.Post, path);
+                request.Content = JsonContent.Create(new { });
+                using var response = await http.SendAsync(request);
+                if (response.IsSuccessStatusCode)
+                    return;
+            }
+            catch (HttpRequestException)
+            {
+                // Fall through to the queue.
+            }
+        }
+        await EnqueueAsync("inbox_read", id is null ? "收件箱全部已读" : "收件箱已读", HttpMethod.Post, path, new { });
     }
 
     public Card? Building(string code) => Bundle?.Buildings.FirstOrDefault(b => b.Code == code);
@@ -561,6 +640,7 @@ public sealed class FieldSession(Device device, HttpClient http) : IAsyncDisposa
 
     public async ValueTask DisposeAsync()
     {
+        inboxTimer?.Dispose();
         retry?.Cancel();
         self?.Dispose();
         await Task.CompletedTask;

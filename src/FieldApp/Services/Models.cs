@@ -56,3 +56,8 @@ public sealed record QueuedAction(string Key, string Kind, string Title, string 
 {
     public long Seq { get; init; }
 }
+
+/// <summary>The manager's inbox as last fetched, kept in the vault so it reads offline.</summary>
+public sealed record FieldInbox(int Unread, List<FieldInboxItem> Items, DateTimeOffset FetchedAt);
+
+public sealed record FieldInboxItem(long Id, string Kind, long? EventId, string Text, DateTimeOffset CreatedAt, DateTimeOffset? ReadAt);

@@ -163,6 +163,9 @@ public sealed class EventBrowserTests(PeopleStack stack) : IClassFixture<PeopleS
         var assignedItem = clerk.Page.Locator($"[data-testid=inbox-item][data-event='{id}'][data-kind=assigned]");
         await Assertions.Expect(assignedItem).ToHaveAttributeAsync("data-read", "false", new() { Timeout = Wait });
         await Assertions.Expect(assignedItem).ToContainTextAsync("county 将此事件指派给你办理");
+        // The menu's badge counts the same unread items, pushed by its own subscription.
+        var unread = await clerk.Page.GetByTestId("inbox-unread").GetAttributeAsync("data-unread");
+        await Assertions.Expect(clerk.Page.GetByTestId("inbox-badge")).ToHaveTextAsync(unread!, new() { Timeout = Wait });
 
         // The county supervises it from the card: a note, and an answer required.
         var county = await SignInAsync("county", $"/events/{id}");

@@ -161,6 +161,44 @@ public sealed class FieldAppBrowserTests(PeopleStack stack, Xunit.Abstractions.I
     }
 
     [Fact]
+    public async Task The_inbox_arrives_with_a_sync_reads_offline_from_the_vault_and_an_item_read_offline_is_read_on_the_server_once_online()
+    {
+        var at = await CentroidAsync("A");
+        var (context, page) = await NewPhoneAsync(at[0], at[1]);
+        await using var _ = context;
+        await SignInAsync(page);
+        var text = $"网格 140428203211005 申请将 1 人迁入你的网格，请确认接收（收件箱测试 {Guid.NewGuid():N}）";
+        var item = await stack.Population.ScalarAsync<long>(
+            "INSERT INTO inbox_item (username, kind, text, created_at) VALUES ('gridmanager', 'move', $1, now()) RETURNING id", text);
+
+        // A sync (here: the connection coming back) fetches it; the header counts it.
+        await context.SetOfflineAsync(true);
+        await Assertions.Expect(page.GetByTestId("net")).ToHaveTextAsync("离线", new() { Timeout = Wait });
+        await context.SetOfflineAsync(false);
+        await Assertions.Expect(page.GetByTestId("inbox-badge")).ToBeVisibleAsync(new() { Timeout = Wait });
+        await page.GetByTestId("inbox-link").ClickAsync();
+        var row = page.GetByTestId("inbox-item").Filter(new() { HasText = text });
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-read", "false", new() { Timeout = Wait });
+        await Assertions.Expect(row.GetByTestId("inbox-open-moves")).ToBeVisibleAsync();
+        // Kept in the vault: encrypted on the device, like the grid.
+        Assert.DoesNotContain("收件箱测试", await page.EvaluateAsync<string>("async () => (await import('./js/field.js')).rawDump()"));
+
+        // Offline after a reload: the PIN opens the stored inbox; reading the item is queued and reaches the server once online.
+        await context.SetOfflineAsync(true);
+        await page.ReloadAsync();
+        await UnlockAsync(page);
+        await page.GetByTestId("inbox-link").ClickAsync(new() { Timeout = Wait });
+        await Assertions.Expect(row).ToBeVisibleAsync(new() { Timeout = Wait });
+        await row.GetByTestId("inbox-read").ClickAsync();
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-read", "true", new() { Timeout = Wait });
+        await ExpectWaitingAsync(page, 1);
+        Assert.Equal(0L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM inbox_item WHERE id = $1 AND read_at IS NOT NULL", item));
+        await context.SetOfflineAsync(false);
+        await ExpectWaitingAsync(page, 0);
+        Assert.Equal(1L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM inbox_item WHERE id = $1 AND read_at IS NOT NULL", item));
+    }
+
+    [Fact]
     public async Task Five_wrong_PINs_wipe_the_device_and_the_next_sign_in_starts_empty()
     {
         var at = await CentroidAsync("A");
