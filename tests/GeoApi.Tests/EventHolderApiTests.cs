@@ -139,6 +139,35 @@ public sealed class EventHolderApiTests(PopulationApiFixture api) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_supervision_answer_not_given_in_time_is_held_against_the_holder_once_and_the_request_lapses()
+    {
+        var point = await api.PointInGridAsync(DemoAccounts.GridManagerGrid);
+        var card = await SendAsync("gridmanager", HttpMethod.Post, "/api/events",
+            new { category = "0401", description = "低保申请，督办答复超期测试", lon = point[0], lat = point[1], idempotencyKey = Guid.NewGuid().ToString() }, 201);
+        card = await ActAsync("township", card, "accept");
+        card = await ActAsync("township", card, "register");
+        card = await ActAsync("township", card, "dispatch", new { level = "village" });
+        card = await ActAsync("village", card, "startHandling");
+        card = await ActAsync("county", card, "supervise", new { note = "请说明进展", answerRequired = true });
+        var id = card.GetProperty("id").GetInt64();
+
+        await api.Population.ScalarAsync<int>("UPDATE event SET supervision_answer_due = now() - interval '1 minute' WHERE id = $1 RETURNING 1", id);
+        var sweeper = new Store.Events.EventStore(api.Population.DataSource, TimeProvider.System);
+        await sweeper.SweepOverdueAsync();
+        await sweeper.SweepOverdueAsync();
+
+        Assert.Equal(1L, await api.Population.ScalarAsync<long>(
+            "SELECT count(*) FROM accountability WHERE event_id = $1 AND kind = 'overdue' AND person = 'village' AND reason LIKE 'supervision answer overdue since%'", id));
+        Assert.Equal(1L, await api.Population.ScalarAsync<long>(
+            "SELECT count(*) FROM inbox_item WHERE event_id = $1 AND username = 'village' AND kind = 'overdue' AND text LIKE '%督办要求的答复已超期%'", id));
+        var after = await SendAsync("village", HttpMethod.Get, $"/api/events/{id}");
+        Assert.Equal(JsonValueKind.Null, after.GetProperty("supervisionAnswerDue").ValueKind);
+        Assert.Equal("Handling", after.GetProperty("state").GetString());
+        var late = await ActAsync("village", after, "answerSupervision", new { note = "迟到的答复" }, 422);
+        Assert.Contains("No supervision is waiting", late.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task An_assignment_reaches_the_inbox_survives_a_GeoApi_restart_and_its_text_message_goes_out_once()
     {
         var point = await api.PointInGridAsync(DemoAccounts.GridManagerGrid);

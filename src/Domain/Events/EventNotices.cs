@@ -37,6 +37,8 @@ public static class EventNotices
                 + (after.SupervisionAnswerDue is { } answer && s.AnswerRequired ? $"；请于 {answer.ToOffset(WorkingCalendar.ChinaStandardTime):MM-dd HH:mm} 前答复" : "")),
             EventCommand.Verify { Passed: false } v when after.Holder is { } holder => new(holder, NoticeKind.Returned,
                 $"核查未通过，退回返工：{v.Note ?? "请重新办理"}"),
+            null when EventAccountability.AnswerMissed(before, after) is { } answer && before.Holder is { } holder => new(holder, NoticeKind.Overdue,
+                $"督办要求的答复已超期（期限 {answer.ToOffset(WorkingCalendar.ChinaStandardTime):MM-dd HH:mm}），已记录问责"),
             null or EventCommand.Escalate when actor == EventWorkflow.SystemActor && before.Holder is { } holder => new(holder, NoticeKind.Overdue,
                 $"你承办的环节已超期（期限 {before.Due?.ToOffset(WorkingCalendar.ChinaStandardTime):MM-dd HH:mm}）"),
             _ => null,

@@ -127,6 +127,11 @@ public static class EventWorkflow
     /// </summary>
     public static OverdueStep? Sweep(EventCase c, DateTimeOffset now, WorkingCalendar calendar, TimeLimitTable? limits = null)
     {
+        // An answer a supervision asked for is a step of its own: missed, it is recorded once and the request lapses
+        // (the centre may supervise again); the step's own deadline is judged on a later sweep.
+        if (!c.IsFinished && c.SupervisionAnswerDue is { } answer && now > answer)
+            return new OverdueStep(c with { SupervisionAnswerDue = null }, null,
+                $"{SupervisionAnswerMissed} since {answer.ToOffset(WorkingCalendar.ChinaStandardTime):yyyy-MM-dd HH:mm}");
         if (!Overdue(c, now) || (c.Indicators.OverdueAlertedAt is { } alerted && alerted >= c.Due))
             return null;
         if (AutoEscalate(c, now, calendar, limits) is { Ok: true } escalated)
@@ -135,6 +140,9 @@ public static class EventWorkflow
     }
 
     private const string OverdueReason = "overdue";
+
+    /// <summary>The reason's start on the history line of a missed supervision answer.</summary>
+    public const string SupervisionAnswerMissed = "supervision answer overdue";
 
     /// <summary>The history action of an overdue alert, which is no <see cref="EventAction"/>: it changes no state.</summary>
     public const string OverdueAlertAction = "OverdueAlert";

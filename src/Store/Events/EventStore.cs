@@ -546,7 +546,7 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
         if (await update.ExecuteScalarAsync(ct) is null)
             throw new InvalidOperationException($"Event {row.Id} changed under a row lock; this is a bug.");
         // Accountability records the step creates (overdue, rework, named), in the same transaction as the step.
-        foreach (var cause in EventAccountability.Created(old, command, actor, reason))
+        foreach (var cause in EventAccountability.Created(old, command, actor, reason, next))
         {
             await using var insert = new NpgsqlCommand("""
                 INSERT INTO accountability (event_id, seq, kind, person, unit, department, grid_code, reason, created_at)

@@ -75,4 +75,30 @@ public sealed class SupervisionTests
         // A person escalating by hand is no overdue.
         Assert.Empty(EventAccountability.Created(handling, new EventCommand.Escalate("beyond us"), "village", "beyond us"));
     }
+
+    [Fact]
+    public void A_missed_supervision_answer_is_recorded_once_against_the_holder_and_the_request_lapses()
+    {
+        var supervised = Reach(EventState.Handling).Do(new EventCommand.Supervise("请答复", AnswerRequired: true), County);
+        var answerDue = supervised.SupervisionAnswerDue!.Value;
+        Assert.True(answerDue < supervised.Due);
+        Assert.Null(EventWorkflow.Sweep(supervised, answerDue, Calendar));
+
+        var step = EventWorkflow.Sweep(supervised, answerDue.AddMinutes(1), Calendar)!;
+        Assert.Null(step.Command);
+        Assert.Null(step.Case.SupervisionAnswerDue);
+        Assert.Equal(supervised.Due, step.Case.Due);
+        Assert.StartsWith(EventWorkflow.SupervisionAnswerMissed, step.Reason);
+        var record = Assert.Single(EventAccountability.Created(supervised, step.Command, EventWorkflow.SystemActor, step.Reason, step.Case));
+        Assert.Equal((AccountabilityKind.Overdue, "village"), (record.Kind, record.Person));
+        Assert.StartsWith("supervision answer overdue since", record.Reason);
+        var notice = Assert.Single(EventNotices.For(supervised, step.Case, null, EventWorkflow.SystemActor));
+        Assert.Equal(("village", NoticeKind.Overdue), (notice.To, notice.Kind));
+        Assert.Contains("督办要求的答复已超期", notice.Phrase);
+
+        // Once lapsed, the next sweep before the step's own deadline does nothing; after it, the step itself is overdue.
+        Assert.Null(EventWorkflow.Sweep(step.Case, answerDue.AddMinutes(2), Calendar));
+        var late = EventWorkflow.Sweep(step.Case, supervised.Due!.Value.AddMinutes(1), Calendar)!;
+        Assert.StartsWith("Handling step overdue since", Assert.Single(EventAccountability.Created(step.Case, late.Command, EventWorkflow.SystemActor, late.Reason, late.Case)).Reason);
+    }
 }
