@@ -8,6 +8,7 @@ using GridMap.GeoApi.Grids;
 using GridMap.GeoApi.Imports;
 using GridMap.GeoApi.Accounts;
 using GridMap.GeoApi.Assessment;
+using GridMap.GeoApi.Disputes;
 using GridMap.GeoApi.Kpi;
 using GridMap.GeoApi.Locate;
 using GridMap.GeoApi.Ogc;
@@ -53,6 +54,7 @@ public static class GeoApiEndpoints
         app.MapKpiApi();
         app.MapAssessmentApi();
         app.MapAccountsApi();
+        app.MapDisputesApi();
         // Boundary planning and file exchange.
         app.MapPlanningApi();
         app.MapExchangeApi();

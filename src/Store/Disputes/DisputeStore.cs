@@ -1,0 +1,320 @@
+using System.Collections.Immutable;
+using GridMap.Domain;
+using GridMap.Domain.Access;
+using GridMap.Domain.Codes;
+using GridMap.Domain.Disputes;
+using GridMap.Domain.Events;
+using GridMap.Domain.Privacy;
+using GridMap.Store.Database;
+using Npgsql;
+
+namespace GridMap.Store.Disputes;
+
+/// <summary>A party as shown: residents' names masked (the register's rule), outsiders' as recorded.</summary>
+public sealed record PartyView(long? PersonId, string Name, bool Resident);
+
+/// <summary>A dispute as the API shows it.</summary>
+public sealed record DisputeView(long Id, string Grid, string Severity, string Kind, string Summary, string Source, long? EventId, string Level,
+    string Unit, string State, string? Mediator, DateTimeOffset? Due, bool Overdue, string? AgreementTerms, string? SettledLevel, string? ReferredTo,
+    int Sessions, int FollowUps, string RecordedBy, DateTimeOffset RecordedAt, int Version, IReadOnlyList<PartyView> Parties,
+    IReadOnlyList<DisputeStep> History, IReadOnlyList<string> Actions);
+
+/// <summary>One severity's containment row for a unit: where its finished disputes ended, and the share within the rule.</summary>
+public sealed record ContainmentRow(string Severity, string RuleLevel, ContainmentCounts Counts, Domain.Events.Kpi.KpiRate WithinRule);
+
+/// <summary>A unit's containment figure and its children's, over a period of finished disputes.</summary>
+public sealed record ContainmentReport(string Unit, DateOnly From, DateOnly To, IReadOnlyList<ContainmentRow> Rows,
+    IReadOnlyList<ContainmentChild> Children);
+
+/// <summary>A child unit's containment rows.</summary>
+public sealed record ContainmentChild(string Code, IReadOnlyList<ContainmentRow> Rows);
+
+/// <summary>Disputes (矛盾纠纷): recorded, acted on through <see cref="DisputeWorkflow"/>, swept when overdue, counted for containment.</summary>
+public sealed class DisputeStore(NpgsqlDataSource dataSource, TimeProvider clock)
+{
+    public WorkingCalendar Calendar { get; init; } = WorkingCalendar.Default;
+
+    public async Task<Outcome<DisputeView>> RecordAsync(Caller caller, NewDispute dispute, long? eventId, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        var recorded = DisputeWorkflow.Record(dispute, caller, now, Calendar);
+        if (!recorded.Succeeded)
+            return recorded.Problem!;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        // Residents named as parties must be people of the caller's area; their names come from the register.
+        var parties = new List<DisputeParty>();
+        foreach (var party in recorded.Value!.Parties)
+        {
+            if (party.PersonId is not { } personId)
+            {
+                parties.Add(party);
+                continue;
+            }
+            await using var find = new NpgsqlCommand("SELECT name, grid_code FROM person WHERE id = $1", connection, transaction);
+            find.Parameters.Add(new NpgsqlParameter<long> { TypedValue = personId });
+            await using var reader = await find.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct) || reader.IsDBNull(1) || !caller.Covers(reader.GetString(1)))
+                return Problem.InvalidField("parties", $"No resident {personId} in your area: name an outsider by name alone.");
+            parties.Add(party with { Name = reader.GetString(0) });
+        }
+        if (eventId is { } linked && !await ExistsAsync(connection, transaction, "SELECT grid_code FROM event WHERE id = $1", linked, caller, ct))
+            return Problem.InvalidField("eventId", $"No event {linked} in your area.");
+        var c = recorded.Value with { Parties = [.. parties] };
+        long id;
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO dispute (grid_code, severity, kind, summary, source, event_id, level, state, due, recorded_by, recorded_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $10) RETURNING id
+            """, connection, transaction))
+        {
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = c.Grid.Value });
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Slug(c.Severity) });
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = c.Kind });
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = c.Summary });
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Slug(c.Source) });
+            insert.Parameters.Add(new NpgsqlParameter<long?> { TypedValue = eventId, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
+            insert.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)c.Level });
+            insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = c.Due?.ToUniversalTime(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = caller.Username });
+            insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now.ToUniversalTime() });
+            id = (long)(await insert.ExecuteScalarAsync(ct))!;
+        }
+        for (var i = 0; i < c.Parties.Count; i++)
+        {
+            await using var party = new NpgsqlCommand("INSERT INTO dispute_party (dispute_id, seq, person_id, name) VALUES ($1, $2, $3, $4)", connection, transaction);
+            party.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+            party.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)(i + 1) });
+            party.Parameters.Add(new NpgsqlParameter<long?> { TypedValue = c.Parties[i].PersonId, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
+            party.Parameters.Add(new NpgsqlParameter<string> { TypedValue = c.Parties[i].Name });
+            await party.ExecuteNonQueryAsync(ct);
+        }
+        await AppendStepsAsync(connection, transaction, id, 0, c.History, ct);
+        await transaction.CommitAsync(ct);
+        return Outcome.Ok((await GetAsync(caller, id, ct))!);
+    }
+
+    public async Task<DisputeView?> GetAsync(Caller caller, long id, CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var loaded = await LoadAsync(connection, null, id, ct);
+        return loaded is { } l && Visible(caller, l.Case) ? View(caller, l.Id, l.Case, l.Row) : null;
+    }
+
+    /// <summary>A mediator's step; a stale version (someone acted meanwhile) is a 409 and changes nothing.</summary>
+    public async Task<Outcome<DisputeView>> ActAsync(Caller caller, long id, DisputeCommand command, int? version, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var loaded = await LoadAsync(connection, transaction, id, ct);
+        if (loaded is not { } l || !Visible(caller, l.Case))
+            return Problem.NotFound($"No dispute {id} in your area.");
+        if (version is { } v && v != l.Row.Version)
+            return Problem.Conflict($"Dispute {id} changed meanwhile (version {l.Row.Version}); reload it.");
+        var applied = DisputeWorkflow.Apply(l.Case, command, caller, now, Calendar);
+        if (!applied.Succeeded)
+            return applied.Problem!;
+        await WriteAsync(connection, transaction, id, l.Case, applied.Value!, now, ct);
+        await transaction.CommitAsync(ct);
+        return Outcome.Ok((await GetAsync(caller, id, ct))!);
+    }
+
+    /// <summary>Moves every dispute past its level's deadline up a level (as the event sweep does); returns how many.</summary>
+    public async Task<int> SweepOverdueAsync(CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var ids = new NpgsqlCommand("SELECT id FROM dispute WHERE state IN ('open', 'mediating') AND due < $1 AND level > 3 ORDER BY due LIMIT 500", connection);
+        ids.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now.ToUniversalTime() });
+        var due = await ids.ListAsync(r => r.GetInt64(0), ct);
+        var moved = 0;
+        foreach (var id in due)
+        {
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            if (await LoadAsync(connection, transaction, id, ct) is { } l && DisputeWorkflow.Sweep(l.Case, now, Calendar) is { } swept)
+            {
+                await WriteAsync(connection, transaction, id, l.Case, swept, now, ct);
+                moved++;
+            }
+            await transaction.CommitAsync(ct);
+        }
+        return moved;
+    }
+
+    public async Task<IReadOnlyList<DisputeView>> ListAsync(Caller caller, string area, bool openOnly, CancellationToken ct = default)
+    {
+        if (!caller.Covers(area))
+            return [];
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand("""
+            SELECT id FROM dispute WHERE starts_with(grid_code, $1) AND (NOT $2 OR state IN ('open', 'mediating', 'settled'))
+            ORDER BY state IN ('closed', 'referred'), coalesce(due, recorded_at) LIMIT 200
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = area });
+        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = openOnly });
+        var ids = await command.ListAsync(r => r.GetInt64(0), ct);
+        var views = new List<DisputeView>(ids.Count);
+        foreach (var id in ids)
+            if (await LoadAsync(connection, null, id, ct) is { } l && Visible(caller, l.Case))
+                views.Add(View(caller, l.Id, l.Case, l.Row));
+        return views;
+    }
+
+    /// <summary>
+    /// The containment figure of a unit and its children: finished disputes (settled or referred) of the grids under it
+    /// whose finishing fell in the China days from–to, by severity and by where they ended.
+    /// </summary>
+    public async Task<ContainmentReport?> ContainmentAsync(Caller caller, AdminCode unit, DateOnly from, DateOnly to, CancellationToken ct = default)
+    {
+        if (!caller.Covers(unit.Value))
+            return null;
+        var childLength = unit.Level == AdminLevel.Grid ? 15 : (unit.Level + 1).CodeLength();
+        await using var command = dataSource.CreateCommand(SqlResource.Get("Disputes/Containment.sql"));
+        command.Parameters.Add(new NpgsqlParameter<string>("unit", unit.Value));
+        command.Parameters.Add(new NpgsqlParameter<int>("child_length", childLength));
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("from_at", ChinaTime.StartOf(from).ToUniversalTime()));
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("to_at", ChinaTime.StartOf(to.AddDays(1)).ToUniversalTime()));
+        var counts = new Dictionary<(string Child, DisputeSeverity Severity), ContainmentCounts>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+                counts[(reader.GetString(0), Enum.Parse<DisputeSeverity>(reader.GetString(1), true))] =
+                    new ContainmentCounts(reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5));
+        IReadOnlyList<ContainmentRow> Rows(Func<(string Child, DisputeSeverity Severity), bool> pick) =>
+            Enum.GetValues<DisputeSeverity>().Select(s =>
+            {
+                var sum = counts.Where(kv => kv.Key.Severity == s && pick(kv.Key)).Aggregate(ContainmentCounts.Zero, (a, kv) => a + kv.Value);
+                return new ContainmentRow(Slug(s), Containment.RuleLevel(s).Slug(), sum, Containment.WithinRule(s, sum));
+            }).ToList();
+        var children = counts.Keys.Select(k => k.Child).Distinct().Order(StringComparer.Ordinal)
+            .Select(child => new ContainmentChild(child, Rows(k => k.Child == child))).ToList();
+        return new ContainmentReport(unit.Value, from, to, Rows(_ => true), children);
+    }
+
+    private static bool Visible(Caller caller, DisputeCase c) => caller.Covers(c.Grid.Value);
+
+    private sealed record StoredRow(int Version, long? EventId, string RecordedBy, DateTimeOffset RecordedAt);
+
+    private async Task<(long Id, DisputeCase Case, StoredRow Row)?> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long id,
+        CancellationToken ct)
+    {
+        DisputeCase c;
+        StoredRow row;
+        await using (var read = new NpgsqlCommand($"""
+            SELECT grid_code, severity, kind, summary, source, event_id, level, state, mediator, due, agreement_terms, settled_level, referred_to,
+                   sessions, follow_ups, recorded_by, recorded_at, version
+            FROM dispute WHERE id = $1 {(transaction is null ? "" : "FOR UPDATE")}
+            """, connection, transaction))
+        {
+            read.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+            await using var r = await read.ExecuteReaderAsync(ct);
+            if (!await r.ReadAsync(ct))
+                return null;
+            c = new DisputeCase
+            {
+                Grid = AdminCode.Parse(r.GetString(0)),
+                Severity = Enum.Parse<DisputeSeverity>(r.GetString(1), true),
+                Kind = r.GetString(2),
+                Summary = r.GetString(3),
+                Source = Enum.Parse<DisputeSource>(r.GetString(4), true),
+                Parties = [],
+                Level = (AdminLevel)r.GetInt16(6),
+                State = Enum.Parse<DisputeState>(r.GetString(7), true),
+                Mediator = r.IsDBNull(8) ? null : r.GetString(8),
+                Due = r.IsDBNull(9) ? null : r.GetFieldValue<DateTimeOffset>(9),
+                AgreementTerms = r.IsDBNull(10) ? null : r.GetString(10),
+                SettledAt = r.IsDBNull(11) ? null : (AdminLevel)r.GetInt16(11),
+                ReferredTo = r.IsDBNull(12) ? null : Enum.Parse<ReferralTarget>(r.GetString(12), true),
+                Sessions = r.GetInt32(13),
+                FollowUps = r.GetInt32(14),
+            };
+            row = new StoredRow(r.GetInt32(17), r.IsDBNull(5) ? null : r.GetInt64(5), r.GetString(15), r.GetFieldValue<DateTimeOffset>(16));
+        }
+        await using (var parties = new NpgsqlCommand("SELECT person_id, name FROM dispute_party WHERE dispute_id = $1 ORDER BY seq", connection, transaction))
+        {
+            parties.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+            c = c with { Parties = [.. await parties.ListAsync(p => new DisputeParty(p.IsDBNull(0) ? null : p.GetInt64(0), p.GetString(1)), ct)] };
+        }
+        await using (var steps = new NpgsqlCommand("SELECT at, actor, action, level, note FROM dispute_step WHERE dispute_id = $1 ORDER BY seq", connection, transaction))
+        {
+            steps.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+            c = c with
+            {
+                History = [.. await steps.ListAsync(s => new DisputeStep(s.GetFieldValue<DateTimeOffset>(0), s.GetString(1), s.GetString(2), (AdminLevel)s.GetInt16(3),
+                    s.IsDBNull(4) ? null : s.GetString(4)), ct)],
+            };
+        }
+        return (id, c, row);
+    }
+
+    private static async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, DisputeCase before, DisputeCase after,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        await using (var update = new NpgsqlCommand("""
+            UPDATE dispute SET level = $2, state = $3, mediator = $4, due = $5, agreement_terms = $6, settled_level = $7, referred_to = $8,
+                sessions = $9, follow_ups = $10, version = version + 1,
+                finished_at = CASE WHEN finished_at IS NULL AND $3 IN ('settled', 'referred') THEN $11 ELSE finished_at END
+            WHERE id = $1
+            """, connection, transaction))
+        {
+            update.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+            update.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)after.Level });
+            update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Slug(after.State) });
+            update.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = after.Mediator, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            update.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = after.Due?.ToUniversalTime(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+            update.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = after.AgreementTerms, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            update.Parameters.Add(new NpgsqlParameter<short?> { TypedValue = after.SettledAt is { } s ? (short)s : null, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Smallint });
+            update.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = after.ReferredTo is { } r ? Slug(r) : null, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            update.Parameters.Add(new NpgsqlParameter<int> { TypedValue = after.Sessions });
+            update.Parameters.Add(new NpgsqlParameter<int> { TypedValue = after.FollowUps });
+            update.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now.ToUniversalTime() });
+            await update.ExecuteNonQueryAsync(ct);
+        }
+        await AppendStepsAsync(connection, transaction, id, before.History.Count, after.History.Skip(before.History.Count).ToImmutableList(), ct);
+    }
+
+    private static async Task AppendStepsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, int already, IReadOnlyList<DisputeStep> steps,
+        CancellationToken ct)
+    {
+        for (var i = 0; i < steps.Count; i++)
+        {
+            await using var step = new NpgsqlCommand("""
+                INSERT INTO dispute_step (dispute_id, seq, at, actor, action, level, note) VALUES ($1, $2, $3, $4, $5, $6, $7)
+                """, connection, transaction);
+            step.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+            step.Parameters.Add(new NpgsqlParameter<int> { TypedValue = already + i + 1 });
+            step.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = steps[i].At.ToUniversalTime() });
+            step.Parameters.Add(new NpgsqlParameter<string> { TypedValue = steps[i].Actor });
+            step.Parameters.Add(new NpgsqlParameter<string> { TypedValue = steps[i].Action });
+            step.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)steps[i].Level });
+            step.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = steps[i].Note, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            await step.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    private static async Task<bool> ExistsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, long id, Caller caller, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+        return await command.ExecuteScalarAsync(ct) is string grid && caller.Covers(grid);
+    }
+
+    private DisputeView View(Caller caller, long id, DisputeCase c, StoredRow row)
+    {
+        var now = clock.GetUtcNow();
+        var actions = new[]
+            {
+                new DisputeCommand.TakeUp(), (DisputeCommand)new DisputeCommand.Session("--"), new DisputeCommand.Settle("--"), new DisputeCommand.Escalate("--"),
+                new DisputeCommand.Refer(ReferralTarget.Court, "--"), new DisputeCommand.FollowUp("--"), new DisputeCommand.Close(null),
+            }
+            .Where(a => DisputeWorkflow.Apply(c, a, caller, now, Calendar).Succeeded)
+            .Select(a => a.Action)
+            .ToList();
+        return new DisputeView(id, c.Grid.Value, Slug(c.Severity), c.Kind, c.Summary, Slug(c.Source), row.EventId, c.Level.Slug(), c.Unit.Value, Slug(c.State),
+            c.Mediator, c.Due, c.Due is { } due && now > due && c.State is DisputeState.Open or DisputeState.Mediating, c.AgreementTerms, c.SettledAt?.Slug(),
+            c.ReferredTo is { } r ? Slug(r) : null, c.Sessions, c.FollowUps, row.RecordedBy, row.RecordedAt, row.Version,
+            c.Parties.Select(p => new PartyView(p.PersonId, p.PersonId is null ? p.Name : Masking.Name(p.Name), p.PersonId is not null)).ToList(),
+            c.History, actions);
+    }
+
+    public static string Slug<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
+}
