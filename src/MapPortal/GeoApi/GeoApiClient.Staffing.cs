@@ -49,3 +49,27 @@ public sealed partial class GeoApiClient
         SendAsync<object>(HttpMethod.Post, $"api/accounts/{Uri.EscapeDataString(username)}/{Uri.EscapeDataString(action)}", token,
             password is null ? new { } : new { password }, ct);
 }
+
+public sealed record PartyViewDto(long? PersonId, string Name, bool Resident);
+
+public sealed record DisputeStepDto(DateTimeOffset At, string Actor, string Action, string Level, string? Note);
+
+public sealed record DisputeDto(long Id, string Grid, string Severity, string Kind, string Summary, string Source, long? EventId, string Level, string Unit,
+    string State, string? Mediator, DateTimeOffset? Due, bool Overdue, string? AgreementTerms, string? SettledLevel, string? ReferredTo, int Sessions,
+    int FollowUps, string RecordedBy, DateTimeOffset RecordedAt, int Version, List<PartyViewDto> Parties, List<DisputeStepDto> History, List<string> Actions);
+
+/// <summary>Disputes (issue 18) on behalf of the signed-in person.</summary>
+public sealed partial class GeoApiClient
+{
+    public Task<ApiResult<List<DisputeDto>>> GetDisputesAsync(string token, bool openOnly, CancellationToken ct = default) =>
+        SendAsync<List<DisputeDto>>(HttpMethod.Get, $"api/disputes?open={(openOnly ? "true" : "false")}", token, null, ct);
+
+    public Task<ApiResult<DisputeDto>> GetDisputeAsync(long id, string token, CancellationToken ct = default) =>
+        SendAsync<DisputeDto>(HttpMethod.Get, $"api/disputes/{id}", token, null, ct);
+
+    public Task<ApiResult<DisputeDto>> RecordDisputeAsync(object body, string token, CancellationToken ct = default) =>
+        SendAsync<DisputeDto>(HttpMethod.Post, "api/disputes", token, body, ct);
+
+    public Task<ApiResult<DisputeDto>> ActOnDisputeAsync(long id, string action, object body, string token, CancellationToken ct = default) =>
+        SendAsync<DisputeDto>(HttpMethod.Post, $"api/disputes/{id}/actions/{Uri.EscapeDataString(action)}", token, body, ct);
+}

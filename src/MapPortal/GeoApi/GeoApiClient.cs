@@ -136,6 +136,9 @@ public sealed partial class GeoApiClient(HttpClient http)
     public Task<ApiResult<AssessmentDto>> GetAssessmentAsync(string unit, DateOnly from, DateOnly to, string token, CancellationToken ct = default) =>
         SendAsync<AssessmentDto>(HttpMethod.Get, $"api/kpi/{Uri.EscapeDataString(unit)}/assessment?{KpiPeriod(from, to)}", token, null, ct);
 
+    public Task<ApiResult<ContainmentReportDto>> GetContainmentAsync(string unit, DateOnly from, DateOnly to, string token, CancellationToken ct = default) =>
+        SendAsync<ContainmentReportDto>(HttpMethod.Get, $"api/disputes/containment/{Uri.EscapeDataString(unit)}?{KpiPeriod(from, to)}", token, null, ct);
+
     /// <summary>The CSV export as GeoApi sends it (UTF-8 with a BOM), for the portal to hand to the browser.</summary>
     public Task<ApiResult<byte[]>> GetKpiCsvAsync(string unit, DateOnly from, DateOnly to, string token, CancellationToken ct = default) =>
         GetFileAsync($"api/kpi/{Uri.EscapeDataString(unit)}?format=csv&{KpiPeriod(from, to)}", token, ct);

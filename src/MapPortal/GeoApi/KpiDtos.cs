@@ -42,3 +42,12 @@ public sealed record HandlerReportDto(string Unit, string Name, DateOnly From, D
 
 public sealed record AssessedHandlerDto(string Username, string DisplayName, string Role, string Unit, string? Department,
     GridMap.Domain.Events.Kpi.HandlerCounters Counters, GridMap.Domain.Events.Kpi.KpiRate OnTime, GridMap.Domain.Events.Kpi.KpiRate Rework);
+
+/// <summary>The three-level containment figure of a unit (issue 18) as GeoApi sends it.</summary>
+public sealed record ContainmentReportDto(string Unit, DateOnly From, DateOnly To, List<ContainmentRowDto> Rows, List<ContainmentChildDto> Children);
+
+public sealed record ContainmentRowDto(string Severity, string RuleLevel, ContainmentCountsDto Counts, KpiRateDto WithinRule);
+
+public sealed record ContainmentCountsDto(int Village, int Township, int County, int Beyond, int Finished);
+
+public sealed record ContainmentChildDto(string Code, List<ContainmentRowDto> Rows);
