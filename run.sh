@@ -21,6 +21,8 @@ dotnet "src/Cli/bin/$BIN/gridmap.dll" generate people --county 140428 --if-missi
 # An urban district too (太原市小店区): moves between counties and an urban grid's density are part of the demo.
 dotnet "src/Cli/bin/$BIN/gridmap.dll" generate people --county 140105 --if-missing
 dotnet "src/Cli/bin/$BIN/gridmap.dll" generate events --city 1407 --year 2013 --if-missing
+# A year of synthetic disputes in 长子县, so the disputes pages and the containment figure are not empty.
+dotnet "src/Cli/bin/$BIN/gridmap.dll" generate disputes --county 140428 --if-missing
 dotnet "src/Cli/bin/$BIN/gridmap.dll" accounts demo >/dev/null
 
 pids=()

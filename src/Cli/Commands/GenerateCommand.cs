@@ -62,6 +62,7 @@ internal static class GenerateCommand
         });
         command.Subcommands.Add(People());
         command.Subcommands.Add(EventsCommands.GenerateEvents());
+        command.Subcommands.Add(DisputesCommands.GenerateDisputes());
         return command;
     }
 
