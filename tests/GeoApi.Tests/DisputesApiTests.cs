@@ -48,6 +48,10 @@ public sealed class DisputesApiTests(PopulationApiFixture api) : IClassFixture<P
         // The grid manager hands it to the village committee, whose director mediates it to an agreement.
         first = await ActAsync("gridmanager", first, "escalate", new { note = "双方情绪激动，请村调委会调解" });
         Assert.Equal("village", first.GetProperty("level").GetString());
+        // The village's mediators are told in their inbox; the township's are not.
+        var notice = $"矛盾纠纷 {first.GetProperty("id").GetInt64()}（%";
+        Assert.Equal(1L, await api.Population.ScalarAsync<long>("SELECT count(*) FROM inbox_item WHERE username = 'village' AND kind = 'dispute' AND text LIKE $1", notice));
+        Assert.Equal(0L, await api.Population.ScalarAsync<long>("SELECT count(*) FROM inbox_item WHERE username = 'township' AND kind = 'dispute' AND text LIKE $1", notice));
         await ActAsync("gridmanager", first, "takeUp", expect: 403);
         first = await ActAsync("village", first, "takeUp");
         Assert.Contains("Settle", first.GetProperty("actions").EnumerateArray().Select(a => a.GetString()));

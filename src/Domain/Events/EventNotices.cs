@@ -15,6 +15,8 @@ public enum NoticeKind
     Move,
     /// <summary>A register change touches your department's list and waits for you to reconcile it (待核对).</summary>
     Reconciliation,
+    /// <summary>A dispute came up to your level for mediation.</summary>
+    Dispute,
 }
 
 /// <summary>One notice for one person: whom, what kind, and the phrase the inbox and the text message show.</summary>

@@ -270,6 +270,27 @@ public sealed class DisputeStore(NpgsqlDataSource dataSource, TimeProvider clock
             await update.ExecuteNonQueryAsync(ct);
         }
         await AppendStepsAsync(connection, transaction, id, before.History.Count, after.History.Skip(before.History.Count).ToImmutableList(), ct);
+        if (after.Level != before.Level)
+            await NotifyMediatorsAsync(connection, transaction, id, after, ct);
+    }
+
+    /// <summary>The mediators of the level a dispute reached hear of it (inbox, text message, live push) in the same transaction.</summary>
+    private static async Task NotifyMediatorsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, DisputeCase c, CancellationToken ct)
+    {
+        var role = c.Level switch
+        {
+            AdminLevel.Village => Role.VillageStaff,
+            AdminLevel.Township => Role.TownshipStaff,
+            _ => Role.CountyStaff,
+        };
+        await using var notify = new NpgsqlCommand(Inbox.InboxStore.FanOutSql("""
+            SELECT username, $3::text AS text FROM account
+            WHERE active AND scope_code = $1 AND (role = $2 OR ($2 = 'county_staff' AND role = 'department_officer' AND department = 'justice'))
+            """, NoticeKind.Dispute), connection, transaction);
+        notify.Parameters.Add(new NpgsqlParameter<string> { TypedValue = c.Unit.Value });
+        notify.Parameters.Add(new NpgsqlParameter<string> { TypedValue = role.Slug() });
+        notify.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"矛盾纠纷 {id}（{c.Kind}，网格 {c.Grid.Value}）上交到你处调解，期限 {(c.Due is { } due ? ChinaTime.Format(due) : "—")}" });
+        await notify.ExecuteNonQueryAsync(ct);
     }
 
     private static async Task AppendStepsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, int already, IReadOnlyList<DisputeStep> steps,
