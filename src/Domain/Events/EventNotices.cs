@@ -17,6 +17,8 @@ public enum NoticeKind
     Reconciliation,
     /// <summary>A dispute came up to your level for mediation.</summary>
     Dispute,
+    /// <summary>A contract of your village ends within 30 days.</summary>
+    Contract,
 }
 
 /// <summary>One notice for one person: whom, what kind, and the phrase the inbox and the text message show.</summary>
