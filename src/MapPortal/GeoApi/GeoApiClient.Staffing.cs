@@ -73,3 +73,25 @@ public sealed partial class GeoApiClient
     public Task<ApiResult<DisputeDto>> ActOnDisputeAsync(long id, string action, object body, string token, CancellationToken ct = default) =>
         SendAsync<DisputeDto>(HttpMethod.Post, $"api/disputes/{id}/actions/{Uri.EscapeDataString(action)}", token, body, ct);
 }
+
+public sealed record CeremonyDto(long Id, string Village, string Kind, DateOnly HeldOn, string Family, int Tables, int TableLimit, bool WithinRules,
+    string Service, string? Note, string RecordedBy, DateTimeOffset RecordedAt);
+
+public sealed record ContractDto(long Id, string Village, string Party, string Subject, DateOnly StartsOn, DateOnly EndsOn, decimal AmountYuan, string Renewal,
+    bool EndingSoon, DateTimeOffset? RemindedAt, string RecordedBy);
+
+/// <summary>The village committee's registers (issue 18) on behalf of the signed-in person.</summary>
+public sealed partial class GeoApiClient
+{
+    public Task<ApiResult<List<CeremonyDto>>> GetCeremoniesAsync(string village, int year, string token, CancellationToken ct = default) =>
+        SendAsync<List<CeremonyDto>>(HttpMethod.Get, $"api/villages/{Uri.EscapeDataString(village)}/ceremonies?year={year}", token, null, ct);
+
+    public Task<ApiResult<CeremonyDto>> AddCeremonyAsync(string village, object body, string token, CancellationToken ct = default) =>
+        SendAsync<CeremonyDto>(HttpMethod.Post, $"api/villages/{Uri.EscapeDataString(village)}/ceremonies", token, body, ct);
+
+    public Task<ApiResult<List<ContractDto>>> GetContractsAsync(string village, int year, string token, CancellationToken ct = default) =>
+        SendAsync<List<ContractDto>>(HttpMethod.Get, $"api/villages/{Uri.EscapeDataString(village)}/contracts?year={year}", token, null, ct);
+
+    public Task<ApiResult<ContractDto>> AddContractAsync(string village, object body, string token, CancellationToken ct = default) =>
+        SendAsync<ContractDto>(HttpMethod.Post, $"api/villages/{Uri.EscapeDataString(village)}/contracts", token, body, ct);
+}

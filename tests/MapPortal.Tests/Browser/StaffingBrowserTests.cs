@@ -71,4 +71,40 @@ public sealed class StaffingBrowserTests(PeopleStack stack) : IClassFixture<Peop
             "SELECT count(*) FROM audit_log WHERE actor = 'admin' AND subject = 'account:nanchen-new' AND action IN ('open_account', 'disable_account')"));
         Assert.Empty(page.Errors);
     }
+
+    [Fact]
+    public async Task The_village_records_a_funeral_over_the_rules_and_a_contract_about_to_end_on_its_affairs_page()
+    {
+        var page = await stack.OpenAsync("/village-affairs", 390, 844, null, waitForMap: false);
+        await page.SubmitSignInAsync("village");
+        await page.Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/village-affairs", Navigated);
+        await Assertions.Expect(page.Page.GetByTestId("va-page")).ToHaveAttributeAsync("data-interactive", "true", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Page.GetByTestId("va-village")).ToHaveValueAsync("140428203211");
+
+        var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+        await page.Page.Locator("[data-testid=va-ceremony-new] summary").ClickAsync();
+        await page.Page.GetByTestId("va-ceremony-kind").SelectOptionAsync("funeral");
+        await page.Page.GetByTestId("va-ceremony-family").FillAsync("赵某家");
+        await page.Page.GetByTestId("va-ceremony-tables").FillAsync("30");
+        await page.Page.GetByTestId("va-ceremony-service").FillAsync("理事会协助治丧，劝导简办");
+        await page.Page.GetByTestId("va-ceremony-save").ClickAsync();
+        var funeral = page.Page.GetByTestId("va-ceremony").Filter(new() { HasText = "赵某家" });
+        await Assertions.Expect(funeral).ToHaveAttributeAsync("data-within", "false", new() { Timeout = 30_000 });
+        await Assertions.Expect(funeral).ToContainTextAsync("限 15 桌");
+
+        await page.Page.Locator("[data-testid=va-contract-new] summary").ClickAsync();
+        await page.Page.GetByTestId("va-contract-party").FillAsync("申某（承包户）");
+        await page.Page.GetByTestId("va-contract-subject").FillAsync("村集体鱼塘承包");
+        await page.Page.GetByTestId("va-contract-start").FillAsync(today.AddYears(-1).ToString("yyyy-MM-dd"));
+        await page.Page.GetByTestId("va-contract-end").FillAsync(today.AddDays(10).ToString("yyyy-MM-dd"));
+        await page.Page.GetByTestId("va-contract-amount").FillAsync("12000");
+        await page.Page.GetByTestId("va-contract-renewal").SelectOptionAsync("renew");
+        await page.Page.GetByTestId("va-contract-save").ClickAsync();
+        var contract = page.Page.GetByTestId("va-contract").Filter(new() { HasText = "村集体鱼塘承包" });
+        await Assertions.Expect(contract).ToHaveAttributeAsync("data-ending", "true", new() { Timeout = 30_000 });
+        await page.ScreenshotAsync("village-affairs-phone");
+        Assert.Equal(1L, await stack.Population.ScalarAsync<long>(
+            "SELECT count(*) FROM village_contract WHERE subject = '村集体鱼塘承包' AND renewal = 'renew' AND amount_yuan = 12000"));
+        Assert.Empty(page.Errors);
+    }
 }
