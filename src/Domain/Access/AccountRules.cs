@@ -18,12 +18,16 @@ public static partial class AccountRules
         return CheckRole(role, scope, department) ?? (phone is not null && !Mobile().IsMatch(phone) ? ("phone", "A phone is an 11-digit mainland mobile number.") : null);
     }
 
-    /// <summary>Null when the role, scope and department fit together, else the field and what is wrong.</summary>
-    public static (string Field, string Message)? CheckRole(Role role, AdminCode scope, string? department) =>
+    /// <summary>Null when the scope has the role's level and a department officer names a known department, else the field and what is wrong.</summary>
+    public static (string Field, string Message)? CheckScope(Role role, AdminCode scope, string? department) =>
         role.ScopeLevel() is { } level && scope.Level != level ? ("scope", $"A {role.Slug()} account's scope is a {level.Slug()} code, not {scope.Value}.")
         : role == Role.DepartmentOfficer && !Departments.Government.Contains(department) ? ("department", "A department officer belongs to one of: " + string.Join(", ", Departments.Government))
-        : role != Role.DepartmentOfficer && department is not null ? ("department", "Only a department officer has a department.")
         : null;
+
+    /// <summary>As <see cref="CheckScope"/>, and only a department officer has a department (what an administrator may set).</summary>
+    public static (string Field, string Message)? CheckRole(Role role, AdminCode scope, string? department) =>
+        CheckScope(role, scope, department)
+        ?? (role != Role.DepartmentOfficer && department is not null ? ("department", "Only a department officer has a department.") : null);
 
     /// <summary>Twelve characters from four classes (<see cref="PasswordPolicy"/> holds), shown once to whoever issues it.</summary>
     public static string TemporaryPassword()

@@ -103,7 +103,8 @@ public static class DisputeWorkflow
 
     public static Outcome<DisputeCase> Apply(DisputeCase c, DisputeCommand command, Caller actor, DateTimeOffset now, WorkingCalendar calendar)
     {
-        if (!actor.Covers(c.Grid.Value) && !actor.Covers(c.Unit.Value))
+        // The unit is a prefix of the grid: whoever covers it covers the grid.
+        if (!actor.Covers(c.Grid.Value))
             return Problem.NotFound("No such dispute in your area.");
         var mediator = MayMediate(c, actor);
         var follower = mediator || actor.Role == Role.GridManager && actor.Covers(c.Grid.Value);
@@ -154,6 +155,18 @@ public static class DisputeWorkflow
             _ => throw new ArgumentOutOfRangeException(nameof(command), command, null),
         };
         return Outcome.Ok(next with { History = c.History.Add(new DisputeStep(now, actor.Username, command.Action, c.Level, text?.Trim())) });
+    }
+
+    /// <summary>The actions the caller may take on the dispute now (what a page offers), by the same rule <see cref="Apply"/> judges.</summary>
+    public static IReadOnlyList<string> Actions(DisputeCase c, Caller caller, DateTimeOffset now, WorkingCalendar calendar)
+    {
+        const string note = "--";
+        DisputeCommand[] all =
+        [
+            new DisputeCommand.TakeUp(), new DisputeCommand.Session(note), new DisputeCommand.Settle(note), new DisputeCommand.Escalate(note),
+            new DisputeCommand.Refer(ReferralTarget.Court, note), new DisputeCommand.FollowUp(note), new DisputeCommand.Close(null),
+        ];
+        return [.. all.Where(a => Apply(c, a, caller, now, calendar).Succeeded).Select(a => a.Action)];
     }
 
     /// <summary>

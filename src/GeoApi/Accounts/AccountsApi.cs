@@ -83,9 +83,9 @@ public static class AccountsApi
         scope = default;
         problem = null;
         if (Roles.FromSlug(roleSlug) is not { } r)
-            problem = Domain.Problem.InvalidField("role", $"role is one of {string.Join(", ", Enum.GetValues<Role>().Select(x => x.Slug()))}.").ToProblem();
+            problem = ApiProblems.InvalidField("role", $"role is one of {string.Join(", ", Enum.GetValues<Role>().Select(x => x.Slug()))}.");
         else if (!AdminCode.TryParse(scopeText ?? "", out scope, out var error))
-            problem = Domain.Problem.InvalidField("scope", $"scope '{CodeRoute.Truncate(scopeText ?? "")}' is not a unit or grid code: {error}").ToProblem();
+            problem = ApiProblems.InvalidField("scope", $"scope '{CodeRoute.Truncate(scopeText ?? "")}' is not a unit or grid code: {error}");
         else
             role = r;
         return problem is null;

@@ -53,12 +53,7 @@ public static class AssessmentApi
             return NotInArea(code);
         var names = await store.UnitNamesAsync(code.Value, ct);
         var report = Build(code, names, period, grids);
-        return format?.ToLowerInvariant() switch
-        {
-            "csv" => TypedResults.File(TableExport.Csv(GridColumns, report.Rows), TableExport.CsvType, FileName("grid-managers", code, period, "csv")),
-            "xlsx" => TypedResults.File(TableExport.Xlsx("网格员考核", GridColumns, report.Rows), TableExport.XlsxType, FileName("grid-managers", code, period, "xlsx")),
-            _ => TypedResults.Ok(report),
-        };
+        return File(format, "grid-managers", "网格员考核", GridColumns, report.Rows, code, period) is { } file ? file : TypedResults.Ok(report);
     }
 
     public static async Task<Results<Ok<HandlerReport>, FileContentHttpResult, ProblemHttpResult>> Handlers(
@@ -72,12 +67,7 @@ public static class AssessmentApi
             return NotInArea(code);
         var rows = handlers.Select(h => new AssessedHandler(h.Username, h.DisplayName, h.Role, h.Scope, h.Department, h.Counters, h.Counters.OnTime, h.Counters.Rework)).ToList();
         var report = new HandlerReport(code.Value, name ?? code.Value, period.From, period.To, rows);
-        return format?.ToLowerInvariant() switch
-        {
-            "csv" => TypedResults.File(TableExport.Csv(HandlerColumns, rows), TableExport.CsvType, FileName("handlers", code, period, "csv")),
-            "xlsx" => TypedResults.File(TableExport.Xlsx("承办人指标", HandlerColumns, rows), TableExport.XlsxType, FileName("handlers", code, period, "xlsx")),
-            _ => TypedResults.Ok(report),
-        };
+        return File(format, "handlers", "承办人指标", HandlerColumns, rows, code, period) is { } file ? file : TypedResults.Ok(report);
     }
 
     /// <summary>Scores every grid, ranks them in the unit and in their village, and sums the child units and the unit.</summary>
@@ -101,8 +91,18 @@ public static class AssessmentApi
             total, GridManagerRates.From(total), groups, rows);
     }
 
-    private static string FileName(string kind, AdminCode code, (DateOnly From, DateOnly To) period, string extension) =>
-        $"{kind}-{code.Value}-{period.From:yyyyMM}-{period.To:yyyyMM}.{extension}";
+    /// <summary>The table as a CSV or .xlsx download when the format asks for one; null for JSON.</summary>
+    private static FileContentHttpResult? File<T>(string? format, string kind, string sheet, IReadOnlyList<ExportColumn<T>> columns, IReadOnlyList<T> rows,
+        AdminCode code, (DateOnly From, DateOnly To) period)
+    {
+        var name = $"{kind}-{code.Value}-{period.From:yyyyMM}-{period.To:yyyyMM}";
+        return format?.ToLowerInvariant() switch
+        {
+            "csv" => TypedResults.File(TableExport.Csv(columns, rows), TableExport.CsvType, name + ".csv"),
+            "xlsx" => TypedResults.File(TableExport.Xlsx(sheet, columns, rows), TableExport.XlsxType, name + ".xlsx"),
+            _ => null,
+        };
+    }
 
     private static ProblemHttpResult NotInArea(AdminCode code) => ApiProblems.NotFound($"No unit {code.Value} in your area.");
 

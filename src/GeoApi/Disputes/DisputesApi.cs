@@ -42,11 +42,11 @@ public static class DisputesApi
         if (body is null)
             return ApiProblems.BadRequest("Send JSON {grid, severity, kind, summary, source, parties}.");
         if (!AdminCode.TryParse(body.Grid ?? "", out var grid, out _) || grid.Level != AdminLevel.Grid)
-            return Field("grid", "grid is a 15-digit grid code.", http);
-        if (!Enum.TryParse<DisputeSeverity>(body.Severity, true, out var severity) || int.TryParse(body.Severity, out _))
-            return Field("severity", "severity is general, large or major (一般、较大、重大).", http);
-        if (!Enum.TryParse<DisputeSource>(body.Source ?? "resident", true, out var source) || int.TryParse(body.Source, out _))
-            return Field("source", "source is patrol, resident or event.", http);
+            return ApiProblems.InvalidField("grid", "grid is a 15-digit grid code.");
+        if (!RequestEnum.TryParse<DisputeSeverity>(body.Severity, out var severity))
+            return ApiProblems.InvalidField("severity", "severity is general, large or major (一般、较大、重大).");
+        if (!RequestEnum.TryParse<DisputeSource>(body.Source ?? "resident", out var source))
+            return ApiProblems.InvalidField("source", "source is patrol, resident or event.");
         var parties = (body.Parties ?? []).Select(p => new DisputeParty(p.PersonId, p.PersonId is null ? p.Name ?? "" : p.Name ?? "(登记人口)")).ToList();
         var recorded = await store.RecordAsync(RequestCaller.Get(http), new NewDispute(grid, severity, body.Kind ?? "", body.Summary ?? "", source, parties), body.EventId, ct);
         return recorded.Succeeded
@@ -73,7 +73,7 @@ public static class DisputesApi
             "session" => new DisputeCommand.Session(note),
             "settle" => new DisputeCommand.Settle(body?.Terms ?? ""),
             "escalate" => new DisputeCommand.Escalate(note),
-            "refer" when Enum.TryParse<ReferralTarget>(body?.To, true, out var to) && !int.TryParse(body?.To, out _) => new DisputeCommand.Refer(to, note),
+            "refer" when RequestEnum.TryParse<ReferralTarget>(body?.To, out var to) => new DisputeCommand.Refer(to, note),
             "refer" => null,
             "followup" => new DisputeCommand.FollowUp(note),
             "close" => new DisputeCommand.Close(body?.Note),
@@ -81,7 +81,7 @@ public static class DisputesApi
         };
         if (command is null)
             return action.Equals("refer", StringComparison.OrdinalIgnoreCase)
-                ? Field("to", "to is court or petition.", http)
+                ? ApiProblems.InvalidField("to", "to is court or petition.")
                 : ApiProblems.NotFound($"No action '{CodeRoute.Truncate(action)}': takeUp, session, settle, escalate, refer, followUp, close.");
         var done = await store.ActAsync(RequestCaller.Get(http), id, command, body?.Version, ct);
         return done.ToResult(http.Response);
@@ -99,5 +99,4 @@ public static class DisputesApi
             : ApiProblems.NotFound($"No unit {code.Value} in your area.");
     }
 
-    private static ProblemHttpResult Field(string field, string message, HttpContext http) => Domain.Problem.InvalidField(field, message).ToProblem(http.Response);
 }

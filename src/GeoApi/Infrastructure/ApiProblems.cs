@@ -9,6 +9,9 @@ public static class ApiProblems
 {
     public static ProblemHttpResult BadRequest(string detail) => Problem.Invalid(detail).ToProblem();
 
+    /// <summary>A 400 that names the field of the request it is about (<c>field</c> in the problem).</summary>
+    public static ProblemHttpResult InvalidField(string field, string detail) => Problem.InvalidField(field, detail).ToProblem();
+
     public static ProblemHttpResult Forbidden(string detail) => Problem.Forbidden(detail).ToProblem();
 
     public static ProblemHttpResult NotFound(string detail) => Problem.NotFound(detail).ToProblem();

@@ -38,7 +38,7 @@ public static class TableExport
         {
             var cells = new Dictionary<string, object?>(columns.Count);
             foreach (var column in columns)
-                cells[column.Header] = column.Cell(row) is string s ? Defuse(s) : column.Cell(row);
+                cells[column.Header] = column.Cell(row) is var cell && cell is string s ? Defuse(s) : cell;
             return cells;
         }).ToList();
         using var stream = new MemoryStream();

@@ -47,10 +47,10 @@ public static class StaffingApi
         CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(body?.Note) || body.Note.Trim().Length > 200)
-            return Domain.Problem.InvalidField("note", "Say how the flag is resolved (1–200 characters).").ToProblem(http.Response);
+            return ApiProblems.InvalidField("note", "Say how the flag is resolved (1–200 characters).");
         var grid = string.IsNullOrWhiteSpace(body.Grid) ? null : body.Grid.Trim();
         if (grid is not null && !WellFormed(grid))
-            return Domain.Problem.InvalidField("grid", $"'{CodeRoute.Truncate(grid)}' is not a grid code (15 digits).").ToProblem(http.Response);
+            return ApiProblems.InvalidField("grid", $"'{CodeRoute.Truncate(grid)}' is not a grid code (15 digits).");
         var resolved = await store.ResolveFlagAsync(RequestCaller.Get(http), id, grid, body.Note.Trim(), ct);
         if (resolved.Succeeded && (resolved.Value!.Appointment?.Username ?? resolved.Value.Flag.Username) is { } moved)
             GridMap.Hosting.Authentication.TokenAuthenticationHandler.ForgetAccount(moved);

@@ -33,7 +33,6 @@ public static class VillagesApi
 
     private static ProblemHttpResult NotInArea(string village) => ApiProblems.NotFound($"No village {CodeRoute.Truncate(village)} in your area.");
 
-    private static ProblemHttpResult Field(string field, string message, HttpContext http) => Domain.Problem.InvalidField(field, message).ToProblem(http.Response);
 
     public static async Task<Results<Ok<IReadOnlyList<CeremonyView>>, ProblemHttpResult>> Ceremonies(string village, int? year, HttpContext http, VillageStore store,
         TimeProvider time, CancellationToken ct) =>
@@ -46,10 +45,10 @@ public static class VillagesApi
     {
         if (!WellFormed(village))
             return NotInArea(village);
-        if (!Enum.TryParse<CeremonyKind>(body?.Kind, true, out var kind) || int.TryParse(body?.Kind, out _))
-            return Field("kind", "kind is wedding (婚事) or funeral (丧事).", http);
+        if (!RequestEnum.TryParse<CeremonyKind>(body?.Kind, out var kind))
+            return ApiProblems.InvalidField("kind", "kind is wedding (婚事) or funeral (丧事).");
         if (body!.HeldOn is not { } heldOn)
-            return Field("heldOn", "heldOn is the date (yyyy-MM-dd).", http);
+            return ApiProblems.InvalidField("heldOn", "heldOn is the date (yyyy-MM-dd).");
         var added = await store.AddCeremonyAsync(RequestCaller.Get(http), village,
             new NewCeremony(kind, heldOn, body.Family ?? "", body.Tables ?? -1, body.Service ?? "", body.Note), ct);
         return added.Succeeded ? TypedResults.Created($"/api/villages/{village}/ceremonies", added.Value) : added.Problem!.ToProblem(http.Response);
@@ -65,11 +64,11 @@ public static class VillagesApi
         if (!WellFormed(village))
             return NotInArea(village);
         if (body?.StartsOn is not { } starts)
-            return Field("startsOn", "startsOn is the first day (yyyy-MM-dd).", http);
+            return ApiProblems.InvalidField("startsOn", "startsOn is the first day (yyyy-MM-dd).");
         if (body.EndsOn is not { } ends)
-            return Field("endsOn", "endsOn is the last day (yyyy-MM-dd).", http);
-        if (!Enum.TryParse<ContractRenewal>(body.Renewal ?? "none", true, out var renewal) || int.TryParse(body.Renewal, out _))
-            return Field("renewal", "renewal is none, renew or tender.", http);
+            return ApiProblems.InvalidField("endsOn", "endsOn is the last day (yyyy-MM-dd).");
+        if (!RequestEnum.TryParse<ContractRenewal>(body.Renewal ?? "none", out var renewal))
+            return ApiProblems.InvalidField("renewal", "renewal is none, renew or tender.");
         var added = await store.AddContractAsync(RequestCaller.Get(http), village,
             new NewContract(body.Party ?? "", body.Subject ?? "", starts, ends, body.AmountYuan ?? -1, renewal), ct);
         return added.Succeeded ? TypedResults.Created($"/api/villages/{village}/contracts", added.Value) : added.Problem!.ToProblem(http.Response);

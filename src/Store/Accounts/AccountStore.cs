@@ -440,10 +440,8 @@ public sealed partial class AccountStore(NpgsqlDataSource dataSource)
 
     private static void Validate(NewAccount account)
     {
-        if (account.Role.ScopeLevel() is { } level && account.Scope.Level != level)
-            throw new ArgumentException($"A {account.Role.Slug()} account's scope is a {level.Slug()} code, not {account.Scope}.");
-        if (account.Role == Role.DepartmentOfficer && !Domain.People.Departments.Government.Contains(account.Department))
-            throw new ArgumentException("A department officer belongs to one of: " + string.Join(", ", Domain.People.Departments.Government));
+        if (AccountRules.CheckScope(account.Role, account.Scope, account.Department) is { } bad)
+            throw new ArgumentException(bad.Message);
         if (account.Password.Length < 8)
             throw new ArgumentException("A password has at least 8 characters.");
     }

@@ -153,11 +153,7 @@ public sealed class DisputeStore(NpgsqlDataSource dataSource, TimeProvider clock
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = area });
         command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = openOnly });
         var ids = await command.ListAsync(r => r.GetInt64(0), ct);
-        var views = new List<DisputeView>(ids.Count);
-        foreach (var id in ids)
-            if (await LoadAsync(connection, null, id, ct) is { } l && Visible(caller, l.Case))
-                views.Add(View(caller, l.Id, l.Case, l.Row));
-        return views;
+        return [.. (await LoadManyAsync(connection, null, [.. ids], ct)).Where(l => Visible(caller, l.Case)).Select(l => View(caller, l.Id, l.Case, l.Row))];
     }
 
     /// <summary>
@@ -195,55 +191,59 @@ public sealed class DisputeStore(NpgsqlDataSource dataSource, TimeProvider clock
     private sealed record StoredRow(int Version, long? EventId, string RecordedBy, DateTimeOffset RecordedAt);
 
     private async Task<(long Id, DisputeCase Case, StoredRow Row)?> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long id,
-        CancellationToken ct)
+        CancellationToken ct) =>
+        (await LoadManyAsync(connection, transaction, [id], ct)) is [var one] ? one : null;
+
+    /// <summary>The disputes of <paramref name="ids"/> in that order, each read with three queries for all (locked when in a transaction).</summary>
+    private static async Task<List<(long Id, DisputeCase Case, StoredRow Row)>> LoadManyAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
+        long[] ids, CancellationToken ct)
     {
-        DisputeCase c;
-        StoredRow row;
+        var cases = new Dictionary<long, (DisputeCase Case, StoredRow Row)>(ids.Length);
         await using (var read = new NpgsqlCommand($"""
             SELECT grid_code, severity, kind, summary, source, event_id, level, state, mediator, due, agreement_terms, settled_level, referred_to,
-                   sessions, follow_ups, recorded_by, recorded_at, version
-            FROM dispute WHERE id = $1 {(transaction is null ? "" : "FOR UPDATE")}
+                   sessions, follow_ups, recorded_by, recorded_at, version, id
+            FROM dispute WHERE id = ANY ($1) {(transaction is null ? "" : "FOR UPDATE")}
             """, connection, transaction))
         {
-            read.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+            read.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = ids });
             await using var r = await read.ExecuteReaderAsync(ct);
-            if (!await r.ReadAsync(ct))
-                return null;
-            c = new DisputeCase
-            {
-                Grid = AdminCode.Parse(r.GetString(0)),
-                Severity = Enum.Parse<DisputeSeverity>(r.GetString(1), true),
-                Kind = r.GetString(2),
-                Summary = r.GetString(3),
-                Source = Enum.Parse<DisputeSource>(r.GetString(4), true),
-                Parties = [],
-                Level = (AdminLevel)r.GetInt16(6),
-                State = Enum.Parse<DisputeState>(r.GetString(7), true),
-                Mediator = r.IsDBNull(8) ? null : r.GetString(8),
-                Due = r.IsDBNull(9) ? null : r.GetFieldValue<DateTimeOffset>(9),
-                AgreementTerms = r.IsDBNull(10) ? null : r.GetString(10),
-                SettledAt = r.IsDBNull(11) ? null : (AdminLevel)r.GetInt16(11),
-                ReferredTo = r.IsDBNull(12) ? null : Enum.Parse<ReferralTarget>(r.GetString(12), true),
-                Sessions = r.GetInt32(13),
-                FollowUps = r.GetInt32(14),
-            };
-            row = new StoredRow(r.GetInt32(17), r.IsDBNull(5) ? null : r.GetInt64(5), r.GetString(15), r.GetFieldValue<DateTimeOffset>(16));
+            while (await r.ReadAsync(ct))
+                cases[r.GetInt64(18)] = (new DisputeCase
+                {
+                    Grid = AdminCode.Parse(r.GetString(0)),
+                    Severity = Enum.Parse<DisputeSeverity>(r.GetString(1), true),
+                    Kind = r.GetString(2),
+                    Summary = r.GetString(3),
+                    Source = Enum.Parse<DisputeSource>(r.GetString(4), true),
+                    Parties = [],
+                    Level = (AdminLevel)r.GetInt16(6),
+                    State = Enum.Parse<DisputeState>(r.GetString(7), true),
+                    Mediator = r.IsDBNull(8) ? null : r.GetString(8),
+                    Due = r.IsDBNull(9) ? null : r.GetFieldValue<DateTimeOffset>(9),
+                    AgreementTerms = r.IsDBNull(10) ? null : r.GetString(10),
+                    SettledAt = r.IsDBNull(11) ? null : (AdminLevel)r.GetInt16(11),
+                    ReferredTo = r.IsDBNull(12) ? null : Enum.Parse<ReferralTarget>(r.GetString(12), true),
+                    Sessions = r.GetInt32(13),
+                    FollowUps = r.GetInt32(14),
+                }, new StoredRow(r.GetInt32(17), r.IsDBNull(5) ? null : r.GetInt64(5), r.GetString(15), r.GetFieldValue<DateTimeOffset>(16)));
         }
-        await using (var parties = new NpgsqlCommand("SELECT person_id, name FROM dispute_party WHERE dispute_id = $1 ORDER BY seq", connection, transaction))
+        await using (var parties = new NpgsqlCommand(
+            "SELECT dispute_id, person_id, name FROM dispute_party WHERE dispute_id = ANY ($1) ORDER BY dispute_id, seq", connection, transaction))
         {
-            parties.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
-            c = c with { Parties = [.. await parties.ListAsync(p => new DisputeParty(p.IsDBNull(0) ? null : p.GetInt64(0), p.GetString(1)), ct)] };
+            parties.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = ids });
+            foreach (var group in (await parties.ListAsync(p => (Id: p.GetInt64(0), Party: new DisputeParty(p.IsDBNull(1) ? null : p.GetInt64(1), p.GetString(2))), ct))
+                     .GroupBy(p => p.Id))
+                cases[group.Key] = cases[group.Key] with { Case = cases[group.Key].Case with { Parties = [.. group.Select(p => p.Party)] } };
         }
-        await using (var steps = new NpgsqlCommand("SELECT at, actor, action, level, note FROM dispute_step WHERE dispute_id = $1 ORDER BY seq", connection, transaction))
+        await using (var steps = new NpgsqlCommand(
+            "SELECT dispute_id, at, actor, action, level, note FROM dispute_step WHERE dispute_id = ANY ($1) ORDER BY dispute_id, seq", connection, transaction))
         {
-            steps.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
-            c = c with
-            {
-                History = [.. await steps.ListAsync(s => new DisputeStep(s.GetFieldValue<DateTimeOffset>(0), s.GetString(1), s.GetString(2), (AdminLevel)s.GetInt16(3),
-                    s.IsDBNull(4) ? null : s.GetString(4)), ct)],
-            };
+            steps.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = ids });
+            foreach (var group in (await steps.ListAsync(s => (Id: s.GetInt64(0), Step: new DisputeStep(s.GetFieldValue<DateTimeOffset>(1), s.GetString(2), s.GetString(3),
+                         (AdminLevel)s.GetInt16(4), s.IsDBNull(5) ? null : s.GetString(5))), ct)).GroupBy(s => s.Id))
+                cases[group.Key] = cases[group.Key] with { Case = cases[group.Key].Case with { History = [.. group.Select(x => x.Step)] } };
         }
-        return (id, c, row);
+        return [.. ids.Where(cases.ContainsKey).Select(id => (id, cases[id].Case, cases[id].Row))];
     }
 
     private static async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, DisputeCase before, DisputeCase after,
@@ -322,14 +322,7 @@ public sealed class DisputeStore(NpgsqlDataSource dataSource, TimeProvider clock
     private DisputeView View(Caller caller, long id, DisputeCase c, StoredRow row)
     {
         var now = clock.GetUtcNow();
-        var actions = new[]
-            {
-                new DisputeCommand.TakeUp(), (DisputeCommand)new DisputeCommand.Session("--"), new DisputeCommand.Settle("--"), new DisputeCommand.Escalate("--"),
-                new DisputeCommand.Refer(ReferralTarget.Court, "--"), new DisputeCommand.FollowUp("--"), new DisputeCommand.Close(null),
-            }
-            .Where(a => DisputeWorkflow.Apply(c, a, caller, now, Calendar).Succeeded)
-            .Select(a => a.Action)
-            .ToList();
+        var actions = DisputeWorkflow.Actions(c, caller, now, Calendar);
         return new DisputeView(id, c.Grid.Value, Slug(c.Severity), c.Kind, c.Summary, Slug(c.Source), row.EventId, c.Level.Slug(), c.Unit.Value, Slug(c.State),
             c.Mediator, c.Due, c.Due is { } due && now > due && c.State is DisputeState.Open or DisputeState.Mediating, c.AgreementTerms, c.SettledAt?.Slug(),
             c.ReferredTo is { } r ? Slug(r) : null, c.Sessions, c.FollowUps, row.RecordedBy, row.RecordedAt, row.Version,

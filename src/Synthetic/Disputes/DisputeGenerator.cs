@@ -4,6 +4,7 @@ using GridMap.Domain.Access;
 using GridMap.Domain.Codes;
 using GridMap.Domain.Disputes;
 using GridMap.Domain.Events;
+using GridMap.Store.Disputes;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -67,8 +68,8 @@ public sealed class DisputeGenerator(NpgsqlDataSource dataSource, TimeProvider? 
             var finished = c.History.LastOrDefault(h => h.Action is "Settle" or "Refer")?.At;
             object?[] values =
             [
-                c.Grid.Value, Slug(c.Severity), c.Kind, c.Summary, Slug(c.Source), (short)c.Level, Slug(c.State), c.Mediator, c.Due, c.AgreementTerms,
-                c.SettledAt is { } s ? (short)s : null, c.ReferredTo is { } r ? Slug(r) : null, c.Sessions, c.FollowUps, c.History[0].At, finished,
+                c.Grid.Value, DisputeStore.Slug(c.Severity), c.Kind, c.Summary, DisputeStore.Slug(c.Source), (short)c.Level, DisputeStore.Slug(c.State), c.Mediator, c.Due, c.AgreementTerms,
+                c.SettledAt is { } s ? (short)s : null, c.ReferredTo is { } r ? DisputeStore.Slug(r) : null, c.Sessions, c.FollowUps, c.History[0].At, finished,
                 c.Parties.Select(p => p.Name).ToArray(), c.History.Select(h => h.At).ToArray(), c.History.Select(h => h.Actor).ToArray(),
                 c.History.Select(h => h.Action).ToArray(), c.History.Select(h => (short)h.Level).ToArray(), c.History.Select(h => h.Note).ToArray(),
             ];
@@ -146,6 +147,4 @@ public sealed class DisputeGenerator(NpgsqlDataSource dataSource, TimeProvider? 
         AdminLevel.Township => new Caller("tj" + grid.Value[..9], Role.TownshipStaff, AdminCode.Parse(grid.Value[..9]), new HashSet<DataCategory>(), false, null),
         _ => new Caller("sfj" + grid.Value[..6], Role.CountyStaff, AdminCode.Parse(grid.Value[..6]), new HashSet<DataCategory>(), false, null),
     };
-
-    private static string Slug<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
 }
