@@ -23,6 +23,9 @@ dotnet "src/Cli/bin/$BIN/gridmap.dll" generate people --county 140105 --if-missi
 dotnet "src/Cli/bin/$BIN/gridmap.dll" generate events --city 1407 --year 2013 --if-missing
 # A year of synthetic disputes in 长子县, so the disputes pages and the containment figure are not empty.
 dotnet "src/Cli/bin/$BIN/gridmap.dll" generate disputes --county 140428 --if-missing
+# 长子县's devolved-service catalogue (every row cited in data/catalogue/SOURCES.md) and a synthetic year of proxy requests.
+dotnet "src/Cli/bin/$BIN/gridmap.dll" catalogue load --county 140428 --if-missing
+dotnet "src/Cli/bin/$BIN/gridmap.dll" generate proxy --county 140428 --if-missing
 dotnet "src/Cli/bin/$BIN/gridmap.dll" accounts demo >/dev/null
 
 pids=()

@@ -9,6 +9,7 @@ using GridMap.GeoApi.Imports;
 using GridMap.GeoApi.Accounts;
 using GridMap.GeoApi.Assessment;
 using GridMap.GeoApi.Disputes;
+using GridMap.GeoApi.Proxy;
 using GridMap.GeoApi.Villages;
 using GridMap.GeoApi.Kpi;
 using GridMap.GeoApi.Locate;
@@ -56,6 +57,7 @@ public static class GeoApiEndpoints
         app.MapAssessmentApi();
         app.MapAccountsApi();
         app.MapDisputesApi();
+        app.MapProxyApi();
         app.MapVillagesApi();
         // Boundary planning and file exchange.
         app.MapPlanningApi();

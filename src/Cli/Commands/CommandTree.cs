@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace GridMap.Cli.Commands;
 
-/// <summary>The <c>gridmap</c> command tree: db, boundaries, generate, import, stats, tiles, bench, accounts, audit, open311, kpi, grids, register.</summary>
+/// <summary>The <c>gridmap</c> command tree: db, boundaries, generate, import, stats, tiles, bench, accounts, audit, open311, kpi, grids, register, catalogue.</summary>
 public static class CommandTree
 {
     public static RootCommand Build()
@@ -21,6 +21,7 @@ public static class CommandTree
         root.Subcommands.Add(EventsCommands.Kpi());
         root.Subcommands.Add(GridsCommands.Build());
         root.Subcommands.Add(RegisterCommands.Build());
+        root.Subcommands.Add(CatalogueCommands.Build());
         return root;
     }
 }

@@ -63,6 +63,7 @@ internal static class GenerateCommand
         command.Subcommands.Add(People());
         command.Subcommands.Add(EventsCommands.GenerateEvents());
         command.Subcommands.Add(DisputesCommands.GenerateDisputes());
+        command.Subcommands.Add(CatalogueCommands.GenerateProxy());
         return command;
     }
 

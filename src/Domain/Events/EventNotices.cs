@@ -19,6 +19,8 @@ public enum NoticeKind
     Dispute,
     /// <summary>A contract of your village ends within 30 days.</summary>
     Contract,
+    /// <summary>A proxy request (代办) came to your desk, or one you took came back or was finished.</summary>
+    Proxy,
 }
 
 /// <summary>One notice for one person: whom, what kind, and the phrase the inbox and the text message show.</summary>

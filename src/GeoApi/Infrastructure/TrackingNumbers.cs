@@ -2,11 +2,15 @@ using System.Text.RegularExpressions;
 
 namespace GridMap.GeoApi.Infrastructure;
 
-/// <summary>The public tracking number (GM-XXXX-XXXX) as it arrives in a URL: checked before any database work.</summary>
+/// <summary>
+/// A public tracking number as it arrives in a URL — GM-XXXX-XXXX for events, DB-XXXX-XXXX for proxy requests (代办) —
+/// checked before any database work.
+/// </summary>
 public static partial class TrackingNumbers
 {
-    [GeneratedRegex(@"^GM-[0-9A-Z]{4}-[0-9A-Z]{4}$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^[A-Z]{2}-[0-9A-Z]{4}-[0-9A-Z]{4}$", RegexOptions.IgnoreCase)]
     private static partial Regex Pattern();
 
-    public static bool IsWellFormed(string? text) => text is { Length: 12 } && Pattern().IsMatch(text);
+    public static bool IsWellFormed(string? text, string prefix = "GM") =>
+        text is { Length: 12 } && text.StartsWith(prefix + "-", StringComparison.OrdinalIgnoreCase) && Pattern().IsMatch(text);
 }

@@ -570,13 +570,14 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
                 $"【GridMap】{row.TrackingNo} {old.Category.Name}：{notice.Phrase}", now, ct);
     }
 
-    private static string NewTrackingNumber()
+    /// <summary>A public, unguessable number: the prefix (GM events, DB proxy requests) and two groups of 4 unambiguous letters or digits.</summary>
+    internal static string NewTrackingNumber(string prefix = "GM")
     {
         const string alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
         Span<char> chars = stackalloc char[8];
         for (var i = 0; i < chars.Length; i++)
             chars[i] = alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)];
-        return $"GM-{chars[..4]}-{chars[4..]}";
+        return $"{prefix}-{chars[..4]}-{chars[4..]}";
     }
 
     internal static string Slug(DeadlineState state) => state switch
