@@ -95,3 +95,46 @@ public sealed partial class GeoApiClient
     public Task<ApiResult<ContractDto>> AddContractAsync(string village, object body, string token, CancellationToken ct = default) =>
         SendAsync<ContractDto>(HttpMethod.Post, $"api/villages/{Uri.EscapeDataString(village)}/contracts", token, body, ct);
 }
+
+public sealed record CatalogueServiceDto(int Key, string Level, string Department, string Name, string Kind, string CompetentLevel, int? TimeLimitDays,
+    string? TimeLimitNote, int WorkingDaysGiven, List<string> Documents, string Source, string? SourceLocality);
+
+public sealed record CatalogueDto(string County, int Version, DateTimeOffset CreatedAt, string CreatedBy, string Note, DateTimeOffset? RetiredAt,
+    List<CatalogueServiceDto> Services);
+
+public sealed record CatalogueVersionDto(int Version, DateTimeOffset CreatedAt, string CreatedBy, string Note, DateTimeOffset? RetiredAt, int Services);
+
+public sealed record ProxyDocumentDto(string Name, bool Received);
+
+public sealed record ProxyStepDto(DateTimeOffset At, string Actor, string Action, string Level, string? Note);
+
+public sealed record ProxyRequestDto(long Id, string TrackingNo, string Grid, int CatalogueVersion, CatalogueServiceDto Service, long? PersonId,
+    string Resident, string Channel, List<ProxyDocumentDto> Documents, string? Note, string State, string Level, string Unit, string? Department,
+    DateTimeOffset? Due, bool Overdue, bool? OnTime, DateTimeOffset? HandedAt, string? Result, DateTimeOffset? FinishedAt, string RecordedBy,
+    DateTimeOffset RecordedAt, bool Synthetic, int Version, List<ProxyStepDto> History, List<string> Actions);
+
+/// <summary>Proxy services (issue 18): the county catalogue and requests on behalf of the signed-in person.</summary>
+public sealed partial class GeoApiClient
+{
+    public Task<ApiResult<CatalogueDto>> GetCatalogueAsync(string county, int? version, string? token, CancellationToken ct = default) =>
+        SendAsync<CatalogueDto>(HttpMethod.Get, $"api/catalogue/{Uri.EscapeDataString(county)}{(version is { } v ? $"?version={v}" : "")}", token, null, ct);
+
+    public Task<ApiResult<List<CatalogueVersionDto>>> GetCatalogueVersionsAsync(string county, string? token, CancellationToken ct = default) =>
+        SendAsync<List<CatalogueVersionDto>>(HttpMethod.Get, $"api/catalogue/{Uri.EscapeDataString(county)}/versions", token, null, ct);
+
+    public Task<ApiResult<CatalogueDto>> RetireCatalogueServiceAsync(string county, int key, int expectedVersion, string token, CancellationToken ct = default) =>
+        SendAsync<CatalogueDto>(HttpMethod.Delete, $"api/catalogue/{Uri.EscapeDataString(county)}/services/{key}?expectedVersion={expectedVersion}", token, null, ct);
+
+    public Task<ApiResult<CatalogueDto>> SaveCatalogueServiceAsync(string county, int? key, object body, string token, CancellationToken ct = default) =>
+        SendAsync<CatalogueDto>(key is null ? HttpMethod.Post : HttpMethod.Put,
+            $"api/catalogue/{Uri.EscapeDataString(county)}/services{(key is { } k ? $"/{k}" : "")}", token, body, ct);
+
+    public Task<ApiResult<List<ProxyRequestDto>>> GetProxyRequestsAsync(string token, bool openOnly, CancellationToken ct = default) =>
+        SendAsync<List<ProxyRequestDto>>(HttpMethod.Get, $"api/proxy?open={(openOnly ? "true" : "false")}", token, null, ct);
+
+    public Task<ApiResult<ProxyRequestDto>> TakeProxyRequestAsync(object body, string token, CancellationToken ct = default) =>
+        SendAsync<ProxyRequestDto>(HttpMethod.Post, "api/proxy", token, body, ct);
+
+    public Task<ApiResult<ProxyRequestDto>> ActOnProxyRequestAsync(long id, string action, object body, string token, CancellationToken ct = default) =>
+        SendAsync<ProxyRequestDto>(HttpMethod.Post, $"api/proxy/{id}/actions/{Uri.EscapeDataString(action)}", token, body, ct);
+}

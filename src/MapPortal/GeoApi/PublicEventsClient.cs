@@ -38,4 +38,12 @@ public sealed partial class GeoApiClient
 
     public Task<ApiResult<TrackingDto>> TrackAsync(string trackingNo, CancellationToken ct = default) =>
         SendAsync<TrackingDto>(HttpMethod.Get, $"api/track/{Uri.EscapeDataString(trackingNo)}", null, null, ct);
+
+    public Task<ApiResult<ProxyTrackingDto>> TrackProxyAsync(string trackingNo, CancellationToken ct = default) =>
+        SendAsync<ProxyTrackingDto>(HttpMethod.Get, $"api/track/services/{Uri.EscapeDataString(trackingNo)}", null, null, ct);
 }
+
+public sealed record ProxyTrackingStepDto(DateTimeOffset At, string Action, string Level);
+
+public sealed record ProxyTrackingDto(string TrackingNo, string Service, string Department, string CompetentLevel, string Village, string State,
+    string Level, DateTimeOffset RecordedAt, DateTimeOffset? Due, string? Result, DateTimeOffset? FinishedAt, List<ProxyTrackingStepDto> Steps);

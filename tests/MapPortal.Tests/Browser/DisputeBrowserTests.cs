@@ -17,7 +17,14 @@ public sealed class DisputeBrowserTests(PeopleStack stack) : IClassFixture<Peopl
     {
         var page = await stack.OpenAsync("/disputes", 390, 844, null, waitForMap: false);
         await page.SubmitSignInAsync("gridmanager");
-        await page.Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/disputes", new() { Timeout = Wait });
+        try
+        {
+            await page.Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/disputes", new() { Timeout = Wait });
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"not signed in: {page.Page.Url} :: {await page.Page.InnerTextAsync("body")}");
+        }
         await Assertions.Expect(page.Page.GetByTestId("disputes-page")).ToHaveAttributeAsync("data-interactive", "true", new() { Timeout = Wait });
 
         var summary = "宅基地边界争执 " + Guid.NewGuid().ToString("N")[..6];
@@ -54,6 +61,49 @@ public sealed class DisputeBrowserTests(PeopleStack stack) : IClassFixture<Peopl
         await Assertions.Expect(page.Page.GetByTestId("agreement-print")).ToBeHiddenAsync();
         await Assertions.Expect(page.Page.GetByTestId("agreement-terms")).ToBeVisibleAsync();
         await page.ScreenshotAsync("dispute-agreement-print");
+        Assert.Empty(page.Errors);
+    }
+
+    [Fact]
+    public async Task A_grid_manager_takes_a_proxy_request_on_a_phone_and_the_resident_follows_it_by_number()
+    {
+        using (var file = File.OpenText(Path.Combine(GridMap.Testing.RepositoryRoot.Path, "data", "catalogue", "devolved_services.csv")))
+            await new Store.Proxy.CatalogueStore(stack.Population.DataSource, TimeProvider.System).PublishAsync("140428",
+                await Store.Proxy.CatalogueStore.ReadFileAsync(file), "test", "loaded for the tests", ifMissing: true);
+        var page = await stack.OpenAsync("/proxy", 390, 844, null, waitForMap: false);
+        await page.SubmitSignInAsync("gridmanager");
+        await page.Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/proxy", new() { Timeout = Wait });
+        await Assertions.Expect(page.Page.GetByTestId("proxy-page")).ToHaveAttributeAsync("data-interactive", "true", new() { Timeout = Wait });
+
+        var resident = "王某" + Guid.NewGuid().ToString("N")[..4];
+        await page.Page.Locator("[data-testid=proxy-new] summary").ClickAsync();
+        await Assertions.Expect(page.Page.GetByTestId("proxy-grid")).ToHaveValueAsync("140428203211006");
+        var option = page.Page.Locator("[data-testid=proxy-service] option").Filter(new() { HasText = "城乡居民最低生活保障申请" }).First;
+        await page.Page.GetByTestId("proxy-service").SelectOptionAsync(new SelectOptionValue { Value = await option.GetAttributeAsync("value") });
+        var boxes = page.Page.Locator("[data-testid=proxy-documents] input[type=checkbox]");
+        await Assertions.Expect(boxes.First).ToBeVisibleAsync(new() { Timeout = Wait });
+        await boxes.First.CheckAsync();
+        await page.Page.GetByTestId("proxy-resident").FillAsync(resident);
+        await page.Page.GetByTestId("proxy-save").ClickAsync();
+        var card = page.Page.GetByTestId("proxy-request").Filter(new() { HasText = "城乡居民最低生活保障申请" }).Filter(new() { HasText = resident[..1] + "*" }).First;
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-level", "grid", new() { Timeout = Wait });
+        await Assertions.Expect(card.GetByTestId("proxy-missing")).ToBeVisibleAsync();
+        await card.GetByTestId("proxy-HandOver").ClickAsync();
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-level", "township", new() { Timeout = Wait });
+        await page.ScreenshotAsync("proxy-phone");
+
+        // The resident looks it up on the public tracker by its number: the service and where it is, no name.
+        var number = (await card.InnerTextAsync()).Split(' ', '·').Select(t => t.Trim()).First(t => t.StartsWith("DB-", StringComparison.Ordinal));
+        await page.Page.GotoAsync($"{stack.PortalUrl}/track/{number}");
+        await Assertions.Expect(page.Page.GetByTestId("track-state")).ToHaveAttributeAsync("data-state", "handed", new() { Timeout = Wait });
+        await Assertions.Expect(page.Page.GetByTestId("track-result")).ToContainTextAsync("城乡居民最低生活保障申请");
+        await Assertions.Expect(page.Page.GetByTestId("track-result")).Not.ToContainTextAsync(resident[1..]);
+
+        // The catalogue is public, by level, with its version and sources.
+        await page.Page.GotoAsync($"{stack.PortalUrl}/catalogue/140428");
+        await Assertions.Expect(page.Page.GetByTestId("catalogue-version")).ToHaveAttributeAsync("data-version", "1", new() { Timeout = Wait });
+        Assert.True(await page.Page.Locator("[data-testid=catalogue-township] [data-testid=catalogue-service]").CountAsync() >= 60);
+        Assert.True(await page.Page.Locator("[data-testid=catalogue-village] [data-testid=catalogue-service]").CountAsync() >= 38);
         Assert.Empty(page.Errors);
     }
 }
