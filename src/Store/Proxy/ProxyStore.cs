@@ -305,24 +305,10 @@ public sealed class ProxyStore(NpgsqlDataSource dataSource, TimeProvider clock)
         await notify.ExecuteNonQueryAsync(ct);
     }
 
-    private static async Task AppendStepsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, int already, IReadOnlyList<ProxyStep> steps,
-        CancellationToken ct)
-    {
-        for (var i = 0; i < steps.Count; i++)
-        {
-            await using var step = new NpgsqlCommand("""
-                INSERT INTO proxy_request_step (request_id, seq, at, actor, action, level, note) VALUES ($1, $2, $3, $4, $5, $6, $7)
-                """, connection, transaction);
-            step.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
-            step.Parameters.Add(new NpgsqlParameter<int> { TypedValue = already + i + 1 });
-            step.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = steps[i].At.ToUniversalTime() });
-            step.Parameters.Add(new NpgsqlParameter<string> { TypedValue = steps[i].Actor });
-            step.Parameters.Add(new NpgsqlParameter<string> { TypedValue = steps[i].Action });
-            step.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)steps[i].Level });
-            step.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = steps[i].Note, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-            await step.ExecuteNonQueryAsync(ct);
-        }
-    }
+    private static Task AppendStepsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, int already, IReadOnlyList<ProxyStep> steps,
+        CancellationToken ct) =>
+        StepLog.AppendAsync(connection, transaction, "proxy_request_step", "request_id", id, already,
+            steps.Select(s => new LoggedStep(s.At, s.Actor, s.Action, s.Level, s.Note)), ct);
 
     private ProxyRequestView View(Caller caller, long id, ProxyRequest r, StoredRow row)
     {

@@ -33,16 +33,7 @@ public sealed class ProxyGenerator(NpgsqlDataSource dataSource, TimeProvider? ti
         var watch = Stopwatch.StartNew();
         var catalogue = await new CatalogueStore(dataSource, TimeProvider.System).GetAsync(county, null, ct)
             ?? throw new InvalidOperationException($"County {county} has no catalogue: run 'gridmap catalogue load --county {county}' first.");
-        var grids = new List<string>();
-        await using (var read = dataSource.CreateCommand("SELECT code FROM grid WHERE starts_with(code, $1) ORDER BY code"))
-        {
-            read.Parameters.Add(new NpgsqlParameter<string> { TypedValue = county });
-            await using var reader = await read.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-                grids.Add(reader.GetString(0));
-        }
-        if (grids.Count == 0)
-            throw new InvalidOperationException($"No grids under {county}.");
+        var grids = await CountyGrids.ListAsync(dataSource, county, ct);
         var random = new Random(seed);
         var calendar = WorkingCalendar.Default;
         var now = (time ?? TimeProvider.System).GetUtcNow();
