@@ -106,4 +106,33 @@ public sealed class DisputeBrowserTests(PeopleStack stack) : IClassFixture<Peopl
         Assert.True(await page.Page.Locator("[data-testid=catalogue-village] [data-testid=catalogue-service]").CountAsync() >= 38);
         Assert.Empty(page.Errors);
     }
+
+    [Fact]
+    public async Task A_reported_dispute_event_opens_the_dispute_form_filled_and_the_desk_sees_columns_with_a_level_filter()
+    {
+        var page = await stack.OpenAsync("/disputes?event=4242&grid=140428203211006&kind=%E9%82%BB%E9%87%8C%E7%BA%A0%E7%BA%B7", 1400, 900, null, waitForMap: false);
+        await page.SubmitSignInAsync("village");
+        await Assertions.Expect(page.Page.GetByTestId("disputes-page")).ToHaveAttributeAsync("data-interactive", "true", new() { Timeout = Wait });
+        await Assertions.Expect(page.Page.GetByTestId("dispute-kind")).ToHaveValueAsync("邻里纠纷", new() { Timeout = Wait });
+        await Assertions.Expect(page.Page.GetByTestId("dispute-grid")).ToHaveValueAsync("140428203211006");
+        await Assertions.Expect(page.Page.GetByTestId("dispute-source")).ToHaveValueAsync("event");
+        await Assertions.Expect(page.Page.GetByTestId("dispute-event")).ToContainTextAsync("4242");
+
+        // At the desk the list is columns of cards, filtered by level.
+        await page.Page.GotoAsync($"{stack.PortalUrl}/proxy");
+        await Assertions.Expect(page.Page.GetByTestId("proxy-page")).ToHaveAttributeAsync("data-interactive", "true", new() { Timeout = Wait });
+        if (await page.Page.GetByTestId("proxy-request").CountAsync() > 0)
+        {
+            var columns = await page.Page.EvalOnSelectorAsync<string>("[data-testid=proxy-requests]", "e => getComputedStyle(e).gridTemplateColumns");
+            Assert.True(columns.Split(' ').Length >= 2, columns);
+            var last = page.Page.GetByTestId("proxy-level-filter").Locator("button").Last;
+            var shown = await last.GetAttributeAsync("data-testid");
+            await last.ClickAsync();
+            await Assertions.Expect(last).ToHaveClassAsync("active", new() { Timeout = Wait });
+            var level = shown!["proxy-level-".Length..];
+            foreach (var card in await page.Page.GetByTestId("proxy-request").AllAsync())
+                Assert.Equal(level, await card.GetAttributeAsync("data-level"));
+        }
+        Assert.Empty(page.Errors);
+    }
 }
