@@ -50,6 +50,12 @@ public sealed class ProxyStore(NpgsqlDataSource dataSource, TimeProvider clock)
                 ? Outcome.Ok(new ProxyTaken(seen, false))
                 : Problem.Conflict("That idempotency key was used for another request.");
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var known = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM grid WHERE code = $1)", connection, transaction))
+        {
+            known.Parameters.Add(new NpgsqlParameter<string> { TypedValue = grid.Value });
+            if (!(bool)(await known.ExecuteScalarAsync(ct))!)
+                return Problem.InvalidField("grid", $"No grid {grid.Value}.");
+        }
         var county = grid.Value[..6];
         if (await CatalogueStore.CurrentAsync(connection, transaction, county, ct) is not { } current)
             return Problem.InvalidField("serviceKey", $"County {county} has no service catalogue yet.");
@@ -155,6 +161,46 @@ public sealed class ProxyStore(NpgsqlDataSource dataSource, TimeProvider clock)
             await NotifyAsync(connection, transaction, l.Row, after, command, ct);
         await transaction.CommitAsync(ct);
         return Outcome.Ok((await GetAsync(connection, caller, id, ct))!);
+    }
+
+    /// <summary>
+    /// Announces, once, every request past its time limit at a desk — to that desk (the department's officers at the unit,
+    /// else the level's centre) and to whoever took it; returns how many. Synthetic requests are left alone.
+    /// </summary>
+    public async Task<int> AnnounceOverdueAsync(CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().ToUniversalTime();
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        long[] ids;
+        await using (var mark = new NpgsqlCommand("""
+            UPDATE proxy_request SET overdue_noticed_at = $1
+            WHERE id IN (SELECT id FROM proxy_request WHERE state = 'handed' AND due < $1 AND overdue_noticed_at IS NULL AND NOT synthetic
+                         ORDER BY due LIMIT 500 FOR UPDATE SKIP LOCKED)
+            RETURNING id
+            """, connection, transaction))
+        {
+            mark.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+            ids = [.. await mark.ListAsync(r => r.GetInt64(0), ct)];
+        }
+        if (ids.Length > 0)
+        {
+            await using var notify = new NpgsqlCommand(Inbox.InboxStore.FanOutSql("""
+                SELECT DISTINCT ON (a.username, r.id) a.username, '代办 ' || r.tracking_no || '（' || s.name || '）已超过办理时限，请尽快办结' AS text
+                FROM proxy_request r JOIN catalogue_service s USING (catalogue_id, service_key)
+                CROSS JOIN LATERAL (SELECT left(r.grid_code, CASE r.level WHEN 5 THEN 12 WHEN 4 THEN 9 ELSE 6 END) AS unit,
+                                           CASE r.level WHEN 5 THEN 'village_staff' WHEN 4 THEN 'township_staff' ELSE 'county_staff' END AS centre) d
+                JOIN account a ON a.active AND (a.username = r.recorded_by OR a.scope_code = d.unit AND (
+                    (a.role = 'department_officer' AND a.department = r.department)
+                    OR (a.role = d.centre AND NOT EXISTS (SELECT 1 FROM account o WHERE o.active AND o.scope_code = d.unit
+                                                          AND o.role = 'department_officer' AND o.department = r.department))))
+                WHERE r.id = ANY ($1)
+                """, NoticeKind.Proxy), connection, transaction);
+            notify.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = ids });
+            await notify.ExecuteNonQueryAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
+        return ids.Length;
     }
 
     /// <summary>Requests under an area (a department officer's: its department's), open ones first, soonest due first.</summary>

@@ -101,9 +101,10 @@ public sealed class DisputeBrowserTests(PeopleStack stack) : IClassFixture<Peopl
 
         // The catalogue is public, by level, with its version and sources.
         await page.Page.GotoAsync($"{stack.PortalUrl}/catalogue/140428");
+        await Assertions.Expect(page.Page.GetByTestId("catalogue-page")).ToHaveAttributeAsync("data-interactive", "true", new() { Timeout = Wait });
         await Assertions.Expect(page.Page.GetByTestId("catalogue-version")).ToHaveAttributeAsync("data-version", "1", new() { Timeout = Wait });
-        Assert.True(await page.Page.Locator("[data-testid=catalogue-township] [data-testid=catalogue-service]").CountAsync() >= 60);
-        Assert.True(await page.Page.Locator("[data-testid=catalogue-village] [data-testid=catalogue-service]").CountAsync() >= 38);
+        await Assertions.Expect(page.Page.Locator("[data-testid=catalogue-township] [data-testid=catalogue-service]")).ToHaveCountAsync(78, new() { Timeout = Wait });
+        await Assertions.Expect(page.Page.Locator("[data-testid=catalogue-village] [data-testid=catalogue-service]")).ToHaveCountAsync(43, new() { Timeout = Wait });
         Assert.Empty(page.Errors);
     }
 
