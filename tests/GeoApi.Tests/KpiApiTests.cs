@@ -97,4 +97,15 @@ public sealed class KpiApiTests(PopulationApiFixture api) : IClassFixture<Popula
         Assert.InRange(scores[0], 80m, 100m);
         Assert.Equal(1.0m, body.GetProperty("weights").EnumerateArray().Sum(w => w.GetProperty("weight").GetDecimal()));
     }
+
+    [Fact]
+    public async Task The_latest_month_with_events_is_where_the_page_opens()
+    {
+        var (status, latest) = await PopulationApiFixture.SendAsync(await api.ClientAsAsync("province"), HttpMethod.Get, "/api/kpi/1407/latest");
+        Assert.Equal((200, 2013, 12), (status, latest.GetProperty("year").GetInt32(), latest.GetProperty("month").GetInt32()));
+        (status, _) = await PopulationApiFixture.SendAsync(await api.ClientAsAsync("county"), HttpMethod.Get, "/api/kpi/1407/latest");
+        Assert.Equal(404, status);
+        (status, _) = await PopulationApiFixture.SendAsync(await api.ClientAsAsync("province"), HttpMethod.Get, "/api/kpi/14x/latest");
+        Assert.Equal(400, status);
+    }
 }

@@ -30,6 +30,9 @@ public static class KpiApi
         group.MapGet("/{unit}", Get)
             .WithSummary("A unit's event KPIs for whole months from–to (cohort of events reported in the period, CST): totals, rates with numerator and denominator, children, departments. ?format=csv or /api/kpi/{unit}.csv for Excel.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{unit}/latest", Latest)
+            .WithSummary("The latest month (up to this one) with events reported in the unit, {year, month}: where the KPI page opens. 404 when it never had any.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{unit}/assessment", Assessment)
             .WithSummary("The weighted assessment score (考核) of each child of the unit and its rank among its siblings.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
@@ -79,6 +82,19 @@ public static class KpiApi
                 names[r.Key].Rates.OnTimeClosure, r.Counters.Registered, patrols.GetValueOrDefault(r.Key)))
             .ToList();
         return TypedResults.Ok(new AssessmentReport(report.Unit, report.From, report.To, KpiAssessment.DefaultWeights, rows));
+    }
+
+    public sealed record LatestPeriod(int Year, int Month);
+
+    public static async Task<Results<Ok<LatestPeriod>, ProblemHttpResult>> Latest(string unit, HttpContext http, KpiStore store, CancellationToken ct)
+    {
+        if (!CodeRoute.TryParse(unit, out var code, out var problem))
+            return problem!;
+        if (!RequestCaller.Get(http).Covers(code.Value))
+            return NotInArea(code);
+        return await store.LatestMonthAsync(code, ct) is { } month
+            ? TypedResults.Ok(new LatestPeriod(month.Year, month.Month))
+            : ApiProblems.NotFound($"No events were ever reported in {code.Value}.");
     }
 
     private static ProblemHttpResult NotInArea(AdminCode code) => ApiProblems.NotFound($"No unit {code.Value} in your area.");

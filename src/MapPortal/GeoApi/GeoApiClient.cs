@@ -130,6 +130,9 @@ public sealed partial class GeoApiClient(HttpClient http)
         SendAsync<AuditPageDto>(HttpMethod.Get,
             $"api/audit?limit=50{(actor is { Length: > 0 } ? "&actor=" + Uri.EscapeDataString(actor) : "")}{(before is { } b ? $"&before={b}" : "")}", token, null, ct);
 
+    public Task<ApiResult<LatestPeriodDto>> GetLatestKpiPeriodAsync(string unit, string token, CancellationToken ct = default) =>
+        SendAsync<LatestPeriodDto>(HttpMethod.Get, $"api/kpi/{Uri.EscapeDataString(unit)}/latest", token, null, ct);
+
     public Task<ApiResult<KpiReportDto>> GetKpiAsync(string unit, DateOnly from, DateOnly to, string token, CancellationToken ct = default) =>
         SendAsync<KpiReportDto>(HttpMethod.Get, $"api/kpi/{Uri.EscapeDataString(unit)}?{KpiPeriod(from, to)}", token, null, ct);
 

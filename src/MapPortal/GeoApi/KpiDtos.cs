@@ -51,3 +51,6 @@ public sealed record ContainmentRowDto(string Severity, string RuleLevel, Contai
 public sealed record ContainmentCountsDto(int Village, int Township, int County, int Beyond, int Finished);
 
 public sealed record ContainmentChildDto(string Code, List<ContainmentRowDto> Rows);
+
+/// <summary>The latest month with events in a unit: where the KPI page opens when no period is asked for.</summary>
+public sealed record LatestPeriodDto(int Year, int Month);

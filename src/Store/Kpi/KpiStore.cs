@@ -46,6 +46,18 @@ public sealed class KpiStore(NpgsqlDataSource dataSource, TimeProvider? time = n
         return new KpiReport(chain[^1], chain, from, to, counters, KpiRates.From(counters), children, departments);
     }
 
+    /// <summary>The latest month, up to this one, in which events were reported in the unit (null when none ever was).</summary>
+    public async Task<DateOnly?> LatestMonthAsync(AdminCode unit, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT max(month) FROM event_kpi WHERE unit_code = $1 AND department = '' AND reported > 0 AND month <= $2
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = unit.Value });
+        var now = Domain.ChinaTime.DateOf(clock.GetUtcNow());
+        command.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = new DateOnly(now.Year, now.Month, 1) });
+        return await command.ExecuteScalarAsync(ct) is DateOnly month ? month : null;
+    }
+
     /// <summary>Recounts the whole rollup from <c>event</c>.</summary>
     public async Task<KpiRefreshResult> RefreshAllAsync(CancellationToken ct = default)
     {

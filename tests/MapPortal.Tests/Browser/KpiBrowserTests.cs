@@ -30,6 +30,11 @@ public sealed class KpiBrowserTests(PeopleStack stack) : IClassFixture<PeopleSta
         await page.Page.WaitForURLAsync(url => new Uri(url).PathAndQuery == "/kpi/140702?year=2013", Navigated);
         await Assertions.Expect(page.Page.GetByTestId("kpi-title")).ToContainTextAsync("榆次区", new() { Timeout = 30_000 });
         await Assertions.Expect(page.Page.GetByTestId("kpi-breadcrumb")).ToContainTextAsync("晋中市", new() { Timeout = 30_000 });
+
+        // Without a period the page opens on the latest year with events (2013 here), not on an empty current year.
+        await page.Page.GotoAsync($"{stack.PortalUrl}/kpi/1407");
+        await Assertions.Expect(page.Page.GetByTestId("kpi-title")).ToContainTextAsync("2013", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Page.GetByTestId("kpi-accepted")).ToHaveTextAsync("338,000", Text);
         Assert.Empty(page.Errors);
     }
 
