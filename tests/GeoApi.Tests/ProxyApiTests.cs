@@ -98,6 +98,8 @@ public sealed class ProxyApiTests(PopulationApiFixture api) : IClassFixture<Popu
         var list = await SendAsync("towncivil", HttpMethod.Get, "/api/proxy");
         Assert.Contains(list.EnumerateArray(), r => r.GetProperty("id").GetInt64() == id);
         Assert.DoesNotContain((await SendAsync("health", HttpMethod.Get, "/api/proxy?area=140428")).EnumerateArray(), r => r.GetProperty("id").GetInt64() == id);
+        Assert.Empty((await SendAsync("planner", HttpMethod.Get, "/api/proxy?area=140428")).EnumerateArray());
+        await SendAsync("admin", HttpMethod.Get, $"/api/proxy/{id}", expect: 404);
         await SendAsync("gridmanager2", HttpMethod.Post, $"/api/proxy/{id}/actions/complete", new { result = "越权办结" }, 404);
         await SendAsync("towncivil", HttpMethod.Post, $"/api/proxy/{id}/actions/complete", new { result = "乡镇越级办结" }, 409);
         var forwarded = await SendAsync("towncivil", HttpMethod.Post, $"/api/proxy/{id}/actions/forward", new { note = "入户调查、民主评议完成，初审同意，报县民政局审批" });
@@ -197,6 +199,10 @@ public sealed class ProxyApiTests(PopulationApiFixture api) : IClassFixture<Popu
         Assert.Equal(version + 2, history[0].GetProperty("version").GetInt32());
         Assert.Contains("承诺时限缩短", history[0].GetProperty("note").GetString());
         Assert.NotEqual(JsonValueKind.Null, history[1].GetProperty("retiredAt").ValueKind);
+        Assert.Equal("admin140105", history[0].GetProperty("createdBy").GetString());
+        // The public reads the catalogue and its history without staff usernames.
+        var (_, publicHistory) = await PopulationApiFixture.SendAsync(api.Factory.CreateClient(), HttpMethod.Get, $"/api/catalogue/{county}/versions");
+        Assert.All(publicHistory.EnumerateArray(), v => Assert.Equal("县管理员", v.GetProperty("createdBy").GetString()));
         var old = await SendAsync("admin140105", HttpMethod.Get, $"/api/catalogue/{county}?version={version + 1}");
         Assert.Equal(15, Service(old, "village", service.name).GetProperty("timeLimitDays").GetInt32());
 

@@ -142,8 +142,11 @@ public static class ProxyWorkflow
             Level = level,
             History = [new ProxyStep(now, caller.Username, "Take", level, null)],
         };
-        // Taken by the centre that offers the service (a village service at the village centre): accepted, its time runs from now.
-        return Outcome.Ok(level == r.Service.Level ? AtDesk(request, now, calendar) : request);
+        // Taken by the centre that offers the service (a village service at the village centre) with every document in:
+        // accepted on the spot, its time runs from now. With one missing it waits, like any other, for the hand-over.
+        return Outcome.Ok(level == r.Service.Level && !request.Missing.Any()
+            ? AtDesk(request with { State = ProxyState.Handed, HandedAt = now }, now, calendar)
+            : request);
     }
 
     public static Outcome<ProxyRequest> Apply(ProxyRequest r, ProxyCommand command, Caller actor, DateTimeOffset now, WorkingCalendar calendar)
@@ -152,14 +155,15 @@ public static class ProxyWorkflow
             return Problem.NotFound("No such request in your area.");
         var taker = TakesAs(actor) == r.Channel && r.Level == TakerLevel(r);
         var desk = r.Level <= r.Service.Level && IsDesk(actor, r.Level, r.Service.Department, r.Grid);
-        var atDesk = r.State is ProxyState.Received or ProxyState.Handed && r.Level <= r.Service.Level;
+        // Accepted by a desk (受理) is "handed": received and returned requests are with whoever took them.
+        var atDesk = r.State == ProxyState.Handed;
         var deciding = $"It is decided by the {r.Service.Department} desk at {r.Service.CompetentLevel.Slug()} level.";
         Problem? refusal = command switch
         {
             _ when r.IsFinished => Problem.Conflict($"The request is {r.State.ToString().ToLowerInvariant()}: nothing more is done to it."),
             ProxyCommand.Withdraw when r.State == ProxyState.Handed => Problem.Conflict("It is with a desk: the desk returns it first."),
             ProxyCommand.HandOver or ProxyCommand.Withdraw when !taker => Problem.Forbidden("Only whoever took the request (the grid manager or the village centre) does that."),
-            ProxyCommand.HandOver when r.Level <= r.Service.Level => Problem.Conflict("It is at the centre that offers the service already."),
+            ProxyCommand.HandOver when r.State is not (ProxyState.Received or ProxyState.Returned) => Problem.Conflict("It was handed over already."),
             ProxyCommand.Return or ProxyCommand.Forward or ProxyCommand.Complete or ProxyCommand.Refuse when !atDesk => Problem.Conflict("It is not with a desk."),
             ProxyCommand.Return or ProxyCommand.Forward or ProxyCommand.Complete or ProxyCommand.Refuse when !desk => Problem.Forbidden(deciding),
             ProxyCommand.Return when r.State != ProxyState.Handed => Problem.Conflict("Only a handed-over request is returned."),

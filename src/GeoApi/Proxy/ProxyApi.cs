@@ -53,18 +53,31 @@ public static class ProxyApi
 
     public sealed record ActRequest(List<string>? Documents, string? Note, string? Result, int? Version);
 
-    public static async Task<Results<Ok<CatalogueView>, ProblemHttpResult>> Catalogue(string county, int? version, CatalogueStore store, CancellationToken ct)
+    public static async Task<Results<Ok<CatalogueView>, ProblemHttpResult>> Catalogue(string county, int? version, HttpContext http, CatalogueStore store,
+        CancellationToken ct)
     {
         if (!IsCounty(county))
             return ApiProblems.InvalidField("county", "county is a 6-digit county code, e.g. 140428.");
         return await store.GetAsync(county, version, ct) is { } view
-            ? TypedResults.Ok(view)
+            ? TypedResults.Ok(Public(view, http))
             : ApiProblems.NotFound(version is null ? $"County {county} has no catalogue yet." : $"County {county} has no catalogue version {version}.");
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<CatalogueVersionView>>, ProblemHttpResult>> Versions(string county, CatalogueStore store,
-        CancellationToken ct) =>
-        IsCounty(county) ? TypedResults.Ok(await store.VersionsAsync(county, ct)) : ApiProblems.InvalidField("county", "county is a 6-digit county code.");
+    public static async Task<Results<Ok<IReadOnlyList<CatalogueVersionView>>, ProblemHttpResult>> Versions(string county, HttpContext http,
+        CatalogueStore store, CancellationToken ct)
+    {
+        if (!IsCounty(county))
+            return ApiProblems.InvalidField("county", "county is a 6-digit county code.");
+        var versions = await store.VersionsAsync(county, ct);
+        return TypedResults.Ok(Signed(http) ? versions : [.. versions.Select(v => v with { CreatedBy = Anonymous })]);
+    }
+
+    /// <summary>Who made a version is staff's business: the public reads "county administrator" (县管理员).</summary>
+    private const string Anonymous = "县管理员";
+
+    private static bool Signed(HttpContext http) => http.User.Identity?.IsAuthenticated == true;
+
+    private static CatalogueView Public(CatalogueView view, HttpContext http) => Signed(http) ? view : view with { CreatedBy = Anonymous };
 
     public static Task<Results<Created<CatalogueView>, ProblemHttpResult>> AddService(string county, ServiceRequest? body, HttpContext http,
         CatalogueStore store, CancellationToken ct) =>

@@ -187,14 +187,18 @@ public sealed class CatalogueStore(NpgsqlDataSource dataSource, TimeProvider clo
                 var other => throw new FormatException($"Line {line}: competent_level '{other}' is village, township or county."),
             };
             var days = Field("time_limit_working_days");
-            var service = new CatalogueService(level, Field("department_slug"), Field("service_zh"), kind, competent,
-                days.Length == 0 ? null : int.Parse(days, System.Globalization.CultureInfo.InvariantCulture),
+            int? limit = days.Length == 0 ? null
+                : int.TryParse(days, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d
+                : throw new FormatException($"Line {line}: time_limit_working_days '{days}' is a whole number of working days or empty.");
+            var service = new CatalogueService(level, Field("department_slug"), Field("service_zh"), kind, competent, limit,
                 Field("time_limit_source") is { Length: > 0 } note ? note[..Math.Min(note.Length, 500)] : null,
                 [.. Field("documents").Split(['；', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct()],
                 Field("source"), Field("source_locality") is { Length: > 0 } place ? place : null);
             if (CatalogueRules.Check(service) is { } bad)
                 throw new FormatException($"Line {line}: {bad.Field}: {bad.Message}");
-            services.Add(service);
+            if (services.Any(s => s.Level == service.Level && s.Name == service.Name.Trim()))
+                throw new FormatException($"Line {line}: '{service.Name}' is listed twice at {service.Level.Slug()} level.");
+            services.Add(CatalogueRules.Normalise(service));
         }
         return services;
     }

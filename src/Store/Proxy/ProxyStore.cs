@@ -49,6 +49,8 @@ public sealed class ProxyStore(NpgsqlDataSource dataSource, TimeProvider clock)
             return await GetAsync(connection, caller, earlier, ct) is { } seen
                 ? Outcome.Ok(new ProxyTaken(seen, false))
                 : Problem.Conflict("That idempotency key was used for another request.");
+        if (ProxyWorkflow.TakesAs(caller) is null || !caller.Covers(grid.Value))
+            return Problem.Forbidden("Proxy requests are taken by the grid's manager or its village centre.");
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var known = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM grid WHERE code = $1)", connection, transaction))
         {
@@ -82,8 +84,8 @@ public sealed class ProxyStore(NpgsqlDataSource dataSource, TimeProvider clock)
         long requestId;
         await using (var insert = new NpgsqlCommand("""
             INSERT INTO proxy_request (tracking_no, idempotency_key, grid_code, catalogue_id, service_key, person_id, resident_name, channel, documents,
-                note, state, level, department, due, recorded_by, recorded_at, synthetic)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'received', $11, $12, $13, $14, $15, $16)
+                note, state, level, department, due, recorded_by, recorded_at, synthetic, handed_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $17, $11, $12, $13, $14, $15, $16, $18)
             ON CONFLICT (idempotency_key) DO NOTHING RETURNING id
             """, connection, transaction))
         {
@@ -103,6 +105,8 @@ public sealed class ProxyStore(NpgsqlDataSource dataSource, TimeProvider clock)
             insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = caller.Username });
             insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now.ToUniversalTime() });
             insert.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = synthetic });
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Slug(r.State) });
+            insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = r.HandedAt?.ToUniversalTime(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
             if (await insert.ExecuteScalarAsync(ct) is not long inserted)
             {
                 // The same key arrived twice at once: the other call made it.
@@ -140,7 +144,9 @@ public sealed class ProxyStore(NpgsqlDataSource dataSource, TimeProvider clock)
         var after = applied.Value!;
         await using (var update = new NpgsqlCommand("""
             UPDATE proxy_request SET documents = $2, state = $3, level = $4, department = $5, due = $6, handed_at = $7, result = $8,
-                finished_at = CASE WHEN $3 IN ('done', 'refused', 'withdrawn') THEN $9 END, version = version + 1
+                finished_at = CASE WHEN $3 IN ('done', 'refused', 'withdrawn') THEN $9 END, version = version + 1,
+                -- A new deadline (handed over again after a return) is announced again when it passes.
+                overdue_noticed_at = CASE WHEN due IS DISTINCT FROM $6 THEN NULL ELSE overdue_noticed_at END
             WHERE id = $1
             """, connection, transaction))
         {
@@ -206,7 +212,7 @@ public sealed class ProxyStore(NpgsqlDataSource dataSource, TimeProvider clock)
     /// <summary>Requests under an area (a department officer's: its department's), open ones first, soonest due first.</summary>
     public async Task<IReadOnlyList<ProxyRequestView>> ListAsync(Caller caller, string area, bool openOnly, CancellationToken ct = default)
     {
-        if (!caller.Covers(area))
+        if (!caller.Covers(area) || caller.Role is Role.Planner or Role.Auditor or Role.Admin)
             return [];
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var command = new NpgsqlCommand("""
@@ -239,8 +245,14 @@ public sealed class ProxyStore(NpgsqlDataSource dataSource, TimeProvider clock)
             [.. r.History.Select(s => new ProxyTrackingStep(s.At, s.Action, s.Level.Slug()))]);
     }
 
+    /// <summary>Centre staff, grid managers and the service's department read requests of their area; planners, auditors and admins do not.</summary>
     private static bool Visible(Caller caller, ProxyRequest r) =>
-        caller.Covers(r.Grid.Value) && (caller.Role != Role.DepartmentOfficer || caller.Department == r.Service.Department);
+        caller.Covers(r.Grid.Value) && caller.Role switch
+        {
+            Role.DepartmentOfficer => caller.Department == r.Service.Department,
+            Role.Planner or Role.Auditor or Role.Admin => false,
+            _ => true,
+        };
 
     private async Task<ProxyRequestView?> GetAsync(NpgsqlConnection connection, Caller caller, long id, CancellationToken ct) =>
         (await LoadAsync(connection, null, [id], ct)) is [var l] && Visible(caller, l.Request) ? View(caller, l.Id, l.Request, l.Row) : null;

@@ -92,13 +92,28 @@ public sealed class ProxyWorkflowTests
     }
 
     [Fact]
-    public void The_village_centre_takes_its_own_service_at_its_desk_and_the_clock_runs_from_then()
+    public void The_village_centre_accepts_its_own_service_on_the_spot_once_every_document_is_in()
     {
-        var r = Taken(Service(AdminLevel.Village, AdminLevel.Village, 2, "身份证"), Village, EveOfNationalDay, "身份证");
-        Assert.Equal((AdminLevel.Village, ProxyState.Received), (r.Level, r.State));
+        var service = Service(AdminLevel.Village, AdminLevel.County, 2, "身份证", "户口本");
+        var r = Taken(service, Village, EveOfNationalDay, "身份证", "户口本");
+        Assert.Equal((AdminLevel.Village, ProxyState.Handed), (r.Level, r.State));
         Assert.Equal(Calendar.Due(EveOfNationalDay, TimeLimit.WorkingDays(2)), r.Due);
         Assert.True(r.Due > new DateTimeOffset(2026, 10, 8, 0, 0, 0, TimeSpan.FromHours(8)), "the holiday week is not counted");
-        Assert.Equal(["Complete", "Refuse", "Withdraw"], ProxyWorkflow.Actions(r, Village, EveOfNationalDay, Calendar));
+        Assert.Equal(["Return", "Forward"], ProxyWorkflow.Actions(r, Village, EveOfNationalDay, Calendar));
+
+        // Returned from the county for a document: back with the village centre, which accepts it again when it is in.
+        r = Do(Do(r, new ProxyCommand.Forward(null), Village, EveOfNationalDay), new ProxyCommand.Return("户口本页不全"), CountyCivil, EveOfNationalDay.AddHours(1));
+        Assert.Equal((AdminLevel.Village, ProxyState.Returned, (DateTimeOffset?)null), (r.Level, r.State, r.Due));
+        var again = new DateTimeOffset(2026, 10, 9, 9, 0, 0, TimeSpan.FromHours(8));
+        r = Do(r, new ProxyCommand.HandOver([]), Village, again);
+        Assert.Equal((ProxyState.Handed, Calendar.Due(again, TimeLimit.WorkingDays(2))), (r.State, r.Due));
+
+        // With a document missing it waits at the centre, its clock not running, until the hand-over brings it.
+        var waiting = Taken(service, Village, EveOfNationalDay, "身份证");
+        Assert.Equal((ProxyState.Received, (DateTimeOffset?)null), (waiting.State, waiting.Due));
+        Assert.Equal(["HandOver", "Withdraw"], ProxyWorkflow.Actions(waiting, Village, EveOfNationalDay, Calendar));
+        waiting = Do(waiting, new ProxyCommand.HandOver(["户口本"]), Village, again);
+        Assert.Equal((AdminLevel.Village, ProxyState.Handed), (waiting.Level, waiting.State));
     }
 
     [Fact]

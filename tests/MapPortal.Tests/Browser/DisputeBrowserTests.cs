@@ -88,6 +88,12 @@ public sealed class DisputeBrowserTests(PeopleStack stack) : IClassFixture<Peopl
         var card = page.Page.GetByTestId("proxy-request").Filter(new() { HasText = "城乡居民最低生活保障申请" }).Filter(new() { HasText = resident[..1] + "*" }).First;
         await Assertions.Expect(card).ToHaveAttributeAsync("data-level", "grid", new() { Timeout = Wait });
         await Assertions.Expect(card.GetByTestId("proxy-missing")).ToBeVisibleAsync();
+        // Handing over with a document still missing is refused, and the refusal stays on screen.
+        await card.GetByTestId("proxy-HandOver").ClickAsync();
+        await Assertions.Expect(page.Page.GetByTestId("proxy-error")).ToBeVisibleAsync(new() { Timeout = Wait });
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-level", "grid");
+        foreach (var box in await card.Locator("[data-testid=proxy-missing-documents] input[type=checkbox]").AllAsync())
+            await box.CheckAsync();
         await card.GetByTestId("proxy-HandOver").ClickAsync();
         await Assertions.Expect(card).ToHaveAttributeAsync("data-level", "township", new() { Timeout = Wait });
         await page.ScreenshotAsync("proxy-phone");
