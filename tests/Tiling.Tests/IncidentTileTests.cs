@@ -106,6 +106,28 @@ public sealed class IncidentTileTests(PopulationFixture population) : IClassFixt
         Assert.Contains(clusters, c => Convert.ToInt64(c.Attributes["count"]) >= 2);
     }
 
+    [Fact]
+    public async Task The_command_centres_filters_narrow_the_tiles_as_they_narrow_the_list()
+    {
+        var id = await ReportAsync("gridmanager", "A");
+        var major = (await population.ScalarAsync<string>("SELECT category_code FROM event WHERE id = $1", id))[..2];
+        var other = major == "09" ? "08" : "09";
+        var path = await TileOfAsync("A", 15);
+        Assert.Contains(await FeaturesAsync($"{path}?major={major}&open=1&days=1", "township"), f => f.Id == (ulong)id);
+        Assert.DoesNotContain(await FeaturesAsync($"{path}?major={other}", "township"), f => f.Id == (ulong)id);
+        // Reported by a grid manager, it is owned at grid level (6) or by the centre it was routed to — not by the county here.
+        var owner = await population.ScalarAsync<string>("SELECT owner_unit FROM event WHERE id = $1", id);
+        var level = owner.Length switch { 6 => 3, 9 => 4, 12 => 5, _ => 6 };
+        Assert.Contains(await FeaturesAsync($"{path}?level={level}", "township"), f => f.Id == (ulong)id);
+        Assert.DoesNotContain(await FeaturesAsync($"{path}?level={(level == 3 ? 4 : 3)}", "township"), f => f.Id == (ulong)id);
+        foreach (var bad in new[] { "major=1", "open=yes", "level=9", "days=0", "days=9999999999" })
+        {
+            using var response = await GetAsync($"{path}?{bad}", "township");
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
     [Theory]
     [InlineData(null, ".mvt", 401)]
     [InlineData("township", ".png", 400)]

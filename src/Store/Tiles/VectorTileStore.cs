@@ -4,6 +4,12 @@ using Npgsql;
 
 namespace GridMap.Store.Tiles;
 
+/// <summary>The command centre's filters on the incidents layer (null = any): category class, open only, owning level, reported since.</summary>
+public sealed record IncidentFilter(string? Major, bool OpenOnly, int? OwnerLevel, DateTimeOffset? Since)
+{
+    public static readonly IncidentFilter None = new(null, false, null, null);
+}
+
 /// <summary>Builds Mapbox Vector Tiles in PostGIS (ST_AsMVT) with each layer's SQL; an empty array means an empty tile.</summary>
 public sealed class VectorTileStore(NpgsqlDataSource dataSource)
 {
@@ -18,8 +24,9 @@ public sealed class VectorTileStore(NpgsqlDataSource dataSource)
         return await command.ExecuteScalarAsync(ct) as byte[] ?? [];
     }
 
-    /// <summary>A tile of a per-account layer: only what <paramref name="caller"/> may see.</summary>
-    public async Task<byte[]> GetTileAsync(TileLayerDefinition layer, TileCoordinate tile, Caller caller, CancellationToken ct = default)
+    /// <summary>A tile of a per-account layer: only what <paramref name="caller"/> may see, narrowed by <paramref name="filter"/> (incidents).</summary>
+    public async Task<byte[]> GetTileAsync(TileLayerDefinition layer, TileCoordinate tile, Caller caller, IncidentFilter? filter = null,
+        CancellationToken ct = default)
     {
         await using var command = dataSource.CreateCommand(layer.Sql);
         command.Parameters.AddWithValue("z", tile.Z);
@@ -27,6 +34,11 @@ public sealed class VectorTileStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("y", tile.Y);
         command.Parameters.AddWithValue("scope", caller.Scope.Value);
         command.Parameters.AddWithValue("with_counts", caller.Holds(DataCategory.Residents));
+        var f = filter ?? IncidentFilter.None;
+        command.Parameters.Add(new NpgsqlParameter<string?>("major", f.Major) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.AddWithValue("open_only", f.OpenOnly);
+        command.Parameters.Add(new NpgsqlParameter<int?>("owner_level", f.OwnerLevel) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset?>("since", f.Since?.ToUniversalTime()) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
         return await command.ExecuteScalarAsync(ct) as byte[] ?? [];
     }
 

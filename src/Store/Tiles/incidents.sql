@@ -2,6 +2,8 @@
 -- the last 7 days. Up to zoom 12 events are clustered: snapped to a square of 1/32 of the tile's width (so clusters
 -- line up across tiles), one point per square at its members' centroid with the count, how many are open, and the
 -- worst deadline state among them. From zoom 13 each event is a point with its own attributes.
+-- The command centre's filters narrow it (null = any): @major (category class, 2 digits), @open_only, @owner_level
+-- (3 county … 6 grid, as ListEvents.sql counts it) and @since (reported at or after).
 -- deadline follows EventWorkflow.Deadline: finished, paused (suspended or no due time), overdue, due_soon (≤ 2 h), on_time.
 WITH tile AS (
     SELECT ST_TileEnvelope(@z, @x, @y) AS envelope,
@@ -22,6 +24,11 @@ shown AS (
     JOIN event_category c ON c.code = e.category_code
     WHERE starts_with(e.grid_code, @scope)
       AND (e.finished_at IS NULL OR e.finished_at > now() - interval '7 days')
+      AND (@major::text IS NULL OR starts_with(e.category_code, @major))
+      AND (@open_only = false OR e.finished_at IS NULL)
+      AND (@owner_level::int IS NULL OR (CASE WHEN e.owner_department IS NOT NULL THEN 3 ELSE
+            (CASE length(e.owner_unit) WHEN 6 THEN 3 WHEN 9 THEN 4 WHEN 12 THEN 5 WHEN 15 THEN 6 ELSE 2 END) END) = @owner_level)
+      AND (@since::timestamptz IS NULL OR e.reported_at >= @since)
 ),
 ranked AS (
     SELECT s.*, CASE s.deadline WHEN 'overdue' THEN 4 WHEN 'due_soon' THEN 3 WHEN 'on_time' THEN 2 WHEN 'paused' THEN 1 ELSE 0 END AS severity

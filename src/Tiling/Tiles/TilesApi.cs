@@ -64,8 +64,36 @@ public static class TilesApi
             return TileProblems.SignInFirst(definition.Name).ToProblem(http.Response);
         if (definition.RequiredCategory is { } required && !caller.Holds(required))
             return Problem.Forbidden($"Your role does not read {required.Slug()}, which layer {definition.Name} shows.").ToProblem(http.Response);
-        var data = MayHoldFeatures(definition, key.Tile) ? await store.GetTileAsync(definition, key.Tile, caller, ct) : [];
+        IncidentFilter? filter = null;
+        if (definition == TileLayers.Incidents && !TryIncidentFilter(http.Request.Query, out filter, out var bad))
+            return TileProblems.Invalid(bad!).ToProblem(http.Response);
+        var data = MayHoldFeatures(definition, key.Tile) ? await store.GetTileAsync(definition, key.Tile, caller, filter, ct) : [];
         return new TileResult(new CachedTile(data), false, MvtMediaType, perAccount: true);
+    }
+
+    /// <summary>
+    /// The command centre's filters as the incidents tile URL carries them — ?major=01&amp;open=1&amp;level=4&amp;days=1 — so the
+    /// tiles show what the list shows; anything else is a 400 naming the parameter.
+    /// </summary>
+    internal static bool TryIncidentFilter(IQueryCollection query, out IncidentFilter? filter, out string? problem)
+    {
+        filter = null;
+        problem = null;
+        string? major = query["major"], open = query["open"], level = query["level"], days = query["days"];
+        if (major is { Length: > 0 } && (major.Length != 2 || !major.All(char.IsAsciiDigit)))
+            problem = "major is a 2-digit category class, e.g. 01.";
+        else if (open is { Length: > 0 } && open is not ("0" or "1"))
+            problem = "open is 1 (open events only) or 0.";
+        else if (level is { Length: > 0 } && (!int.TryParse(level, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var l) || l is < 3 or > 6))
+            problem = "level is the owning level, 3 (county) to 6 (grid).";
+        else if (days is { Length: > 0 } && (!int.TryParse(days, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var d) || d is < 1 or > 366))
+            problem = "days is 1 to 366 (reported within the last so many days).";
+        if (problem is not null)
+            return false;
+        filter = new IncidentFilter(major is { Length: > 0 } ? major : null, open == "1",
+            level is { Length: > 0 } ? int.Parse(level, System.Globalization.CultureInfo.InvariantCulture) : null,
+            days is { Length: > 0 } ? DateTimeOffset.UtcNow.AddDays(-int.Parse(days, System.Globalization.CultureInfo.InvariantCulture)) : null);
+        return true;
     }
 
     private static readonly NetTopologySuite.Geometries.Envelope DataExtent3857 = new(

@@ -80,6 +80,12 @@ public sealed class CommandBrowserTests(PeopleStack stack, ITestOutputHelper out
         await slider.FillAsync("1");
         await page.Page.WaitForFunctionAsync("() => window.gridmap.replayIndex === 1", null, Patience);
         await Assertions.Expect(page.Page.GetByTestId("replay-now")).ToContainTextAsync(tracking, new() { Timeout = 30_000 });
+
+        // The filters narrow the incidents tiles as they narrow the list.
+        await page.Page.WaitForFunctionAsync("() => window.gridmap.incidentQuery === '?open=1'", null, Patience);
+        var major = reported.GetProperty("category").GetString()![..2];
+        await page.Page.GetByTestId("filter-category").SelectOptionAsync(major);
+        await page.Page.WaitForFunctionAsync("q => window.gridmap.incidentQuery === q", $"?major={major}&open=1", Patience);
         Assert.Empty(page.Errors);
     }
 

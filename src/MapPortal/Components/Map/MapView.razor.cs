@@ -273,6 +273,13 @@ public sealed partial class MapView : IAsyncDisposable
             await map.InvokeVoidAsync("refreshIncidents");
     }
 
+    /// <summary>Narrows the incidents tiles to the command centre's filters (a query string such as "major=01&amp;open=1"; empty for all).</summary>
+    public async Task SetIncidentFilterAsync(string query)
+    {
+        if (map is not null)
+            await map.InvokeVoidAsync("setIncidentFilter", query);
+    }
+
     public async Task SetReplayAsync(IReadOnlyList<ReplayPoint>? steps)
     {
         if (map is null)

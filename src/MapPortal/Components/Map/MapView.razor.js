@@ -181,8 +181,11 @@ export async function createMap(element, positionElement, options, dotnet) {
         count > 1 ? String(count) : "", null);
     return eventDot(`p${feature.get("deadline")}${feature.get("urgent")}`, colourOf(feature.get("deadline")), 6, "", feature.get("urgent") ? "#7f1d1d" : null);
   };
+  // The command centre's filters ride on every incidents tile request (?major=&open=&level=&days=), so the tiles show
+  // what the list shows.
+  let incidentQuery = "";
   const incidents = options.incidents && options.accessToken ? new ol.layer.VectorTile({
-    source: vectorTiles(tilejson.incidents, { minZoom: tilejson.incidents?.minzoom, tileLoadFunction: (tile, url) => withToken(url, tile) }),
+    source: vectorTiles(tilejson.incidents, { minZoom: tilejson.incidents?.minzoom, tileLoadFunction: (tile, url) => withToken(url + incidentQuery, tile) }),
     style: incidentStyle, zIndex: 6,
   }) : null;
   const liveSource = new ol.source.Vector();
@@ -432,6 +435,14 @@ export async function createMap(element, positionElement, options, dotnet) {
     },
     setHeatmap(on) { heatmap.setVisible(on); live.setVisible(!on && !replay.getVisible()); },
     refreshIncidents() { incidents?.getSource()?.refresh(); },
+    setIncidentFilter(query) {
+      const next = query ? `?${query}` : "";
+      window.gridmap.incidentQuery = next;
+      if (next === incidentQuery)
+        return;
+      incidentQuery = next;
+      incidents?.getSource()?.refresh();
+    },
     setFreshnessMode(on) { freshness?.setVisible(on); },
     refreshFreshness() { window.gridmap.freshness = {}; freshness?.getSource()?.refresh(); },
     // The day's steps [{ id, lon, lat, state, index }]; setReplayIndex shows steps 0..index.
