@@ -7,7 +7,12 @@ namespace GridMap.FieldApp.Services;
 
 public sealed record Bundle(string Account, string Role, GridInfo Grid, List<Card> Buildings, List<Category> Categories,
     List<StaleHousehold> StaleHouseholds, DateTimeOffset SyncedAt, JsonElement? Tiles = null, List<EventTask>? Tasks = null,
-    List<MoveTask>? Moves = null, List<VisitDue>? Visits = null);
+    List<MoveTask>? Moves = null, List<VisitDue>? Visits = null, FieldCatalogue? Catalogue = null);
+
+/// <summary>The county's service catalogue (代办 services), kept with the bundle so requests can be taken offline.</summary>
+public sealed record FieldCatalogue(int Version, List<FieldService> Services);
+
+public sealed record FieldService(int Key, string Level, string Department, string Name, List<string> Documents, int WorkingDays);
 
 /// <summary>One line of the visit list (走访名单): a special-group record of the grid and when it is due (ID masked).</summary>
 public sealed record VisitDue(long RecordId, string Group, int RiskLevel, DateOnly NextVisitDue, int VisitCadenceDays, long PersonId, string Name,

@@ -65,13 +65,20 @@ public static class FieldApi
     /// </summary>
     public sealed record FieldBundle(string Account, string Role, GridOutline Grid, IReadOnlyList<BuildingCard> Buildings,
         IReadOnlyList<EventCategoryInfo> Categories, IReadOnlyList<StaleHousehold> StaleHouseholds, DateTimeOffset SyncedAt, FieldTiles? Tiles,
-        IReadOnlyList<EventSummary> Tasks, IReadOnlyList<MoveRequestView> Moves, IReadOnlyList<VisitDue> Visits);
+        IReadOnlyList<EventSummary> Tasks, IReadOnlyList<MoveRequestView> Moves, IReadOnlyList<VisitDue> Visits, FieldCatalogue? Catalogue);
+
+    /// <summary>The county's service catalogue as the phone needs it to take proxy requests (代办) offline.</summary>
+    public sealed record FieldCatalogue(int Version, IReadOnlyList<FieldService> Services);
+
+    /// <summary>A catalogue service: its key, where it is offered, the department, the documents and the working days given.</summary>
+    public sealed record FieldService(int Key, string Level, string Department, string Name, IReadOnlyList<string> Documents, int WorkingDays);
 
     /// <summary>The grid's events whose handling was reported done and wait for the manager's on-site check (核查).</summary>
     private static readonly EventFilter ToVerify = new(States: ["FeedbackGiven"], Limit: 200);
 
     public static async Task<IResult> Bundle(string? grid, HttpContext http, FieldStore field, ResidentStore residents, RegisterStore register,
-        EventStore events, TimeProvider clock, Microsoft.Extensions.Options.IOptions<FieldOptions> options, CancellationToken ct)
+        EventStore events, Store.Proxy.CatalogueStore catalogues, TimeProvider clock, Microsoft.Extensions.Options.IOptions<FieldOptions> options,
+        CancellationToken ct)
     {
         var caller = RequestCaller.Get(http);
         var code = grid ?? (caller.Role == Role.GridManager ? caller.Scope.Value : null);
@@ -93,7 +100,10 @@ public static class FieldApi
             await events.CategoriesAsync(ct), stale, clock.GetUtcNow(), FieldTiles.For(options.Value.TilesUrl),
             await events.ListAsync(caller, AdminCode.Parse(code), ToVerify, ct),
             (await register.MovesAsync(caller, all: false, ct)).Where(m => m.AwaitingGrid == code).ToList(),
-            await residents.ListSpecialGroupsAsync(caller, AdminCode.Parse(code), null, null, MaxBundleVisits, "field app sync", ct) ?? []));
+            await residents.ListSpecialGroupsAsync(caller, AdminCode.Parse(code), null, null, MaxBundleVisits, "field app sync", ct) ?? [],
+            await catalogues.GetAsync(code[..6], null, ct) is { } catalogue
+                ? new FieldCatalogue(catalogue.Version, [.. catalogue.Services.Select(s => new FieldService(s.Key, s.Level, s.Department, s.Name, s.Documents, s.WorkingDaysGiven))])
+                : null));
     }
 
     public static async Task<IResult> Visit(VisitRequest? body, HttpContext http, FieldStore field, CancellationToken ct)

@@ -134,8 +134,10 @@ public static class ProxyApi
             return ApiProblems.InvalidField("serviceKey", "Choose a service of the county's catalogue (serviceKey).");
         if (body.Documents is { Count: > CatalogueRules.MaxDocuments })
             return ApiProblems.InvalidField("documents", $"At most {CatalogueRules.MaxDocuments} documents.");
+        // The field app's queue sends its key as the Idempotency-Key header, as for every action it retries.
+        var idempotencyKey = body.IdempotencyKey ?? (http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } header ? header : null);
         var taken = await store.TakeAsync(RequestCaller.Get(http), grid, key, body.CatalogueVersion, body.PersonId, body.Resident, body.Documents ?? [],
-            body.Note, body.IdempotencyKey, ct: ct);
+            body.Note, idempotencyKey, ct: ct);
         if (!taken.Succeeded)
             return taken.Problem!.ToProblem(http.Response);
         var view = taken.Value!.Request;

@@ -101,6 +101,37 @@ public sealed class FieldAppBrowserTests(PeopleStack stack, Xunit.Abstractions.I
         Assertions.Expect(page.GetByTestId("waiting")).ToHaveTextAsync(count.ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = Wait });
 
     [Fact]
+    public async Task Offline_a_grid_manager_takes_a_proxy_request_from_the_catalogue_and_it_reaches_PostgreSQL_once_online()
+    {
+        using (var file = File.OpenText(Path.Combine(GridMap.Testing.RepositoryRoot.Path, "data", "catalogue", "devolved_services.csv")))
+            await new Store.Proxy.CatalogueStore(stack.Population.DataSource, TimeProvider.System).PublishAsync("140428",
+                await Store.Proxy.CatalogueStore.ReadFileAsync(file), "test", "loaded for the tests", ifMissing: true);
+        var at = await CentroidAsync("A");
+        var (context, page) = await NewPhoneAsync(at[0], at[1]);
+        await using var _ = context;
+        await SignInAsync(page);
+        await context.SetOfflineAsync(true);
+        await page.GetByTestId("go-proxy").ClickAsync();
+        var option = page.Locator("[data-testid=proxy-service] option").Filter(new() { HasText = "城乡居民最低生活保障申请" }).First;
+        await page.GetByTestId("proxy-service").SelectOptionAsync(new SelectOptionValue { Value = await option.GetAttributeAsync("value", new() { Timeout = Wait }) });
+        foreach (var box in await page.Locator("[data-testid=proxy-documents] input[type=checkbox]").AllAsync())
+            await box.CheckAsync();
+        var resident = "离线代办" + Guid.NewGuid().ToString("N")[..4];
+        await page.GetByTestId("proxy-resident").FillAsync(resident);
+        await page.GetByTestId("proxy-save").ClickAsync();
+        await ExpectWaitingAsync(page, 1);
+        Assert.Equal(0L, await stack.Population.ScalarAsync<long>("SELECT count(*) FROM proxy_request WHERE resident_name = $1", resident));
+
+        await context.SetOfflineAsync(false);
+        await ExpectWaitingAsync(page, 0);
+        Assert.Equal(1L, await stack.Population.ScalarAsync<long>("""
+            SELECT count(*) FROM proxy_request r JOIN catalogue_service s USING (catalogue_id, service_key)
+            WHERE r.resident_name = $1 AND s.name = '城乡居民最低生活保障申请' AND r.recorded_by = 'gridmanager' AND r.channel = 'grid'
+              AND r.idempotency_key IS NOT NULL AND NOT r.documents @> '[{"received": false}]'
+            """, resident));
+    }
+
+    [Fact]
     public async Task Offline_a_reload_asks_for_the_PIN_and_a_verification_visit_and_birth_reach_PostgreSQL_once_online()
     {
         var at = await CentroidAsync("A");
