@@ -20,6 +20,7 @@ public sealed partial class MapView : IAsyncDisposable
     private IJSObjectReference? map;
     private DotNetObjectReference<MapView>? self;
     private (string Code, string? Geometry, double[] Bbox)? pending;
+    private string? incidentQuery;
     private readonly Dictionary<string, bool> layerVisibility = new();
     private bool? vacancy;
     private string? vacantPoints;
@@ -97,6 +98,8 @@ public sealed partial class MapView : IAsyncDisposable
             await map.InvokeVoidAsync("setVacancyMode", on);
         if (freshnessMode)
             await map.InvokeVoidAsync("setFreshnessMode", true);
+        if (incidentQuery is not null)
+            await map.InvokeVoidAsync("setIncidentFilter", incidentQuery);
         if (pending is { } unit)
             await map.InvokeVoidAsync("showUnit", unit.Code, unit.Geometry, unit.Bbox, false);
         if (marker is not null)
@@ -276,6 +279,8 @@ public sealed partial class MapView : IAsyncDisposable
     /// <summary>Narrows the incidents tiles to the command centre's filters (a query string such as "major=01&amp;open=1"; empty for all).</summary>
     public async Task SetIncidentFilterAsync(string query)
     {
+        // Kept for the map when the page sets it before the map exists (the first list can come first).
+        incidentQuery = query;
         if (map is not null)
             await map.InvokeVoidAsync("setIncidentFilter", query);
     }
