@@ -1,3 +1,4 @@
+using GridMap.Domain;
 using Npgsql;
 
 namespace GridMap.Synthetic;
@@ -18,4 +19,12 @@ internal static class CountyGrids
         }
         return grids.Count > 0 ? grids : throw new InvalidOperationException($"No grids under {county}.");
     }
+}
+
+/// <summary>The span a generator spreads a year's cases over: the year in China time, cut at now while it runs.</summary>
+internal static class SyntheticYear
+{
+    public static (DateTimeOffset Start, DateTimeOffset End) Span(int year, TimeProvider? time) =>
+        (ChinaTime.StartOf(new DateOnly(year, 1, 1)),
+         new[] { ChinaTime.StartOf(new DateOnly(year + 1, 1, 1)), (time ?? TimeProvider.System).GetUtcNow() }.Min());
 }

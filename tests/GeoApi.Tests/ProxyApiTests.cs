@@ -25,9 +25,7 @@ public sealed class ProxyApiTests(PopulationApiFixture api) : IClassFixture<Popu
     /// <summary>The repository's catalogue file as the county's catalogue (once per fixture), and an account for the named role.</summary>
     private async Task<JsonElement> CatalogueAsync(string county = County)
     {
-        using (var file = File.OpenText(Path.Combine(Testing.RepositoryRoot.Path, "data", "catalogue", "devolved_services.csv")))
-            await new CatalogueStore(api.Population.DataSource, TimeProvider.System).PublishAsync(county, await CatalogueStore.ReadFileAsync(file), "test",
-                "loaded for the tests", ifMissing: true);
+        await Testing.CatalogueFile.PublishAsync(api.Population.DataSource, county);
         var (_, catalogue) = await PopulationApiFixture.SendAsync(api.Factory.CreateClient(), HttpMethod.Get, $"/api/catalogue/{county}");
         return catalogue;
     }

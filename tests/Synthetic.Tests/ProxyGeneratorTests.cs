@@ -15,8 +15,7 @@ public class ProxyGeneratorTests
         await using var dataSource = GridMapDataSource.Create(own.ConnectionString);
         var generator = new ProxyGenerator(dataSource);
         await Assert.ThrowsAsync<InvalidOperationException>(() => generator.GenerateAsync("140428", 2026, 10, seed: 18));
-        using (var file = File.OpenText(Path.Combine(RepositoryRoot.Path, "data", "catalogue", "devolved_services.csv")))
-            await new CatalogueStore(dataSource, TimeProvider.System).PublishAsync("140428", await CatalogueStore.ReadFileAsync(file), "test", "test", ifMissing: false);
+        await CatalogueFile.PublishAsync(dataSource, "140428", ifMissing: false);
         Assert.False(await generator.ExistsAsync("140428"));
         var load = await generator.GenerateAsync("140428", 2026, 150, seed: 18);
         Assert.Equal(150, load.Done + load.Refused + load.Open);

@@ -116,10 +116,17 @@ public static class ProxyWorkflow
             _ => false,
         };
 
+    /// <summary>Null when the caller may take requests in the grid, else the refusal.</summary>
+    public static Problem? MayTake(Caller caller, AdminCode grid) =>
+        TakesAs(caller) is null || !caller.Covers(grid.Value)
+            ? Problem.Forbidden("Proxy requests are taken by the grid's manager or its village centre.")
+            : null;
+
     public static Outcome<ProxyRequest> Take(NewProxyRequest r, Caller caller, DateTimeOffset now, WorkingCalendar calendar)
     {
-        if (TakesAs(caller) is not { } channel || !caller.Covers(r.Grid.Value))
-            return Problem.Forbidden("Proxy requests are taken by the grid's manager or its village centre.");
+        if (MayTake(caller, r.Grid) is { } refused)
+            return refused;
+        var channel = TakesAs(caller)!.Value;
         if (r.Grid.Level != AdminLevel.Grid)
             return Problem.InvalidField("grid", "A request belongs to the resident's grid (15 digits).");
         if (string.IsNullOrWhiteSpace(r.ResidentName) || r.ResidentName.Trim().Length > 50)

@@ -49,8 +49,9 @@ public sealed class ProxyStore(NpgsqlDataSource dataSource, TimeProvider clock)
             return await GetAsync(connection, caller, earlier, ct) is { } seen
                 ? Outcome.Ok(new ProxyTaken(seen, false))
                 : Problem.Conflict("That idempotency key was used for another request.");
-        if (ProxyWorkflow.TakesAs(caller) is null || !caller.Covers(grid.Value))
-            return Problem.Forbidden("Proxy requests are taken by the grid's manager or its village centre.");
+        // Role and area first, so a caller outside them learns nothing of the grid or the catalogue.
+        if (ProxyWorkflow.MayTake(caller, grid) is { } refused)
+            return refused;
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var known = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM grid WHERE code = $1)", connection, transaction))
         {

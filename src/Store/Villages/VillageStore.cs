@@ -23,6 +23,7 @@ public sealed class VillageStore(NpgsqlDataSource dataSource, TimeProvider clock
             return Problem.Forbidden("The village's registers are kept by its staff and the centres above.");
         if (VillageAffairs.Check(ceremony) is { } bad)
             return Problem.InvalidField(bad.Field, bad.Message);
+        var now = Now();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         long id;
@@ -40,13 +41,15 @@ public sealed class VillageStore(NpgsqlDataSource dataSource, TimeProvider clock
             insert.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = VillageAffairs.WithinRules(ceremony) });
             insert.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = ceremony.Note, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
             insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = caller.Username });
-            insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow().ToUniversalTime() });
+            insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
             id = (long)(await insert.ExecuteScalarAsync(ct))!;
         }
         await Audit.AuditLog.AppendAsync(connection, transaction, caller.Username, "record_ceremony", $"ceremony:{id}", "红白事登记",
             JsonSerializer.Serialize(new { village, kind = ceremony.Kind.ToString().ToLowerInvariant(), ceremony.Tables }), ct);
         await transaction.CommitAsync(ct);
-        return Outcome.Ok((await CeremoniesAsync(caller, village, ceremony.HeldOn.Year, ct))!.Single(c => c.Id == id));
+        // The view is what was written: no read of the year's list back.
+        return Outcome.Ok(new CeremonyView(id, village, ceremony.Kind.ToString().ToLowerInvariant(), ceremony.HeldOn, ceremony.Family.Trim(), ceremony.Tables,
+            VillageAffairs.TableLimit(ceremony.Kind), VillageAffairs.WithinRules(ceremony), ceremony.Service.Trim(), ceremony.Note, caller.Username, now));
     }
 
     public async Task<IReadOnlyList<CeremonyView>?> CeremoniesAsync(Caller caller, string village, int year, CancellationToken ct = default)
@@ -75,6 +78,7 @@ public sealed class VillageStore(NpgsqlDataSource dataSource, TimeProvider clock
             return Problem.Forbidden("The village's registers are kept by its staff and the centres above.");
         if (VillageAffairs.Check(contract) is { } bad)
             return Problem.InvalidField(bad.Field, bad.Message);
+        var now = Now();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         long id;
@@ -91,13 +95,15 @@ public sealed class VillageStore(NpgsqlDataSource dataSource, TimeProvider clock
             insert.Parameters.Add(new NpgsqlParameter<decimal> { TypedValue = contract.AmountYuan });
             insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = contract.Renewal.ToString().ToLowerInvariant() });
             insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = caller.Username });
-            insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow().ToUniversalTime() });
+            insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
             id = (long)(await insert.ExecuteScalarAsync(ct))!;
         }
         await Audit.AuditLog.AppendAsync(connection, transaction, caller.Username, "record_contract", $"contract:{id}", "合同登记",
             JsonSerializer.Serialize(new { village, contract.StartsOn, contract.EndsOn, contract.AmountYuan }), ct);
         await transaction.CommitAsync(ct);
-        return Outcome.Ok((await ContractsAsync(caller, village, null, ct))!.Single(c => c.Id == id));
+        // The view is what was written: no read of the village's list back.
+        return Outcome.Ok(new ContractView(id, village, contract.Party.Trim(), contract.Subject.Trim(), contract.StartsOn, contract.EndsOn, contract.AmountYuan,
+            contract.Renewal.ToString().ToLowerInvariant(), EndingSoon(contract.EndsOn, ChinaTime.DateOf(now)), null, caller.Username));
     }
 
     /// <summary>The village's contracts, or those in force at some time of a year (the yearly list), by end date.</summary>
@@ -115,8 +121,17 @@ public sealed class VillageStore(NpgsqlDataSource dataSource, TimeProvider clock
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = village });
         command.Parameters.Add(new NpgsqlParameter<int?> { TypedValue = year, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
         return await command.ListAsync(r => new ContractView(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetFieldValue<DateOnly>(4),
-            r.GetFieldValue<DateOnly>(5), r.GetDecimal(6), r.GetString(7), r.GetFieldValue<DateOnly>(5) >= today && r.GetFieldValue<DateOnly>(5) <= today.AddDays(VillageAffairs.ReminderDays),
+            r.GetFieldValue<DateOnly>(5), r.GetDecimal(6), r.GetString(7), EndingSoon(r.GetFieldValue<DateOnly>(5), today),
             r.IsDBNull(8) ? null : r.GetFieldValue<DateTimeOffset>(8), r.GetString(9)), ct);
+    }
+
+    private static bool EndingSoon(DateOnly endsOn, DateOnly today) => endsOn >= today && endsOn <= today.AddDays(VillageAffairs.ReminderDays);
+
+    /// <summary>Now, to the microsecond PostgreSQL keeps, so a view built from what was written equals the row read back.</summary>
+    private DateTimeOffset Now()
+    {
+        var now = clock.GetUtcNow().ToUniversalTime();
+        return now.AddTicks(-(now.Ticks % 10));
     }
 
     /// <summary>

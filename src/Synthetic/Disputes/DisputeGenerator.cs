@@ -38,9 +38,7 @@ public sealed class DisputeGenerator(NpgsqlDataSource dataSource, TimeProvider? 
         var grids = await CountyGrids.ListAsync(dataSource, county, ct);
         var random = new Random(seed);
         var calendar = WorkingCalendar.Default;
-        var now = (time ?? TimeProvider.System).GetUtcNow();
-        var start = ChinaTime.StartOf(new DateOnly(year, 1, 1));
-        var end = new[] { ChinaTime.StartOf(new DateOnly(year + 1, 1, 1)), now }.Min();
+        var (start, end) = SyntheticYear.Span(year, time);
         int settled = 0, referred = 0, open = 0;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);

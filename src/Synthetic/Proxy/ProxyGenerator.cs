@@ -36,9 +36,7 @@ public sealed class ProxyGenerator(NpgsqlDataSource dataSource, TimeProvider? ti
         var grids = await CountyGrids.ListAsync(dataSource, county, ct);
         var random = new Random(seed);
         var calendar = WorkingCalendar.Default;
-        var now = (time ?? TimeProvider.System).GetUtcNow();
-        var start = ChinaTime.StartOf(new DateOnly(year, 1, 1));
-        var end = new[] { ChinaTime.StartOf(new DateOnly(year + 1, 1, 1)), now }.Min();
+        var (start, end) = SyntheticYear.Span(year, time);
         var clock = new SettableClock();
         var store = new ProxyStore(dataSource, clock);
         // Residents ask most for the civil-affairs, social-security and medical-insurance services (the catalogue's bulk).

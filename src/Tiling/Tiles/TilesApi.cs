@@ -78,21 +78,30 @@ public static class TilesApi
     internal static bool TryIncidentFilter(IQueryCollection query, out IncidentFilter? filter, out string? problem)
     {
         filter = null;
-        problem = null;
-        string? major = query["major"], open = query["open"], level = query["level"], days = query["days"];
-        if (major is { Length: > 0 } && (major.Length != 2 || !major.All(char.IsAsciiDigit)))
-            problem = "major is a 2-digit category class, e.g. 01.";
-        else if (open is { Length: > 0 } && open is not ("0" or "1"))
-            problem = "open is 1 (open events only) or 0.";
-        else if (level is { Length: > 0 } && (!int.TryParse(level, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var l) || l is < 3 or > 6))
-            problem = "level is the owning level, 3 (county) to 6 (grid).";
-        else if (days is { Length: > 0 } && (!int.TryParse(days, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var d) || d is < 1 or > 366))
-            problem = "days is 1 to 366 (reported within the last so many days).";
+        string? major = Value(query, "major"), open = Value(query, "open");
+        int? level = null, days = null;
+        problem = major is not null && (major.Length != 2 || !major.All(char.IsAsciiDigit)) ? "major is a 2-digit category class, e.g. 01."
+            : open is not (null or "0" or "1") ? "open is 1 (open events only) or 0."
+            : !TryNumber(query, "level", 3, 6, out level) ? "level is the owning level, 3 (county) to 6 (grid)."
+            : !TryNumber(query, "days", 1, 366, out days) ? "days is 1 to 366 (reported within the last so many days)."
+            : null;
         if (problem is not null)
             return false;
-        filter = new IncidentFilter(major is { Length: > 0 } ? major : null, open == "1",
-            level is { Length: > 0 } ? int.Parse(level, System.Globalization.CultureInfo.InvariantCulture) : null,
-            days is { Length: > 0 } ? DateTimeOffset.UtcNow.AddDays(-int.Parse(days, System.Globalization.CultureInfo.InvariantCulture)) : null);
+        filter = new IncidentFilter(major, open == "1", level, days is { } d ? DateTimeOffset.UtcNow.AddDays(-d) : null);
+        return true;
+    }
+
+    private static string? Value(IQueryCollection query, string name) => query[name].ToString() is { Length: > 0 } text ? text : null;
+
+    /// <summary>An optional whole number in min–max: absent is fine (null), anything else must parse and fit.</summary>
+    private static bool TryNumber(IQueryCollection query, string name, int min, int max, out int? value)
+    {
+        value = null;
+        if (Value(query, name) is not { } text)
+            return true;
+        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) || number < min || number > max)
+            return false;
+        value = number;
         return true;
     }
 

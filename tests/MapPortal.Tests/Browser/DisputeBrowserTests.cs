@@ -67,9 +67,7 @@ public sealed class DisputeBrowserTests(PeopleStack stack) : IClassFixture<Peopl
     [Fact]
     public async Task A_grid_manager_takes_a_proxy_request_on_a_phone_and_the_resident_follows_it_by_number()
     {
-        using (var file = File.OpenText(Path.Combine(GridMap.Testing.RepositoryRoot.Path, "data", "catalogue", "devolved_services.csv")))
-            await new Store.Proxy.CatalogueStore(stack.Population.DataSource, TimeProvider.System).PublishAsync("140428",
-                await Store.Proxy.CatalogueStore.ReadFileAsync(file), "test", "loaded for the tests", ifMissing: true);
+        await GridMap.Testing.CatalogueFile.PublishAsync(stack.Population.DataSource, "140428");
         var page = await stack.OpenAsync("/proxy", 390, 844, null, waitForMap: false);
         await page.SubmitSignInAsync("gridmanager");
         await page.Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/proxy", new() { Timeout = Wait });

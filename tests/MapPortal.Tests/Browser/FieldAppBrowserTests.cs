@@ -103,9 +103,7 @@ public sealed class FieldAppBrowserTests(PeopleStack stack, Xunit.Abstractions.I
     [Fact]
     public async Task Offline_a_grid_manager_takes_a_proxy_request_from_the_catalogue_and_it_reaches_PostgreSQL_once_online()
     {
-        using (var file = File.OpenText(Path.Combine(GridMap.Testing.RepositoryRoot.Path, "data", "catalogue", "devolved_services.csv")))
-            await new Store.Proxy.CatalogueStore(stack.Population.DataSource, TimeProvider.System).PublishAsync("140428",
-                await Store.Proxy.CatalogueStore.ReadFileAsync(file), "test", "loaded for the tests", ifMissing: true);
+        await GridMap.Testing.CatalogueFile.PublishAsync(stack.Population.DataSource, "140428");
         var at = await CentroidAsync("A");
         var (context, page) = await NewPhoneAsync(at[0], at[1]);
         await using var _ = context;
