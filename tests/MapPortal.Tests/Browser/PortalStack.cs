@@ -134,6 +134,10 @@ public sealed class PortalPage(IPage page, PortalStack stack)
         await Page.GetByTestId("username").FillAsync(username);
         await Page.GetByTestId("password").FillAsync(GridMap.Store.Accounts.DemoAccounts.Password);
         await Page.GetByTestId("sign-in").ClickAsync();
+        // Patience, not a speed check: with every test project running at once on two cores, the password hash and the
+        // redirect have taken over 30 s. Callers then wait for their page as before.
+        await Page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/login", StringComparison.Ordinal),
+            new PageWaitForURLOptions { Timeout = 120_000, WaitUntil = WaitUntilState.Commit });
     }
 
     /// <summary>Waits until the map has finished drawing more often than <paramref name="after"/> times.</summary>
