@@ -62,7 +62,7 @@ public static class PortalAccount
     }
 
     private static async Task<IResult> LoginAsync([FromForm] string? username, [FromForm] string? password, [FromForm] string? code,
-        [FromForm] string? returnUrl, HttpContext http, GeoApiClient api, CancellationToken ct)
+        [FromForm] string? returnUrl, HttpContext http, GeoApiClient api, ILoggerFactory loggers, CancellationToken ct)
     {
         var back = LocalOnly(returnUrl, "/people");
         if (string.IsNullOrWhiteSpace(username) || string.IsNullOrEmpty(password))
@@ -79,6 +79,9 @@ public static class PortalAccount
                 429 => "throttled",
                 _ => "unavailable",
             };
+            if (error == "unavailable")
+                loggers.CreateLogger("GridMap.MapPortal.Account").LogWarning("Sign-in of {Username} could not be checked: {Status} {Message}",
+                    username.Trim(), issued.Status, issued.Error);
             return Results.LocalRedirect($"/login?error={error}&returnUrl={Uri.EscapeDataString(back)}");
         }
         await SignInCookieAsync(http, token.Account, token.AccessToken, DateTimeOffset.UtcNow.AddSeconds(Math.Max(60, token.ExpiresIn - 60)));

@@ -133,9 +133,15 @@ public sealed class PortalPage(IPage page, PortalStack stack)
         await Page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/login"), new PageWaitForURLOptions { Timeout = 30_000 });
         await Page.GetByTestId("username").FillAsync(username);
         await Page.GetByTestId("password").FillAsync(GridMap.Store.Accounts.DemoAccounts.Password);
-        await Page.GetByTestId("sign-in").ClickAsync();
-        // Patience, not a speed check: with every test project running at once on two cores, the password hash and the
-        // redirect have taken over 30 s. Callers then wait for their page as before.
+        // The form posts to /account/login, which answers with a redirect: back to /login?error=… when the sign-in was
+        // refused (said at once, with the reason), else on to the page asked for.
+        var answer = await Page.RunAndWaitForResponseAsync(() => Page.GetByTestId("sign-in").ClickAsync(),
+            r => new Uri(r.Url).AbsolutePath == "/account/login", new PageRunAndWaitForResponseOptions { Timeout = 120_000 });
+        var location = await answer.HeaderValueAsync("location") ?? "";
+        if (answer.Status is < 300 or >= 400 || location.StartsWith("/login", StringComparison.Ordinal))
+            throw new InvalidOperationException($"sign-in of {username} refused: {answer.Status} → {location}");
+        // Patience, not a speed check: with every test project running at once on two cores, the redirect has taken
+        // over 30 s. Callers then wait for their page as before.
         await Page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/login", StringComparison.Ordinal),
             new PageWaitForURLOptions { Timeout = 120_000, WaitUntil = WaitUntilState.Commit });
     }
