@@ -53,6 +53,17 @@ for url in "http://127.0.0.1:$API_PORT/health" "http://127.0.0.1:$TILES_PORT/hea
   curl -fs "$url" >/dev/null 2>&1 || gm_die "$url did not come up (see .data/logs)"
 done
 
+# The living province (issue 19): simulated people report and handle events through the API; GRIDMAP_SIMULATE=0 turns it off.
+SIMULATE_NOTE="off (GRIDMAP_SIMULATE=0)"
+if [ "${GRIDMAP_SIMULATE:-1}" != 0 ]; then
+  open311_key=$(dotnet "src/Cli/bin/$BIN/gridmap.dll" open311 key create --name simulator 2>/dev/null)
+  ( GRIDMAP_DB= GRIDMAP_SIMULATE_OPEN311_KEY="$open311_key" exec dotnet "src/Cli/bin/$BIN/gridmap.dll" simulate \
+      --api "http://127.0.0.1:$API_PORT" --speed "${GRIDMAP_SIMULATE_SPEED:-1}" --demo-grid 140428203211006 \
+      --state "$GM_ROOT/.data/simulate.json" ) >"$GM_ROOT/.data/logs/simulate.log" 2>&1 &
+  pids+=($!)
+  SIMULATE_NOTE="the province live at ${GRIDMAP_SIMULATE_SPEED:-1}x through the API (log .data/logs/simulate.log; GRIDMAP_SIMULATE=0 turns it off)"
+fi
+
 cat <<MSG
 
   GridMap is running (synthetic grids inside the real Shanxi county boundaries):
@@ -61,6 +72,7 @@ cat <<MSG
     GeoApi       http://127.0.0.1:$API_PORT/api/units/14   (OpenAPI: /openapi/v1.json)
     Tiles        http://127.0.0.1:$TILES_PORT/health
     Database     $GRIDMAP_DB
+    Simulator    $SIMULATE_NOTE
   Logs in .data/logs/ (text messages the demo "sends": .data/logs/sms.log). Press Ctrl-C to stop.
 
 MSG

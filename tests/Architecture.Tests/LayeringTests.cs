@@ -93,5 +93,15 @@ public class LayeringTests
             Assert.Empty(Rules.ReferencedAssemblies(field, forbidden));
         Assert.NotEmpty(Rules.ReferencedAssemblies(field, "GridMap.Domain"));
     }
-}
 
+    [Fact]
+    public void The_simulator_reaches_gridmap_only_through_its_http_api()
+    {
+        // Issue 19: "it never writes SQL itself" — no database driver, no store, no SQL text; its HTTP client is seen (the
+        // namespace filter is not empty). `gridmap simulate` takes no --db option and reads no connection string.
+        const string simulation = "GridMap.Synthetic.Simulation";
+        Assert.Empty(Rules.TypesDependingOn(Layers.Synthetic, ["Npgsql", "GridMap.Store"], simulation));
+        Assert.Empty(Rules.SqlText(Layers.Synthetic, simulation));
+        Assert.NotEmpty(Rules.TypesDependingOn(Layers.Synthetic, ["System.Net.Http.HttpClient"], simulation));
+    }
+}

@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace GridMap.Cli.Commands;
 
-/// <summary>The <c>gridmap</c> command tree: db, boundaries, generate, import, stats, tiles, bench, accounts, audit, open311, kpi, grids, register, catalogue.</summary>
+/// <summary>The <c>gridmap</c> command tree: db, boundaries, generate, simulate, import, stats, tiles, bench, accounts, audit, open311, kpi, grids, register, catalogue.</summary>
 public static class CommandTree
 {
     public static RootCommand Build()
@@ -11,6 +11,7 @@ public static class CommandTree
         root.Subcommands.Add(DbCommands.Build());
         root.Subcommands.Add(BoundariesCommands.Build());
         root.Subcommands.Add(GenerateCommand.Build());
+        root.Subcommands.Add(SimulateCommand.Build());
         root.Subcommands.Add(ImportCommands.Build());
         root.Subcommands.Add(StatsCommand.Build());
         root.Subcommands.Add(TilesCommands.Build());

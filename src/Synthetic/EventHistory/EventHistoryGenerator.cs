@@ -36,7 +36,7 @@ public sealed class EventHistoryGenerator
 
     // Relative frequency per category (‰ of events), from the article's picture: disputes, street order and city
     // appearance dominate; emergencies are rare.
-    private static readonly Dictionary<string, double> CategoryWeights = new()
+    internal static readonly Dictionary<string, double> CategoryWeights = new()
     {
         ["0101"] = 120, ["0102"] = 60, ["0103"] = 25, ["0104"] = 20,
         ["0201"] = 15, ["0202"] = 20, ["0203"] = 12, ["0204"] = 8,
@@ -50,10 +50,13 @@ public sealed class EventHistoryGenerator
     };
 
     // Events per month relative to the mean: fewer in winter and around the Spring Festival, more in summer.
-    private static readonly double[] MonthFactor = [0.85, 0.70, 0.95, 1.00, 1.10, 1.15, 1.20, 1.20, 1.10, 1.00, 0.95, 0.90];
+    internal static readonly double[] MonthFactor = [0.85, 0.70, 0.95, 1.00, 1.10, 1.15, 1.20, 1.20, 1.10, 1.00, 0.95, 0.90];
+
+    /// <summary>Reports on a weekend or holiday relative to a working day.</summary>
+    internal const double RestDayFactor = 0.55;
 
     // Reports by hour of day (CST): grid managers patrol mornings and afternoons; a few calls at night.
-    private static readonly double[] HourWeights =
+    internal static readonly double[] HourWeights =
         [0.3, 0.2, 0.15, 0.1, 0.1, 0.2, 0.5, 1.5, 4, 6, 6, 5, 3, 2.5, 3, 5, 5.5, 5, 3.5, 2.5, 2, 1.5, 1, 0.6];
 
     private readonly EventHistorySource source;
@@ -220,7 +223,7 @@ public sealed class EventHistoryGenerator
         for (var i = 0; i < days; i++)
         {
             var date = DateOnly.FromDateTime(yearStart.AddDays(i).DateTime);
-            var weight = MonthFactor[date.Month - 1] * (calendar.IsWorkingDay(date) ? 1.0 : 0.55);
+            var weight = MonthFactor[date.Month - 1] * (calendar.IsWorkingDay(date) ? 1.0 : RestDayFactor);
             weights[i] = weight;
         }
         return Cumulative(weights);
