@@ -76,6 +76,7 @@ public static class StoreServices
         services.AddSingleton(sp => new Inbox.InboxStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Open311.Open311Store>();
         services.AddSingleton<Planning.PlanningStore>();
+        services.AddSingleton(sp => new Wall.WallStore(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton(sp => new Kpi.KpiStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new Imports.DepartmentImporter(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
         return services;

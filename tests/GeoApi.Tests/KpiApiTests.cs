@@ -108,4 +108,33 @@ public sealed class KpiApiTests(PopulationApiFixture api) : IClassFixture<Popula
         (status, _) = await PopulationApiFixture.SendAsync(await api.ClientAsAsync("province"), HttpMethod.Get, "/api/kpi/14x/latest");
         Assert.Equal(400, status);
     }
+
+    [Fact]
+    public async Task The_wall_figures_count_open_and_overdue_events_by_day_and_are_scoped_like_the_kpis()
+    {
+        // Jinzhong's 2013 history left events open at the year's end: all of them overdue today, none reported lately.
+        var (status, wall) = await PopulationApiFixture.SendAsync(await api.ClientAsAsync("province"), HttpMethod.Get, "/api/kpi/1407/wall");
+        Assert.Equal(200, status);
+        var days = wall.GetProperty("days").EnumerateArray().ToList();
+        Assert.Equal(30, days.Count);
+        Assert.Equal(wall.GetProperty("today").GetString(), days[^1].GetProperty("day").GetString());
+        Assert.All(days, d => Assert.Equal(0, d.GetProperty("reported").GetInt32()));
+        Assert.Equal(0, wall.GetProperty("onTimeClosure").GetProperty("denominator").GetInt32());
+        var open = wall.GetProperty("open").GetInt32();
+        Assert.True(open > 0);
+        Assert.InRange(wall.GetProperty("overdue").GetInt32(), 1, open);
+        var overdue = wall.GetProperty("overdueList").EnumerateArray().ToList();
+        Assert.InRange(overdue.Count, 1, 8);
+        Assert.All(overdue, e => Assert.StartsWith("1407", e.GetProperty("grid").GetString()));
+        var children = wall.GetProperty("children").EnumerateArray().ToList();
+        Assert.NotEmpty(children);
+        Assert.All(children, c => Assert.Matches("^1407[0-9]{2}$", c.GetProperty("code").GetString()!));
+        Assert.Equal(open, children.Sum(c => c.GetProperty("open").GetInt32()));
+
+        var county = await api.ClientAsAsync("county");
+        Assert.Equal(404, (await PopulationApiFixture.SendAsync(county, HttpMethod.Get, "/api/kpi/1407/wall")).Status);
+        Assert.Equal(404, (await PopulationApiFixture.SendAsync(county, HttpMethod.Get, "/api/kpi/140428203211006/wall")).Status);
+        Assert.Equal(400, (await PopulationApiFixture.SendAsync(county, HttpMethod.Get, "/api/kpi/14x/wall")).Status);
+        Assert.Equal(200, (await PopulationApiFixture.SendAsync(county, HttpMethod.Get, "/api/kpi/140428/wall")).Status);
+    }
 }

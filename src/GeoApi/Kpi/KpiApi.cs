@@ -6,6 +6,7 @@ using GridMap.Domain.Events.Kpi;
 using GridMap.GeoApi.Infrastructure;
 using GridMap.Store.Field;
 using GridMap.Store.Kpi;
+using GridMap.Store.Wall;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GridMap.GeoApi.Kpi;
@@ -32,6 +33,9 @@ public static class KpiApi
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{unit}/latest", Latest)
             .WithSummary("The latest month (up to this one) with events reported in the unit, {year, month}: where the KPI page opens. 404 when it never had any.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{unit}/wall", Wall)
+            .WithSummary("The wall display's figures (大屏): today / yesterday / same weekday four weeks ago, the last 30 days' rates with denominators, trend, category shares, overdue and supervised lists, children ranked by on-time closure.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{unit}/assessment", Assessment)
             .WithSummary("The weighted assessment score (考核) of each child of the unit and its rank among its siblings.")
@@ -82,6 +86,15 @@ public static class KpiApi
                 names[r.Key].Rates.OnTimeClosure, r.Counters.Registered, patrols.GetValueOrDefault(r.Key)))
             .ToList();
         return TypedResults.Ok(new AssessmentReport(report.Unit, report.From, report.To, KpiAssessment.DefaultWeights, rows));
+    }
+
+    public static async Task<Results<Ok<WallBoard>, ProblemHttpResult>> Wall(string unit, HttpContext http, WallStore store, CancellationToken ct)
+    {
+        if (!CodeRoute.TryParse(unit, out var code, out var problem))
+            return problem!;
+        if (code.Level == AdminLevel.Grid || !RequestCaller.Get(http).Covers(code.Value))
+            return NotInArea(code);
+        return TypedResults.Ok(await store.GetAsync(code, ct));
     }
 
     public sealed record LatestPeriod(int Year, int Month);

@@ -136,6 +136,9 @@ public sealed partial class GeoApiClient(HttpClient http)
     public Task<ApiResult<KpiReportDto>> GetKpiAsync(string unit, DateOnly from, DateOnly to, string token, CancellationToken ct = default) =>
         SendAsync<KpiReportDto>(HttpMethod.Get, $"api/kpi/{Uri.EscapeDataString(unit)}?{KpiPeriod(from, to)}", token, null, ct);
 
+    public Task<ApiResult<WallBoardDto>> GetWallAsync(string unit, string token, CancellationToken ct = default) =>
+        SendAsync<WallBoardDto>(HttpMethod.Get, $"api/kpi/{Uri.EscapeDataString(unit)}/wall", token, null, ct);
+
     public Task<ApiResult<AssessmentDto>> GetAssessmentAsync(string unit, DateOnly from, DateOnly to, string token, CancellationToken ct = default) =>
         SendAsync<AssessmentDto>(HttpMethod.Get, $"api/kpi/{Uri.EscapeDataString(unit)}/assessment?{KpiPeriod(from, to)}", token, null, ct);
 

@@ -43,6 +43,8 @@ public sealed class CommandBrowserTests(PeopleStack stack, ITestOutputHelper out
         var page = await SignInAsync("township", "/command");
         // Subscribed and the first list drawn: from here on nothing is missed.
         await page.Page.WaitForSelectorAsync("[data-testid=command-page][data-live=connected]", new() { Timeout = 30_000 });
+        // The centre opens on the last 24 hours (issue 19), and says so in its age filter.
+        await Assertions.Expect(page.Page.GetByTestId("filter-age")).ToHaveValueAsync("1");
 
         var reported = await ReportAsync();
         var clock = Stopwatch.StartNew();
@@ -81,11 +83,11 @@ public sealed class CommandBrowserTests(PeopleStack stack, ITestOutputHelper out
         await page.Page.WaitForFunctionAsync("() => window.gridmap.replayIndex === 1", null, Patience);
         await Assertions.Expect(page.Page.GetByTestId("replay-now")).ToContainTextAsync(tracking, new() { Timeout = 30_000 });
 
-        // The filters narrow the incidents tiles as they narrow the list.
-        await page.Page.WaitForFunctionAsync("() => window.gridmap.incidentQuery === '?open=1'", null, Patience);
+        // The filters narrow the incidents tiles as they narrow the list (open, last 24 hours by default).
+        await page.Page.WaitForFunctionAsync("() => window.gridmap.incidentQuery === '?open=1&days=1'", null, Patience);
         var major = reported.GetProperty("category").GetString()![..2];
         await page.Page.GetByTestId("filter-category").SelectOptionAsync(major);
-        await page.Page.WaitForFunctionAsync("q => window.gridmap.incidentQuery === q", $"?major={major}&open=1", Patience);
+        await page.Page.WaitForFunctionAsync("q => window.gridmap.incidentQuery === q", $"?major={major}&open=1&days=1", Patience);
         Assert.Empty(page.Errors);
     }
 
@@ -97,5 +99,41 @@ public sealed class CommandBrowserTests(PeopleStack stack, ITestOutputHelper out
         Assert.Equal(0, await manager.Page.GetByTestId("nav-command").CountAsync());
         var centre = await SignInAsync("village", "/people");
         await Assertions.Expect(centre.Page.GetByTestId("nav-command")).ToHaveAttributeAsync("href", "/command", new() { Timeout = 30_000 });
+    }
+
+    [Fact]
+    public async Task The_wall_display_of_a_county_shows_every_panel_with_data_and_moves_on_to_its_townships_by_itself()
+    {
+        // Today's events: one the county supervises, one whose step is overdue (its deadline moved into the past here).
+        var supervised = (await ReportAsync()).GetProperty("id").GetInt64();
+        var overdue = (await ReportAsync()).GetProperty("id").GetInt64();
+        using (var county = await stack.ApiClientAsync("county"))
+        using (var answer = await county.PostAsJsonAsync($"/api/events/{supervised}/actions/supervise", new { version = 1, note = "督办：请尽快处置" }))
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal(overdue, await stack.Population.ScalarAsync<long>("UPDATE event SET due = now() - interval '3 hours' WHERE id = $1 RETURNING id", overdue));
+
+        var page = await stack.OpenAsync("/wall/140428?dwell=10&refresh=5", 1920, 1080, null, waitForMap: false);
+        await page.SubmitSignInAsync("county");
+        await page.Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/wall/140428", new PageWaitForURLOptions { Timeout = 30_000 });
+        var wall = page.Page.GetByTestId("wall");
+        await Assertions.Expect(page.Page.GetByTestId("wall-unit")).ToHaveTextAsync("长子县", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Page.GetByTestId("wall-today-value")).ToHaveCountAsync(3, new() { Timeout = 30_000 });
+        Assert.True(int.Parse(await page.Page.GetByTestId("wall-today-value").First.InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture) >= 2);
+        await Assertions.Expect(page.Page.GetByTestId("wall-trend")).ToHaveAttributeAsync("data-points", "30", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Page.GetByTestId("wall-categories")).ToHaveAttributeAsync("data-slices", new System.Text.RegularExpressions.Regex("^[1-9]"));
+        await Assertions.Expect(page.Page.GetByTestId("wall-overdue")).ToHaveAttributeAsync("data-count", new System.Text.RegularExpressions.Regex("^[1-9]"));
+        await Assertions.Expect(page.Page.GetByTestId("wall-supervised")).ToHaveAttributeAsync("data-count", new System.Text.RegularExpressions.Regex("^[1-9]"));
+        await Assertions.Expect(page.Page.GetByTestId("wall-rank-row").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.Page.GetByTestId("wall-legend")).ToContainTextAsync("已超期");
+        await Assertions.Expect(page.Page.GetByTestId("wall-open")).Not.ToHaveTextAsync("0");
+        await page.WaitForMapAsync();
+        // Nothing overflows the 1920×1080 screen.
+        Assert.True(await page.Page.EvaluateAsync<bool>("() => document.documentElement.scrollHeight <= window.innerHeight + 1 && document.documentElement.scrollWidth <= window.innerWidth + 1"));
+        await page.ScreenshotAsync("wall-county");
+
+        // Without a mouse it moves on to its first township, then keeps reading the figures.
+        await Assertions.Expect(wall).ToHaveAttributeAsync("data-unit", new System.Text.RegularExpressions.Regex("^140428[0-9]{3}$"), new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Page.GetByTestId("wall-unit")).Not.ToHaveTextAsync("长子县");
+        Assert.Empty(page.Errors);
     }
 }
