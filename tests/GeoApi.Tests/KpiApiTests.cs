@@ -137,4 +137,30 @@ public sealed class KpiApiTests(PopulationApiFixture api) : IClassFixture<Popula
         Assert.Equal(400, (await PopulationApiFixture.SendAsync(county, HttpMethod.Get, "/api/kpi/14x/wall")).Status);
         Assert.Equal(200, (await PopulationApiFixture.SendAsync(county, HttpMethod.Get, "/api/kpi/140428/wall")).Status);
     }
+
+    [Fact]
+    public async Task The_kpi_xlsx_holds_the_unit_the_period_and_each_rate_beside_its_denominator_as_the_json_does()
+    {
+        var province = await api.ClientAsAsync("province");
+        var (_, json) = await PopulationApiFixture.SendAsync(province, HttpMethod.Get, $"/api/kpi/1407?{Year2013}");
+        using var xlsx = await province.GetAsync($"/api/kpi/1407?format=xlsx&{Year2013}");
+        Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
+        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", xlsx.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("kpi-1407-201301-201312.xlsx", xlsx.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        await using var stream = new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync());
+        var sheet = MiniExcelLibs.MiniExcel.Query(stream, useHeaderRow: true).Cast<IDictionary<string, object>>().ToList();
+        Assert.Equal(1 + json.GetProperty("children").GetArrayLength() + json.GetProperty("departments").GetArrayLength(), sheet.Count);
+        var unit = sheet[0];
+        Assert.Equal("晋中市（1407）", unit["统计单位"]?.ToString());
+        Assert.Equal("2013-01-01–2013-12-31", unit["统计期间"]?.ToString());
+        var counters = json.GetProperty("counters");
+        Assert.Equal(counters.GetProperty("registered").GetInt32(), Convert.ToInt32(unit["立案"], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(counters.GetProperty("handled").GetInt32(), Convert.ToInt32(unit["处置"], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(json.GetProperty("rates").GetProperty("disposal").GetProperty("percent").GetDecimal(),
+            Convert.ToDecimal(unit["处置率%（处置/立案）"], System.Globalization.CultureInfo.InvariantCulture));
+        var firstChild = json.GetProperty("children")[0];
+        Assert.Equal(firstChild.GetProperty("name").GetString(), sheet[1]["名称"]?.ToString());
+        Assert.Equal(firstChild.GetProperty("counters").GetProperty("accepted").GetInt32(), Convert.ToInt32(sheet[1]["受理"], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(400, (await PopulationApiFixture.SendAsync(province, HttpMethod.Get, $"/api/kpi/1407?format=pdf&{Year2013}")).Status);
+    }
 }

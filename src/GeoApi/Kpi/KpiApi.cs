@@ -56,15 +56,18 @@ public static class KpiApi
         string unit, string? from, string? to, string? format, HttpContext http, KpiStore store, TimeProvider time, CancellationToken ct)
     {
         var csv = string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase);
+        var xlsx = string.Equals(format, "xlsx", StringComparison.OrdinalIgnoreCase);
         if (unit.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
             (unit, csv) = (unit[..^4], true);
-        else if (format is not null && !csv && format != "json")
-            return ApiProblems.BadRequest("format is json (default) or csv.");
+        else if (format is not null && !csv && !xlsx && format != "json")
+            return ApiProblems.BadRequest("format is json (default), csv or xlsx.");
         if (!TryRequest(unit, from, to, http, time, out var code, out var period, out var problem))
             return problem!;
         var report = await store.GetReportAsync(code, period.From, period.To, ct);
         if (report is null)
             return NotInArea(code);
+        if (xlsx)
+            return TypedResults.File(Xlsx(report), TableExport.XlsxType, $"kpi-{code.Value}-{period.From:yyyyMM}-{period.To:yyyyMM}.xlsx");
         return csv
             ? TypedResults.File(Csv(report), "text/csv; charset=utf-8", $"kpi-{code.Value}-{period.From:yyyyMM}-{period.To:yyyyMM}.csv")
             : TypedResults.Ok(report);
@@ -152,6 +155,35 @@ public static class KpiApi
             return false;
         period = (start, end);
         return true;
+    }
+
+    private sealed record ExportRow(string Kind, string Code, string Name, KpiCounters Counters);
+
+    /// <summary>
+    /// The KPI table as .xlsx for people to hand on: every row names the unit and the period it was read for, and each rate
+    /// stands beside its numerator and denominator (the counters), so a reader can check every percentage.
+    /// </summary>
+    public static byte[] Xlsx(KpiReport report)
+    {
+        var unit = $"{report.Unit.Name}（{report.Unit.Code}）";
+        var period = $"{report.From:yyyy-MM-dd}–{report.To:yyyy-MM-dd}";
+        static object? Pct(KpiRate r) => r.Percent;
+        ExportColumn<ExportRow> Count(string header, Func<KpiCounters, int> value) => new(header, r => value(r.Counters));
+        ExportColumn<ExportRow> Rate(string header, Func<KpiRates, KpiRate> rate) => new(header, r => Pct(rate(KpiRates.From(r.Counters))));
+        ExportColumn<ExportRow>[] columns =
+        [
+            new("统计单位", _ => unit), new("统计期间", _ => period), new("行类型", r => r.Kind), new("代码", r => r.Code), new("名称", r => r.Name),
+            Count("上报", c => c.Reported), Count("受理", c => c.Accepted), Count("不予受理", c => c.Rejected), Count("立案", c => c.Registered),
+            Count("按时立案", c => c.RegisteredOnTime), Count("派遣", c => c.Dispatched), Count("处置", c => c.Handled), Count("结案", c => c.Closed),
+            Count("应结案", c => c.Due), Count("按期结案", c => c.ClosedOnTime), Count("返工", c => c.Reworked), Count("延期", c => c.Extended),
+            Count("上报上级", c => c.Escalated), Count("作废", c => c.Voided),
+            Rate("处置率%（处置/立案）", r => r.Disposal), Rate("结案率%（结案/立案）", r => r.Closure), Rate("按期结案率%（按期结案/应结案）", r => r.OnTimeClosure),
+            Rate("返工率%", r => r.Rework), Rate("延期率%", r => r.Extension), Rate("按时立案率%（按时立案/立案）", r => r.OnTimeRegistration),
+        ];
+        var rows = new List<ExportRow> { new("本级", report.Unit.Code, report.Unit.Name, report.Counters) };
+        rows.AddRange(report.Children.Select(c => new ExportRow("下级", c.Code, c.Name, c.Counters)));
+        rows.AddRange(report.Departments.Select(d => new ExportRow("部门", d.Code, d.Name, d.Counters)));
+        return TableExport.Xlsx("事件指标", columns, rows);
     }
 
     /// <summary>UTF-8 with a byte-order mark so that Excel opens the Chinese names correctly; the unit first, then children, then departments.</summary>

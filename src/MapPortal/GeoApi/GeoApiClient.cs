@@ -146,8 +146,9 @@ public sealed partial class GeoApiClient(HttpClient http)
         SendAsync<ContainmentReportDto>(HttpMethod.Get, $"api/disputes/containment/{Uri.EscapeDataString(unit)}?{KpiPeriod(from, to)}", token, null, ct);
 
     /// <summary>The CSV export as GeoApi sends it (UTF-8 with a BOM), for the portal to hand to the browser.</summary>
-    public Task<ApiResult<byte[]>> GetKpiCsvAsync(string unit, DateOnly from, DateOnly to, string token, CancellationToken ct = default) =>
-        GetFileAsync($"api/kpi/{Uri.EscapeDataString(unit)}?format=csv&{KpiPeriod(from, to)}", token, ct);
+    /// <summary>The KPI table as a file: format csv or xlsx.</summary>
+    public Task<ApiResult<byte[]>> GetKpiFileAsync(string unit, string format, DateOnly from, DateOnly to, string token, CancellationToken ct = default) =>
+        GetFileAsync($"api/kpi/{Uri.EscapeDataString(unit)}?format={format}&{KpiPeriod(from, to)}", token, ct);
 
     public Task<ApiResult<GridManagerReportDto>> GetGridManagerAssessmentAsync(string unit, DateOnly from, DateOnly to, string token, CancellationToken ct = default) =>
         SendAsync<GridManagerReportDto>(HttpMethod.Get, $"api/assessment/{Uri.EscapeDataString(unit)}/grid-managers?{KpiPeriod(from, to)}", token, null, ct);

@@ -4,7 +4,7 @@ using GridMap.MapPortal.GeoApi;
 namespace GridMap.MapPortal.Components.Kpi;
 
 /// <summary>
-/// <c>/kpi/export/{unit}?year=&amp;month=</c>: the KPI CSV for a signed-in person, and <c>/assessment/export/{unit}/{kind}?format=</c>
+/// <c>/kpi/export/{unit}?format=csv|xlsx&amp;year=&amp;month=</c>: the KPI table for a signed-in person, and <c>/assessment/export/{unit}/{kind}?format=</c>
 /// the assessment's CSV or .xlsx. The browser holds no GeoApi token, so
 /// the portal fetches the file with the person's token and hands it over unchanged; GeoApi decides what they may see.
 /// </summary>
@@ -12,16 +12,19 @@ public static class KpiExport
 {
     public static IEndpointRouteBuilder MapKpiExport(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/kpi/export/{unit}", async (string unit, int? year, int? month, HttpContext http, GeoApiClient api, TimeProvider time, CancellationToken ct) =>
+        app.MapGet("/kpi/export/{unit}", async (string unit, string? format, int? year, int? month, HttpContext http, GeoApiClient api, TimeProvider time,
+            CancellationToken ct) =>
         {
             var token = http.User.FindFirst(PortalAccount.TokenClaim)?.Value;
             if (token is null)
                 return Results.Unauthorized();
+            var xlsx = format == "xlsx";
             var (from, to) = KpiPeriod.Of(year, month, time);
-            var csv = await api.GetKpiCsvAsync(unit, from, to, token, ct);
-            return csv.Value is { } bytes
-                ? Results.File(bytes, "text/csv; charset=utf-8", $"kpi-{unit}-{from:yyyyMM}-{to:yyyyMM}.csv")
-                : Results.Problem(csv.Error, statusCode: csv.Status ?? 502);
+            var file = await api.GetKpiFileAsync(unit, xlsx ? "xlsx" : "csv", from, to, token, ct);
+            return file.Value is { } bytes
+                ? Results.File(bytes, xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8",
+                    $"kpi-{unit}-{from:yyyyMM}-{to:yyyyMM}.{(xlsx ? "xlsx" : "csv")}")
+                : Results.Problem(file.Error, statusCode: file.Status ?? 502);
         }).RequireAuthorization();
         app.MapGet("/assessment/export/{unit}/{kind}", async (string unit, string kind, string? format, int? year, int? month, HttpContext http, GeoApiClient api,
             TimeProvider time, CancellationToken ct) =>
