@@ -11,6 +11,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseStaticWebAssets();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddGeoApiClient(builder.Configuration);
+builder.Services.AddOptions<GridMap.MapPortal.Components.Map.BasemapOptions>()
+    .Bind(builder.Configuration.GetSection(GridMap.MapPortal.Components.Map.BasemapOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<GridMap.MapPortal.Live.EventFeedClient>();
 builder.Services.AddPortalLocalization();

@@ -30,6 +30,10 @@ public class PortalStack : IAsyncLifetime
     /// <summary>The database the three hosts serve: the shared generated province unless a subclass brings its own.</summary>
     protected virtual Task<string> DatabaseAsync() => TestDatabases.ProvinceAsync();
 
+    /// <summary>Settings a subclass gives the portal beside the hosts' addresses (e.g. a basemap it serves itself).</summary>
+    protected virtual Task<IReadOnlyDictionary<string, string?>> PortalSettingsAsync() =>
+        Task.FromResult<IReadOnlyDictionary<string, string?>>(new Dictionary<string, string?>());
+
     public async Task InitializeAsync()
     {
         var province = await DatabaseAsync();
@@ -45,11 +49,12 @@ public class PortalStack : IAsyncLifetime
         geoApi.StartServer();
         GeoApi = geoApi.CreateClient();
 
-        portal = new HostFactory<PortalHost>("", new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>(await PortalSettingsAsync())
         {
             ["GeoApi:BaseUrl"] = GeoApi.BaseAddress!.ToString(),
             ["GeoApi:TilesUrl"] = tilesUrl,
-        });
+        };
+        portal = new HostFactory<PortalHost>("", settings);
         portal.UseKestrel(0);
         portal.StartServer();
         PortalUrl = portal.CreateClient().BaseAddress!.ToString().TrimEnd('/');

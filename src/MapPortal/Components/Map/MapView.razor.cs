@@ -14,6 +14,8 @@ public sealed partial class MapView : IAsyncDisposable
 
     [Inject] private IStringLocalizer<Strings> L { get; set; } = default!;
 
+    [Inject] private Microsoft.Extensions.Options.IOptions<BasemapOptions> Basemap { get; set; } = default!;
+
     private ElementReference element;
     private ElementReference positionElement;
     private IJSObjectReference? module;
@@ -83,7 +85,13 @@ public sealed partial class MapView : IAsyncDisposable
         module = await JS.InvokeAsync<IJSObjectReference>("import", "./Components/Map/MapView.razor.js");
         self = DotNetObjectReference.Create(this);
         map = await module.InvokeAsync<IJSObjectReference>("createMap", element, positionElement,
-            new { tilesUrl = TilesUrl, extent = Extent, zoomToExtentLabel = L["ZoomToExtent"].Value, accessToken = AccessToken, incidents = ShowIncidents }, self);
+            new
+            {
+                tilesUrl = TilesUrl, extent = Extent, zoomToExtentLabel = L["ZoomToExtent"].Value, accessToken = AccessToken, incidents = ShowIncidents,
+                basemap = Basemap.Value is { Enabled: true } b
+                    ? new { kind = b.Kind, url = b.Url, attribution = b.Attribution, maxZoom = b.MaxZoom, layer = b.Layer, matrixSet = b.MatrixSet, format = b.Format, style = b.Style }
+                    : null,
+            }, self);
         if (liveEvents is not null)
             await map.InvokeVoidAsync("setLiveEvents", liveEvents, true);
         if (heatmap)

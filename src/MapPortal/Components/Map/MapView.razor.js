@@ -75,6 +75,27 @@ function styleCache(make) {
   };
 }
 
+// The operator's basemap (portal setting Basemap): an XYZ template or a Web Mercator WMTS layer, under everything, with
+// its attribution; null keeps the plain background.
+function basemapLayer(basemap) {
+  if (!basemap) return null;
+  const attributions = basemap.attribution;
+  let source;
+  if (basemap.kind === "wmts") {
+    const projection = ol.proj.get("EPSG:3857");
+    const size = ol.extent.getWidth(projection.getExtent()) / 256;
+    const resolutions = [], matrixIds = [];
+    for (let z = 0; z <= basemap.maxZoom; z++) { resolutions.push(size / 2 ** z); matrixIds.push(String(z)); }
+    source = new ol.source.WMTS({
+      url: basemap.url, layer: basemap.layer, matrixSet: basemap.matrixSet, format: basemap.format, style: basemap.style, projection,
+      tileGrid: new ol.tilegrid.WMTS({ origin: ol.extent.getTopLeft(projection.getExtent()), resolutions, matrixIds }), attributions,
+    });
+  } else {
+    source = new ol.source.XYZ({ url: basemap.url, maxZoom: basemap.maxZoom, attributions });
+  }
+  return new ol.layer.Tile({ source, zIndex: 0, className: "basemap-layer" });
+}
+
 export async function createMap(element, positionElement, options, dotnet) {
   const service = await describe(options.tilesUrl.replace(/\/$/, ""));
   const look = lookOf(service.style);
@@ -208,16 +229,20 @@ export async function createMap(element, positionElement, options, dotnet) {
     style: f => [new ol.style.Style({ stroke: new ol.style.Stroke({ color: "rgba(192,57,43,0.85)", width: 3 }) }),
       new ol.style.Style({ geometry: g => new ol.geom.Point(g.getGeometry().getFirstCoordinate()),
         image: new ol.style.Circle({ radius: 4, fill: new ol.style.Fill({ color: "#c0392b" }), stroke: new ol.style.Stroke({ color: "#fff", width: 1.5 }) }) })] });
-  const layers = { admin, grids, png, buildings, incidents, live, heatmap, replay, freshness, tracks };
+  const basemap = basemapLayer(options.basemap);
+  // Over imagery the grids are washed lighter, so roads and roofs show through them.
+  if (basemap) grids.setOpacity(0.6);
+  const layers = { admin, grids, png, buildings, incidents, live, heatmap, replay, freshness, tracks, ...(basemap ? { basemap } : {}) };
 
   // The data's bounds, as every layer's TileJSON gives them (the whole world if the service could not be read).
   const bounds = options.extent ?? Object.values(tilejson).find(Boolean)?.bounds;
   const extent = bounds ? ol.proj.transformExtent(bounds, "EPSG:4326", "EPSG:3857") : ol.proj.get("EPSG:3857").getExtent();
   const map = new ol.Map({
     target: element,
-    layers: [png, grids, ...(freshness ? [freshness] : []), admin, ...(buildings ? [buildings] : []), highlight, vacantPoints, ...(incidents ? [incidents] : []), tracks, heatmap, live, replay],
+    layers: [...(basemap ? [basemap] : []), png, grids, ...(freshness ? [freshness] : []), admin, ...(buildings ? [buildings] : []), highlight, vacantPoints, ...(incidents ? [incidents] : []), tracks, heatmap, live, replay],
     view: new ol.View({ center: ol.extent.getCenter(extent), zoom: 6, minZoom: 4, maxZoom: 19, extent: ol.extent.buffer(extent, 300000) }),
-    controls: ol.control.defaults.defaults({ attributionOptions: { collapsible: true } }).extend([
+    // An imagery licence asks for its attribution in sight: not folded away when a basemap is shown.
+    controls: ol.control.defaults.defaults({ attributionOptions: { collapsible: !basemap } }).extend([
       new ol.control.ScaleLine(),
       new ol.control.ZoomToExtent({ extent, tipLabel: options.zoomToExtentLabel }),
       new ol.control.MousePosition({
