@@ -83,4 +83,33 @@ public sealed class BasemapBrowserTests(BasemapStack stack) : IClassFixture<Base
         await page.ScreenshotAsync("basemap-xyz");
         Assert.Empty(page.Errors);
     }
+
+    [Fact]
+    public async Task A_unit_view_prints_as_one_landscape_page_with_title_date_legend_scale_bar_and_north_arrow_over_the_basemap()
+    {
+        var page = await stack.OpenAsync("/map/140428");
+        await Assertions.Expect(page.Page.GetByTestId("unit-name")).ToHaveTextAsync("长子县", new() { Timeout = 30_000 });
+        // The button asks the browser to print once the sheet is drawn; the test takes that dialog's place and prints to
+        // PDF itself, in the same Chromium, with the print stylesheet.
+        await page.Page.EvaluateAsync("() => { window.print = () => { window.gridmap.printAsked = window.gridmap.printReady; }; }");
+        await page.Page.GetByTestId("map-print").ClickAsync();
+        await page.Page.WaitForFunctionAsync("() => window.gridmap.printAsked === true", null, new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Page.GetByTestId("map-print-title")).ToHaveTextAsync("长子县（140428）");
+        await page.Page.EmulateMediaAsync(new() { Media = Media.Print });
+        await page.ScreenshotAsync("map-print");
+        var pdf = await page.Page.PdfAsync(new() { PrintBackground = true, PreferCSSPageSize = true });
+        await File.WriteAllBytesAsync(Path.Combine(PortalStack.Screenshots, "map-print.pdf"), pdf);
+        using var document = UglyToad.PdfPig.PdfDocument.Open(pdf);
+        Assert.Equal(1, document.NumberOfPages);
+        var sheet = document.GetPage(1);
+        Assert.True(sheet.Width > sheet.Height, $"a landscape sheet, not {sheet.Width}×{sheet.Height}");
+        // The embedded CJK font maps some glyphs to the Kangxi radicals (⼦ for 子): read as NFKC, the way a reader searches.
+        var text = string.Concat(sheet.Letters.Select(l => l.Value)).Normalize(System.Text.NormalizationForm.FormKC);
+        await File.WriteAllTextAsync(Path.Combine(PortalStack.Screenshots, "map-print.txt"), text);
+        // 长 comes out as the radical ⻓, which has no compatibility form: the title is found by the rest and the code.
+        foreach (var expected in new[] { "子县(140428)", "行政边界", "网格", BasemapStack.Attribution.Replace(" ", ""), "km", "N" })
+            Assert.Contains(expected, text.Replace(" ", ""));
+        Assert.Matches(@"20\d\d-\d\d-\d\d\d\d:\d\d", text.Replace(" ", ""));
+        Assert.Empty(page.Errors);
+    }
 }

@@ -16,6 +16,23 @@ public sealed partial class MapView : IAsyncDisposable
 
     [Inject] private Microsoft.Extensions.Options.IOptions<BasemapOptions> Basemap { get; set; } = default!;
 
+    /// <summary>The printed sheet's title; the page's title when not given.</summary>
+    [Parameter] public string? PrintTitle { get; set; }
+
+    private ElementReference viewElement;
+
+    /// <summary>
+    /// Prints this map as one landscape A4 page: title and date above it, legend, scale bar and north arrow on it. The map
+    /// is first redrawn at the sheet's size, then the browser's print (or save as PDF) opens.
+    /// </summary>
+    public async Task PrintAsync()
+    {
+        if (map is null)
+            return;
+        await map.InvokeVoidAsync("preparePrint", viewElement, PrintTitle, GridMap.Domain.ChinaTime.Format(DateTimeOffset.UtcNow));
+        await JS.InvokeVoidAsync("print");
+    }
+
     private ElementReference element;
     private ElementReference positionElement;
     private IJSObjectReference? module;

@@ -372,6 +372,26 @@ export async function createMap(element, positionElement, options, dotnet) {
   const readFeatures = geojson => new ol.format.GeoJSON().readFeatures(geojson, { featureProjection: "EPSG:3857" });
 
   return {
+    // Printing: the map is drawn at the sheet's size (see .printing-map in app.css) with the title and date above it,
+    // and put back after the print dialog closes. Resolves once the resized map has finished drawing.
+    preparePrint(view, title, date) {
+      view.querySelector(".map-print-title").textContent = title || document.title;
+      view.querySelector(".map-print-date").textContent = date;
+      view.dataset.printing = "true";
+      document.body.classList.add("printing-map");
+      const restore = () => {
+        delete view.dataset.printing;
+        document.body.classList.remove("printing-map");
+        map.updateSize();
+        window.gridmap.printReady = false;
+      };
+      window.addEventListener("afterprint", restore, { once: true });
+      return new Promise(resolve => {
+        map.once("rendercomplete", () => { window.gridmap.printReady = true; resolve(); });
+        map.updateSize();
+        map.render();
+      });
+    },
     // The draft's grids (a FeatureCollection, null clears them); the selection survives when its codes do.
     setDraft(geojson) {
       draftSource.clear();
