@@ -1,18 +1,6 @@
 // ECharts for the KPI page: a bar chart of the children's rates and a pie of resolution levels. The figures and labels
 // come from .NET; nothing is computed here.
-let loading;
-
-function loadECharts() {
-  if (window.echarts) return Promise.resolve(window.echarts);
-  loading ??= new Promise((resolve, reject) => {
-    const script = document.createElement("script");
-    script.src = "/lib/echarts/echarts.min.js";
-    script.onload = () => resolve(window.echarts);
-    script.onerror = () => reject(new Error("echarts.min.js did not load"));
-    document.head.appendChild(script);
-  });
-  return loading;
-}
+import { loadECharts } from "/js/echarts-loader.js";
 
 export async function createCharts(barElement, pieElement) {
   const echarts = await loadECharts();

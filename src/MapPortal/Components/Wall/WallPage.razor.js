@@ -1,18 +1,6 @@
 // ECharts for the wall display: the 30-day trend and the category shares, dark and large. The charts are made once and
 // only given new options afterwards, so a wall that runs for days does not pile up chart instances.
-let loading;
-
-function loadECharts() {
-  if (window.echarts) return Promise.resolve(window.echarts);
-  loading ??= new Promise((resolve, reject) => {
-    const script = document.createElement("script");
-    script.src = "/lib/echarts/echarts.min.js";
-    script.onload = () => resolve(window.echarts);
-    script.onerror = () => reject(new Error("echarts.min.js did not load"));
-    document.head.appendChild(script);
-  });
-  return loading;
-}
+import { loadECharts } from "/js/echarts-loader.js";
 
 const text = { color: "#d8e4f5", fontSize: 18 };
 
