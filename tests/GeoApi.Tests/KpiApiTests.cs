@@ -163,4 +163,24 @@ public sealed class KpiApiTests(PopulationApiFixture api) : IClassFixture<Popula
         Assert.Equal(firstChild.GetProperty("counters").GetProperty("accepted").GetInt32(), Convert.ToInt32(sheet[1]["受理"], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(400, (await PopulationApiFixture.SendAsync(province, HttpMethod.Get, $"/api/kpi/1407?format=pdf&{Year2013}")).Status);
     }
+
+    [Fact]
+    public async Task The_event_list_downloads_as_xlsx_with_what_it_covers_and_the_same_events_as_the_json()
+    {
+        var province = await api.ClientAsAsync("province");
+        const string query = "/api/events?area=1407&open=true&limit=40";
+        var (_, json) = await PopulationApiFixture.SendAsync(province, HttpMethod.Get, query);
+        using var xlsx = await province.GetAsync(query + "&format=xlsx");
+        Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
+        Assert.StartsWith("events-1407-", xlsx.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        await using var stream = new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync());
+        var sheet = MiniExcelLibs.MiniExcel.Query(stream, useHeaderRow: true).Cast<IDictionary<string, object>>().ToList();
+        var events = json.EnumerateArray().ToList();
+        Assert.Equal(events.Count, sheet.Count);
+        Assert.Equal(events.Select(e => e.GetProperty("trackingNo").GetString()), sheet.Select(r => r["编号"]?.ToString()));
+        Assert.All(sheet, r => Assert.Equal("1407 · 在办", r["范围"]?.ToString()));
+        Assert.All(sheet, r => Assert.StartsWith("全部（截至 ", r["期间"]?.ToString()));
+        Assert.All(sheet, r => Assert.Equal(events.Count, Convert.ToInt32(r["事件数"], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(400, (await PopulationApiFixture.SendAsync(province, HttpMethod.Get, query + "&format=csv")).Status);
+    }
 }

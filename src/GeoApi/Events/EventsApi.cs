@@ -1,3 +1,4 @@
+using GridMap.Domain;
 using GridMap.Domain.Access;
 using GridMap.Domain.Codes;
 using GridMap.Domain.Events;
@@ -162,10 +163,12 @@ public static class EventsApi
         return (await store.CloseAccountabilityAsync(RequestCaller.Get(http), id, body.Outcome.Trim(), ct)).ToResult(http.Response);
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<EventSummary>>, ProblemHttpResult>> List(string? area, string? category, string? state, bool? open,
-        int? level, DateTimeOffset? since, DateTimeOffset? updatedSince, string? bbox, int? limit, string? holder, HttpContext http, EventStore store,
-        CancellationToken ct)
+    public static async Task<Results<Ok<IReadOnlyList<EventSummary>>, FileContentHttpResult, ProblemHttpResult>> List(string? area, string? category,
+        string? state, bool? open, int? level, DateTimeOffset? since, DateTimeOffset? updatedSince, string? bbox, int? limit, string? holder, string? format,
+        HttpContext http, EventStore store, TimeProvider time, CancellationToken ct)
     {
+        if (format is not (null or "json" or "xlsx"))
+            return ApiProblems.BadRequest("format is json (default) or xlsx.");
         if (!TryArea(http, area, out var caller, out var unit, out var problem))
             return problem;
         if (holder is { Length: > 40 })
@@ -188,9 +191,25 @@ public static class EventsApi
         double[]? box = null;
         if (bbox is not null && !TryBbox(bbox, out box))
             return ApiProblems.BadRequest("bbox is minLon,minLat,maxLon,maxLat with min < max.");
-        return TypedResults.Ok(await store.ListAsync(caller, unit,
-            new EventFilter(category, states, open ?? false, level, since, updatedSince, box, limit ?? 500, holder), ct));
+        var list = await store.ListAsync(caller, unit, new EventFilter(category, states, open ?? false, level, since, updatedSince, box, limit ?? 500, holder), ct);
+        if (format != "xlsx")
+            return TypedResults.Ok(list);
+        var now = time.GetUtcNow();
+        var scope = $"{unit.Value}{(open == true ? " · 在办" : "")}{(category is null ? "" : $" · 类别 {category}")}{(level is null ? "" : $" · 层级 {level}")}";
+        var period = since is { } from ? $"{ChinaTime.Format(from)} – {ChinaTime.Format(now)}" : $"全部（截至 {ChinaTime.Format(now)}）";
+        return TypedResults.File(TableExport.Xlsx("事件清单", ListColumns(scope, period, list.Count), list), TableExport.XlsxType,
+            $"events-{unit.Value}-{ChinaTime.Of(now):yyyyMMddHHmm}.xlsx");
     }
+
+    /// <summary>The event list as people hand it on: what it covers (area, filters, period, how many) on every row, then the events.</summary>
+    private static ExportColumn<EventSummary>[] ListColumns(string scope, string period, int count) =>
+    [
+        new("范围", _ => scope), new("期间", _ => period), new("事件数", _ => count),
+        new("编号", e => e.TrackingNo), new("大类", e => e.MajorName), new("类别", e => e.CategoryName), new("状态", e => e.State),
+        new("网格", e => e.Grid), new("承办单位", e => e.OwnerUnit), new("承办部门", e => e.OwnerDepartment), new("承办人", e => e.Holder),
+        new("时限", e => e.Due is { } due ? ChinaTime.Format(due) : null), new("时限状态", e => e.Deadline),
+        new("上报时间", e => ChinaTime.Format(e.ReportedAt)), new("摘要", e => e.Summary),
+    ];
 
     public static async Task<Results<Ok<IReadOnlyList<ReplayStep>>, ProblemHttpResult>> Replay(string? area, DateOnly? date, HttpContext http, EventStore store,
         CancellationToken ct)

@@ -214,7 +214,15 @@ public sealed partial class GeoApiClient(HttpClient http)
 
     /// <summary>Events in an area, most recently changed first; filters are the events API's (null means any).</summary>
     public Task<ApiResult<List<EventSummaryDto>>> ListEventsAsync(string token, string area, string? category, bool openOnly, int? level,
-        DateTimeOffset? since, int limit = 500, CancellationToken ct = default)
+        DateTimeOffset? since, int limit = 500, CancellationToken ct = default) =>
+        SendAsync<List<EventSummaryDto>>(HttpMethod.Get, "api/events?" + EventListQuery(area, category, openOnly, level, since, limit), token, null, ct);
+
+    /// <summary>The same list as an .xlsx file (at most 5,000 events).</summary>
+    public Task<ApiResult<byte[]>> GetEventListFileAsync(string token, string area, string? category, bool openOnly, int? level, DateTimeOffset? since,
+        CancellationToken ct = default) =>
+        GetFileAsync("api/events?format=xlsx&" + EventListQuery(area, category, openOnly, level, since, 5000), token, ct);
+
+    private static string EventListQuery(string area, string? category, bool openOnly, int? level, DateTimeOffset? since, int limit)
     {
         var query = new List<string> { $"area={Uri.EscapeDataString(area)}", $"limit={limit}" };
         if (category is not null)
@@ -225,7 +233,7 @@ public sealed partial class GeoApiClient(HttpClient http)
             query.Add($"level={l}");
         if (since is { } s)
             query.Add($"since={Uri.EscapeDataString(s.ToString("O"))}");
-        return SendAsync<List<EventSummaryDto>>(HttpMethod.Get, "api/events?" + string.Join('&', query), token, null, ct);
+        return string.Join('&', query);
     }
 
     public Task<ApiResult<List<ReplayStepDto>>> GetReplayAsync(string area, DateOnly date, string token, CancellationToken ct = default) =>

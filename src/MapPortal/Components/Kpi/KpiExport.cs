@@ -26,6 +26,19 @@ public static class KpiExport
                     $"kpi-{unit}-{from:yyyyMM}-{to:yyyyMM}.{(xlsx ? "xlsx" : "csv")}")
                 : Results.Problem(file.Error, statusCode: file.Status ?? 502);
         }).RequireAuthorization();
+        // The command centre's event list with its filters (area, major class, open only, level, age in days) as .xlsx.
+        app.MapGet("/command/export", async (string area, string? category, string? status, int? level, int? days, HttpContext http, GeoApiClient api,
+            TimeProvider time, CancellationToken ct) =>
+        {
+            var token = http.User.FindFirst(PortalAccount.TokenClaim)?.Value;
+            if (token is null)
+                return Results.Unauthorized();
+            var since = days is > 0 and <= 366 ? time.GetUtcNow().AddDays(-days.Value) : (DateTimeOffset?)null;
+            var file = await api.GetEventListFileAsync(token, area, category, status != "all", level, since, ct);
+            return file.Value is { } bytes
+                ? Results.File(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"events-{area}.xlsx")
+                : Results.Problem(file.Error, statusCode: file.Status ?? 502);
+        }).RequireAuthorization();
         app.MapGet("/assessment/export/{unit}/{kind}", async (string unit, string kind, string? format, int? year, int? month, HttpContext http, GeoApiClient api,
             TimeProvider time, CancellationToken ct) =>
         {
