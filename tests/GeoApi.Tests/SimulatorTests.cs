@@ -68,6 +68,26 @@ public sealed class SimulatorTests(PopulationApiFixture api) : IClassFixture<Pop
         Assert.True(second.Reported >= 2);
     }
 
+    [Fact]
+    public async Task Grid_managers_verify_households_and_visit_special_groups_through_the_register_and_people_apis()
+    {
+        // The test population's village, with many rounds per event so that a working morning holds dozens of them.
+        var start = new DateTimeOffset(2026, 12, 8, 8, 0, 0, WorkingCalendar.ChinaStandardTime);
+        var options = new SimulationOptions
+        {
+            Area = "140428203211", Speed = 3600, StatePath = statePath, Start = start, SimulatedSpan = TimeSpan.FromHours(4), FieldRoundsPerEvent = 400,
+        };
+        var log = new List<string>();
+        await RunAsync(options, SimulationState.Load(statePath), log);
+        var state = SimulationState.Load(statePath);
+        Assert.True(state.Refused == 0, string.Join("\n", log.Where(line => line.Contains(" refused:", StringComparison.Ordinal))));
+        Assert.True(state.FieldDone > 0, $"no household verified and nobody visited in {state.FieldRounds} rounds");
+        // Each round left exactly one record, by the simulated grid manager: a visit or a verification in the register's history.
+        var visits = await api.Population.ScalarAsync<long>("SELECT count(*) FROM visit WHERE visitor LIKE 'sim-g-%'");
+        var verifications = await api.Population.ScalarAsync<long>("SELECT count(*) FROM register_change WHERE actor LIKE 'sim-g-%'");
+        Assert.Equal(state.FieldDone, visits + verifications);
+    }
+
     private async Task<Simulator> RunAsync(SimulationOptions options, SimulationState state, List<string> log)
     {
         var client = api.Factory.CreateClient();

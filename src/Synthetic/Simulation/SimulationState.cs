@@ -18,6 +18,10 @@ public sealed class SimulationState
     public long Actions { get; set; }
     public long Refused { get; set; }
 
+    /// <summary>Field rounds started (their idempotency keys) and those that verified a household or recorded a visit.</summary>
+    public long FieldRounds { get; set; }
+    public long FieldDone { get; set; }
+
     /// <summary>Whether the demo desk has been filled once (after that it is topped up at the working pace).</summary>
     public bool DemoFilled { get; set; }
     public Dictionary<string, string> Passwords { get; set; } = [];

@@ -37,6 +37,9 @@ public sealed record SimulationOptions
     public string? DemoGrid { get; init; }
 
     public int DemoOpen { get; init; } = 8;
+
+    /// <summary>Field rounds (a household verified or a special-group person visited) per reported event.</summary>
+    public double FieldRoundsPerEvent { get; init; } = 1.5;
     public TimeSpan Tick { get; init; } = TimeSpan.FromSeconds(1);
     public TimeSpan ProgressEvery { get; init; } = TimeSpan.FromSeconds(10);
 }
@@ -111,7 +114,7 @@ public sealed class Simulator(SimulationApi api, SimulationState state, Simulati
     }
 
     public string Progress() =>
-        $"simulated {Local(state.Clock ?? time.GetUtcNow())} · reported {state.NextReport} · steps {state.Actions} · carried {state.Events.Count} · finished {state.Finished.Values.Sum()} · refused {state.Refused}";
+        $"simulated {Local(state.Clock ?? time.GetUtcNow())} · reported {state.NextReport} · steps {state.Actions} · carried {state.Events.Count} · finished {state.Finished.Values.Sum()} · field rounds {state.FieldDone} · refused {state.Refused}";
 
     private static string Local(DateTimeOffset at) => at.ToOffset(WorkingCalendar.ChinaStandardTime).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
@@ -157,9 +160,63 @@ public sealed class Simulator(SimulationApi api, SimulationState state, Simulati
     private async Task ArrivalsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
         var random = StableRandom.For(options.Seed, $"{state.Run}:{from.UtcTicks}", "arrivals");
-        var count = SimulationRates.Poisson(rates.Expected(from, to), random);
+        var expected = rates.Expected(from, to);
+        var count = SimulationRates.Poisson(expected, random);
         for (var i = 0; i < count; i++)
             await ReportAsync(await PickGridAsync(options.Area, StableRandom.For(options.Seed, $"{state.Run}:{state.NextReport}", "grid"), ct), false, to, ct);
+        // Field work on the same daily curve: household verifications and special-group visits by the grid managers.
+        var rounds = SimulationRates.Poisson(expected * options.FieldRoundsPerEvent, random);
+        for (var i = 0; i < rounds; i++)
+            await FieldRoundAsync(await PickGridAsync(options.Area, random, ct), random.NextDouble() < 0.7, to, ct);
+    }
+
+    /// <summary>
+    /// A grid manager's round in their grid: the household longest unverified is verified on the spot (its row version,
+    /// the grid's point), or the special-group person whose visit is due soonest is visited. A grid without a loaded
+    /// register has nothing due, and the round ends there.
+    /// </summary>
+    private async Task FieldRoundAsync((string Grid, double[] Point) grid, bool verify, DateTimeOffset now, CancellationToken ct)
+    {
+        var manager = await AccountForAsync(grid.Grid, (int)AdminLevel.Grid, null, ct);
+        var key = $"sim-{state.Run}-f{state.FieldRounds}";
+        ApiAnswer answer;
+        if (verify)
+        {
+            var due = await api.SendAsync(manager, HttpMethod.Get, $"/api/register/stale-households?area={grid.Grid}&limit=1", null, ct);
+            if (!due.Ok || due.Body.ValueKind != JsonValueKind.Array || due.Body.GetArrayLength() == 0)
+                return;
+            // At the door: the phone's position is the building's (its card, as the grid manager opens it on the way).
+            var household = due.Body[0];
+            var building = await api.SendAsync(manager, HttpMethod.Get, $"/api/buildings/{household.GetProperty("buildingCode").GetString()}", null, ct);
+            var at = building.Ok ? Centre(building.Body.GetProperty("geometry").GetProperty("coordinates")) : grid.Point;
+            answer = await api.SendAsync(manager, HttpMethod.Post, $"/api/register/households/{household.GetProperty("householdId").GetInt64()}/verifications", new
+            {
+                rowVersion = household.GetProperty("rowVersion").GetInt32(),
+                lon = at[0],
+                lat = at[1],
+                idempotencyKey = key,
+            }, ct);
+        }
+        else
+        {
+            var due = await api.SendAsync(manager, HttpMethod.Get, $"/api/special-groups?area={grid.Grid}&limit=1&purpose={Uri.EscapeDataString("visit list")}", null, ct);
+            if (!due.Ok || due.Body.ValueKind != JsonValueKind.Array || due.Body.GetArrayLength() == 0)
+                return;
+            answer = await api.SendAsync(manager, HttpMethod.Post, $"/api/special-groups/{due.Body[0].GetProperty("recordId").GetInt64()}/visits", new
+            {
+                visitedOn = DateOnly.FromDateTime(now.ToOffset(WorkingCalendar.ChinaStandardTime).DateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                note = $"{Mark}入户走访，情况稳定",
+            }, ct, key);
+        }
+        state.FieldRounds++;
+        if (answer.Ok)
+            state.FieldDone++;
+        else
+        {
+            state.Refused++;
+            log($"field round {key} in {grid.Grid} refused: {answer.Describe()}");
+        }
+        state.Save(options.StatePath);
     }
 
     /// <summary>
@@ -263,6 +320,24 @@ public sealed class Simulator(SimulationApi api, SimulationState state, Simulati
             if (summary.GetProperty("trackingNo").GetString() == trackingNo)
                 return await api.SendAsync(desk, HttpMethod.Get, $"/api/events/{summary.GetProperty("id").GetInt64()}", null, ct);
         throw new InvalidOperationException($"Open311 request {trackingNo} is not among grid {grid}'s events at {now:O}.");
+    }
+
+    /// <summary>The mean of a GeoJSON geometry's positions (a building's footprint: well inside 100 m of it).</summary>
+    private static double[] Centre(JsonElement coordinates)
+    {
+        var (lon, lat, n) = (0.0, 0.0, 0);
+        void Walk(JsonElement e)
+        {
+            if (e.GetArrayLength() >= 2 && e[0].ValueKind == JsonValueKind.Number)
+            {
+                (lon, lat, n) = (lon + e[0].GetDouble(), lat + e[1].GetDouble(), n + 1);
+                return;
+            }
+            foreach (var child in e.EnumerateArray())
+                Walk(child);
+        }
+        Walk(coordinates);
+        return [lon / Math.Max(1, n), lat / Math.Max(1, n)];
     }
 
     private async Task StepsAsync(DateTimeOffset now, CancellationToken ct)
