@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GridMap.Domain.Codes;
+using GridMap.Domain.Events.Kpi;
 using GridMap.Store.Database;
 using Npgsql;
 using NpgsqlTypes;
@@ -8,12 +9,6 @@ namespace GridMap.Store.Wall;
 
 /// <summary>A count of a day (China time).</summary>
 public sealed record WallDay(DateOnly Day, int Reported, int Accepted, int Closed);
-
-/// <summary>A rate with what it counts: numerator / denominator.</summary>
-public sealed record WallRate(int Numerator, int Denominator)
-{
-    public double? Value => Denominator == 0 ? null : (double)Numerator / Denominator;
-}
 
 public sealed record WallCategory(string Code, string Name, int Count);
 
@@ -27,7 +22,7 @@ public sealed record WallChild(string Code, string Name, int Reported, int Close
 
 /// <summary>Everything the wall display of one unit shows, read in one statement.</summary>
 public sealed record WallBoard(
-    DateTimeOffset At, DateOnly Today, IReadOnlyList<WallDay> Days, WallRate OnTimeClosure, WallRate Disposal, IReadOnlyList<WallCategory> Categories,
+    DateTimeOffset At, DateOnly Today, IReadOnlyList<WallDay> Days, KpiRate OnTimeClosure, KpiRate Disposal, IReadOnlyList<WallCategory> Categories,
     int Open, int Overdue, int Supervised, IReadOnlyList<WallEvent> OverdueList, IReadOnlyList<WallEvent> SupervisedList, IReadOnlyList<WallChild> Children)
 {
     public WallDay Day(DateOnly day) => Days.FirstOrDefault(d => d.Day == day) ?? new WallDay(day, 0, 0, 0);
