@@ -202,11 +202,9 @@ public sealed class Simulator(SimulationApi api, SimulationState state, Simulati
             var due = await api.SendAsync(manager, HttpMethod.Get, $"/api/special-groups?area={grid.Grid}&limit=1&purpose={Uri.EscapeDataString("visit list")}", null, ct);
             if (!due.Ok || due.Body.ValueKind != JsonValueKind.Array || due.Body.GetArrayLength() == 0)
                 return;
-            answer = await api.SendAsync(manager, HttpMethod.Post, $"/api/special-groups/{due.Body[0].GetProperty("recordId").GetInt64()}/visits", new
-            {
-                visitedOn = DateOnly.FromDateTime(now.ToOffset(WorkingCalendar.ChinaStandardTime).DateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                note = $"{Mark}入户走访，情况稳定",
-            }, ct, key);
+            // Visited today (GeoApi's today: like every write, the visit happens in real time, whatever the simulated clock says).
+            answer = await api.SendAsync(manager, HttpMethod.Post, $"/api/special-groups/{due.Body[0].GetProperty("recordId").GetInt64()}/visits",
+                new { note = $"{Mark}入户走访，情况稳定" }, ct, key);
         }
         state.FieldRounds++;
         if (answer.Ok)
