@@ -3,10 +3,10 @@ using System.Text.Json;
 namespace GridMap.Synthetic.Simulation;
 
 /// <summary>
-/// What the simulator must remember across a restart, in one JSON file written atomically after every acknowledged
-/// write: the simulated clock, the next report's number (its idempotency key), the accounts it opened with their
-/// passwords, and the events it is carrying with the next step's simulated time. A report or action that was sent but
-/// not recorded is sent again with the same key or row version and changes nothing twice.
+/// What the simulator must remember across a restart, in one JSON file written atomically at the end of every tick (and
+/// when it opens an account): the simulated clock, the next report's number (its idempotency key), the accounts it opened
+/// with their passwords, and the events it is carrying with the next step's simulated time. A report or action sent in a
+/// tick that was not recorded is sent again with the same key or row version and changes nothing twice.
 /// </summary>
 public sealed class SimulationState
 {

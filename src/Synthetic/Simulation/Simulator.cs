@@ -214,7 +214,6 @@ public sealed class Simulator(SimulationApi api, SimulationState state, Simulati
             state.Refused++;
             log($"field round {key} in {grid.Grid} refused: {answer.Describe()}");
         }
-        state.Save(options.StatePath);
     }
 
     /// <summary>
@@ -235,11 +234,8 @@ public sealed class Simulator(SimulationApi api, SimulationState state, Simulati
         state.DemoFilled |= open + 1 >= options.DemoOpen;
     }
 
-    private async Task<double[]> PointOfAsync(string grid, CancellationToken ct)
-    {
-        await PickGridAsync(grid[..12], new Random(0), ct);
-        return children[grid[..12]].First(c => c.Code == grid).Point;
-    }
+    private async Task<double[]> PointOfAsync(string grid, CancellationToken ct) =>
+        (await ChildrenAsync(grid[..12], ct)).First(c => c.Code == grid).Point;
 
     private async Task ReportAsync((string Grid, double[] Point) grid, bool humanDesk, DateTimeOffset now, CancellationToken ct)
     {
@@ -297,14 +293,12 @@ public sealed class Simulator(SimulationApi api, SimulationState state, Simulati
         {
             state.Refused++;
             log($"report {key} in {grid.Grid} refused: {answer.Describe()}");
-            state.Save(options.StatePath);
             return;
         }
         var carried = new CarriedEvent { Plan = plan };
         Update(carried, answer.Body);
         carried.NextAt = Later(now, 2, 30, random);
         state.Events[carried.Id] = carried;
-        state.Save(options.StatePath);
     }
 
     /// <summary>An Open311 answer names the request by its public number: the county's centre finds the event behind it.</summary>
@@ -419,7 +413,6 @@ public sealed class Simulator(SimulationApi api, SimulationState state, Simulati
             log($"event {e.Id}: {action} as {actor} refused: {answer.Describe()}");
             state.Events.Remove(e.Id);
         }
-        state.Save(options.StatePath);
     }
 
     private void Finish(CarriedEvent e)
@@ -504,24 +497,28 @@ public sealed class Simulator(SimulationApi api, SimulationState state, Simulati
         double[] point = [];
         while (code.Length < 15)
         {
-            if (!children.TryGetValue(code, out var list))
-            {
-                var page = await api.GetAnonymousAsync($"/api/units/{code}/children", ct);
-                if (!page.Ok)
-                    throw new InvalidOperationException($"The children of {code} could not be read: {page.Describe()}");
-                list = [.. page.Body.GetProperty("children").EnumerateArray()
-                    .Select(c => (c.GetProperty("code").GetString()!, c.GetProperty("code").GetString()!.Length == 15 ? 1.0 : c.GetProperty("gridCount").GetInt32(),
-                        c.GetProperty("labelPoint").EnumerateArray().Select(v => v.GetDouble()).ToArray()))
-                    .Where(c => c.Item2 > 0)];
-                if (list.Count == 0)
-                    throw new InvalidOperationException($"{code} has no grids to report from.");
-                children[code] = list;
-            }
-            var chosen = Pick(list, c => c.Weight, random);
+            var chosen = Pick(await ChildrenAsync(code, ct), c => c.Weight, random);
             code = chosen.Code;
             point = chosen.Point;
         }
         return (code, point);
+    }
+
+    /// <summary>A unit's children with their grid counts and label points, read once from <c>/api/units/{code}/children</c>.</summary>
+    private async Task<IReadOnlyList<(string Code, double Weight, double[] Point)>> ChildrenAsync(string code, CancellationToken ct)
+    {
+        if (children.TryGetValue(code, out var list))
+            return list;
+        var page = await api.GetAnonymousAsync($"/api/units/{code}/children", ct);
+        if (!page.Ok)
+            throw new InvalidOperationException($"The children of {code} could not be read: {page.Describe()}");
+        list = [.. page.Body.GetProperty("children").EnumerateArray()
+            .Select(c => (c.GetProperty("code").GetString()!, c.GetProperty("code").GetString()!.Length == 15 ? 1.0 : c.GetProperty("gridCount").GetInt32(),
+                c.GetProperty("labelPoint").EnumerateArray().Select(v => v.GetDouble()).ToArray()))
+            .Where(c => c.Item2 > 0)];
+        if (list.Count == 0)
+            throw new InvalidOperationException($"{code} has no grids to report from.");
+        return children[code] = list;
     }
 
     private static T Pick<T>(IReadOnlyList<T> items, Func<T, double> weight, Random random)
