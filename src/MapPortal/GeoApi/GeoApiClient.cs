@@ -49,6 +49,10 @@ public sealed partial class GeoApiClient(HttpClient http)
     // Uploads may take minutes; the shared client's 10-second timeout is for reads.
     private static readonly HttpClient Uploads = new() { Timeout = TimeSpan.FromMinutes(15) };
 
+    // A sign-in hashes the password and writes a token; on a loaded server that can take longer than a read, and the
+    // person waiting on the form is better served by a late answer than by "unavailable".
+    private static readonly HttpClient SignIns = new() { Timeout = TimeSpan.FromSeconds(45) };
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
@@ -97,7 +101,7 @@ public sealed partial class GeoApiClient(HttpClient http)
     /// </summary>
     public Task<ApiResult<TokenDto>> IssueTokenAsync(string username, string password, string? code = null, string? clientAddress = null,
         CancellationToken ct = default) =>
-        SendAsync<TokenDto>(HttpMethod.Post, "api/auth/token", null, new { username, password, code }, ct, clientAddress);
+        SendAsync<TokenDto>(HttpMethod.Post, "api/auth/token", null, new { username, password, code }, ct, clientAddress, SignIns);
 
     public Task<ApiResult<SecondFactorStateDto>> SecondFactorStatusAsync(string token, CancellationToken ct = default) =>
         SendAsync<SecondFactorStateDto>(HttpMethod.Get, "api/auth/totp", token, null, ct);
@@ -241,18 +245,18 @@ public sealed partial class GeoApiClient(HttpClient http)
 
     /// <summary>A call on behalf of the signed-in person: their bearer token goes with it, GeoApi decides what they see.</summary>
     private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, string? token, object? body, CancellationToken ct,
-        string? forwardedFor = null)
+        string? forwardedFor = null, HttpClient? via = null)
     {
         try
         {
-            using var request = new HttpRequestMessage(method, path);
+            using var request = new HttpRequestMessage(method, new Uri(http.BaseAddress!, path));
             if (token is not null)
                 request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
             if (body is not null)
                 request.Content = JsonContent.Create(body);
             if (forwardedFor is not null)
                 request.Headers.Add("X-Forwarded-For", forwardedFor);
-            using var response = await http.SendAsync(request, ct);
+            using var response = await (via ?? http).SendAsync(request, ct);
             if (response.IsSuccessStatusCode)
                 return response.Content.Headers.ContentLength == 0
                     ? new(default, null, (int)response.StatusCode)
