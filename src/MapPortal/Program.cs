@@ -1,3 +1,4 @@
+using GridMap.Metrics;
 using GridMap.MapPortal;
 using GridMap.MapPortal.Account;
 using GridMap.MapPortal.Components;
@@ -11,6 +12,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseStaticWebAssets();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddGeoApiClient(builder.Configuration);
+builder.Services.AddGridMapMetrics();
 builder.Services.AddOptions<GridMap.MapPortal.Components.Map.BasemapOptions>()
     .Bind(builder.Configuration.GetSection(GridMap.MapPortal.Components.Map.BasemapOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddHttpContextAccessor();
@@ -27,6 +29,7 @@ app.Use(async (context, next) =>
         context.Response.Headers[name] = value;
     await next();
 });
+app.UseGridMapMetrics();
 if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/error", createScopeForErrors: true);
 app.UsePortalLocalization();
@@ -35,6 +38,7 @@ app.UseAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapPortalHealth();
+app.MapGridMapMetrics(app.Configuration);
 app.MapCultureSwitch();
 app.MapAccountEndpoints();
 app.MapReportRelay();

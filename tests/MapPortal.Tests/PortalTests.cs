@@ -46,6 +46,21 @@ public class PortalTests
     }
 
     [Fact]
+    public async Task Metrics_count_requests_per_route_for_loopback_and_are_refused_to_others()
+    {
+        await using var portal = new PortalFactory(null, "http://127.0.0.1:1/") { Caller = System.Net.IPAddress.Loopback };
+        using var client = portal.CreateClient();
+        (await client.GetAsync("/health")).EnsureSuccessStatusCode();
+        var text = await client.GetStringAsync("/metrics");
+        Assert.Matches("""http_request_duration_seconds_count\{code="2xx",method="GET",endpoint="/health"\} [1-9]""", text);
+
+        await using var unplaced = Portal(null, "http://127.0.0.1:1/");
+        using var refused = await unplaced.CreateClient().GetAsync("/metrics");
+        Assert.Equal(403, (int)refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task Pages_carry_the_security_headers()
     {
         await using var portal = Portal(null, "http://127.0.0.1:1/");

@@ -20,14 +20,15 @@ public sealed class TilingHost : IAsyncDisposable
     public string CacheDirectory { get; }
 
     /// <summary>A host with a cache folder of its own, or sharing <paramref name="cacheDirectory"/> (then left in place).</summary>
-    public static TilingHost Start(string connectionString, string? cacheDirectory = null)
+    /// <param name="caller">The address requests seem to come from (see <see cref="HostFactory{T}.Caller"/>).</param>
+    public static TilingHost Start(string connectionString, string? cacheDirectory = null, System.Net.IPAddress? caller = null)
     {
         var cache = cacheDirectory ?? Path.Combine(Path.GetTempPath(), "gridmap-tiles-" + Guid.NewGuid().ToString("N"));
         return new TilingHost(new HostFactory<GridMap.Tiling.TilingHost>(connectionString, new Dictionary<string, string?>
         {
             ["Tiling:CacheDirectory"] = cache,
             ["Tiling:AllowCacheAdmin"] = "true",
-        }), cache, cacheDirectory is null);
+        }) { Caller = caller }, cache, cacheDirectory is null);
     }
 
     public async ValueTask DisposeAsync()

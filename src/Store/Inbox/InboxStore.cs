@@ -122,6 +122,18 @@ public sealed class InboxStore(NpgsqlDataSource dataSource, TimeProvider clock)
         return (int)(await command.ExecuteScalarAsync(ct))! > 0 || id is null;
     }
 
+    /// <summary>Text messages waiting to be sent, and those given up on after 10 failed attempts (for metrics).</summary>
+    public async Task<(long Waiting, long GivenUp)> OutboxDepthAsync(CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT count(*) FILTER (WHERE attempts < 10), count(*) FILTER (WHERE attempts >= 10)
+            FROM sms_outbox WHERE sent_at IS NULL
+            """);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
     /// <summary>
     /// Sends waiting text messages through <paramref name="send"/>, oldest first, each row locked while it is sent so
     /// several senders never send one twice at once; a failure is counted and retried later (up to 10 times).

@@ -29,7 +29,9 @@ public sealed class CachedTile(byte[] data)
     }
 }
 
-public sealed record TileCacheStats(long DatasetVersion, long LastInvalidationId, int MemoryTiles, long MemoryBytes, long Hits, long Misses, long Evicted);
+/// <param name="Hits">Tiles answered from either tier; <paramref name="DiskHits"/> of them came from the disk (MBTiles) tier.</param>
+public sealed record TileCacheStats(long DatasetVersion, long LastInvalidationId, int MemoryTiles, long MemoryBytes, long Hits, long Misses, long Evicted,
+    long DiskHits = 0);
 
 /// <summary>
 /// Two tiers, memory (a byte budget, least recently used out first) and disk (MBTiles files per dataset version),
@@ -47,6 +49,7 @@ public sealed class TileCache : IAsyncDisposable
     private MbTilesStore? disk;
     private long memoryBytes;
     private long hits;
+    private long diskHits;
     private long misses;
     private long evicted;
     private long version = -1;
@@ -82,6 +85,7 @@ public sealed class TileCache : IAsyncDisposable
             var tile = new CachedTile(fromDisk);
             Remember(key, tile);
             Interlocked.Increment(ref hits);
+            Interlocked.Increment(ref diskHits);
             return (tile, true);
         }
 
@@ -240,7 +244,7 @@ public sealed class TileCache : IAsyncDisposable
     }
 
     public TileCacheStats Stats() => new(DatasetVersion, LastInvalidationId, memory.Count, Interlocked.Read(ref memoryBytes),
-        Interlocked.Read(ref hits), Interlocked.Read(ref misses), Interlocked.Read(ref evicted));
+        Interlocked.Read(ref hits), Interlocked.Read(ref misses), Interlocked.Read(ref evicted), Interlocked.Read(ref diskHits));
 
     /// <summary>Empties both tiers of the current version (benchmarks measure uncached tiles after this).</summary>
     public void Clear()
