@@ -7,6 +7,8 @@
 #   ./bench.sh intake [--reports N] [--clients C] [--kill]
 #   ./bench.sh kpi    [--events N] [--runs N]
 #   ./bench.sh register [--changes N] [--writers W] [--county CODE] [--rate R]
+#   ./bench.sh simulate [--speed N] [--minutes M]
+#   ./bench.sh wall [--open N] [--runs N] | ./bench.sh wall --soak MINUTES [--speed N]
 # tiles: installs nginx, wrk, MapServer 8 (cgi-mapserver) and spawn-fcgi from Debian, starts the private PostGIS
 # cluster (loading the province if needed), a tiling service with its own empty cache, MapServer over FastCGI and
 # nginx, then runs `gridmap bench tiles`; --pin gives PostgreSQL (its server and every backend, pgbench's included)
@@ -24,12 +26,33 @@
 # (`gridmap bench kpi`). register: loads 长子县's population if missing, starts GeoApi and sends register changes as the
 # county's demo account from W (default 32) concurrent writers, each in grids of its own (`gridmap bench register`:
 # changes/s, p50/p95/p99, every acknowledged change counted in register_change and the audit chain, and the lag until
-# the province's freshness shows a new verification). Whatever the mode, it stops what it started.
+# the province's freshness shows a new verification). simulate: starts GeoApi, tiles and the portal, runs `gridmap
+# simulate` at --speed (default 100) over the province for --minutes (default 10) with the province's wall display open
+# in headless Chromium, and reads every host's latency from its /metrics (`gridmap bench simulate`). wall: starts the
+# same hosts, tops the province up to --open (default 5,000) open events through Open311 and times the wall display's
+# first frame and its frame rate while dragged (`gridmap bench wall`); with --soak M it instead starts the simulator at
+# --speed (default 60) and samples the wall's JS heap and the portal's memory every minute for M minutes. Whatever the
+# mode, it stops what it started.
 set -euo pipefail
 source "$(dirname "$0")/scripts/common.sh"
 cd "$GM_ROOT"
 mode="${1:-}"
-case "$mode" in tiles|portal|field|people|intake|kpi|register) shift ;; *) gm_die "usage: ./bench.sh tiles|portal|field|people|intake|kpi|register [options of gridmap bench]" ;; esac
+case "$mode" in tiles|portal|field|people|intake|kpi|register|simulate|wall) shift ;; *) gm_die "usage: ./bench.sh tiles|portal|field|people|intake|kpi|register|simulate|wall [options of gridmap bench]" ;; esac
+
+# simulate and wall: the simulator's speed and how long it runs are the script's own options.
+SIM_SPEED=""; SIM_MINUTES=10; SOAK=""
+if [ "$mode" = simulate ] || [ "$mode" = wall ]; then
+  args=()
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --speed) SIM_SPEED="$2"; shift 2 ;;
+      --minutes) SIM_MINUTES="$2"; args+=("$1" "$2"); shift 2 ;;
+      --soak) SOAK="$2"; args+=("$1" "$2"); shift 2 ;;
+      *) args+=("$1"); shift ;;
+    esac
+  done
+  set -- ${args[@]+"${args[@]}"}
+fi
 
 # --pin (tiles, register): PostgreSQL on core 0, the rest on core 1 (see above).
 PIN=""
@@ -41,7 +64,7 @@ if [ "$mode" = tiles ] || [ "$mode" = register ]; then
 fi
 
 gm_install_deps
-if [ "$mode" = tiles ]; then gm_install_packages nginx wrk cgi-mapserver spawn-fcgi; elif [ "$mode" = portal ] || [ "$mode" = people ] || [ "$mode" = field ]; then gm_install_packages chromium; fi
+if [ "$mode" = tiles ]; then gm_install_packages nginx wrk cgi-mapserver spawn-fcgi; elif [ "$mode" = portal ] || [ "$mode" = people ] || [ "$mode" = field ] || [ "$mode" = simulate ] || [ "$mode" = wall ]; then gm_install_packages chromium; fi
 gm_start_postgres pg "${GRIDMAP_PG_PORT:-55432}"
 gm_build Release
 CLI="dotnet src/Cli/bin/Release/net10.0/gridmap.dll"
@@ -128,6 +151,41 @@ if [ "$mode" = intake ]; then
   pids+=($!)
   wait_for "http://127.0.0.1:$API_PORT/health"
   $CLI bench intake --geoapi "http://127.0.0.1:$API_PORT" "$@"
+  exit 0
+fi
+if [ "$mode" = simulate ] || [ "$mode" = wall ]; then
+  $CLI accounts demo >/dev/null
+  ( cd src/GeoApi && exec dotnet bin/Release/net10.0/GridMap.GeoApi.dll --urls "http://127.0.0.1:$API_PORT" --Logging:LogLevel:Default=Warning ) >"$work/geoapi.log" 2>&1 &
+  pids+=($!)
+  ( cd src/Tiling && exec dotnet bin/Release/net10.0/GridMap.Tiling.dll --urls "http://127.0.0.1:$TILES_PORT" --Tiling:CacheDirectory="$work/tiles" \
+      --Logging:LogLevel:Default=Warning ) >"$work/tiling.log" 2>&1 &
+  pids+=($!)
+  ( cd src/MapPortal && exec dotnet bin/Release/net10.0/GridMap.MapPortal.dll --urls "http://127.0.0.1:$PORTAL_PORT" --Logging:LogLevel:Default=Warning \
+      --GeoApi:BaseUrl="http://127.0.0.1:$API_PORT/" --GeoApi:TilesUrl="http://127.0.0.1:$TILES_PORT/" ) >"$work/portal.log" 2>&1 &
+  portal_pid=$!
+  pids+=($portal_pid)
+  for port in $API_PORT $TILES_PORT $PORTAL_PORT; do wait_for "http://127.0.0.1:$port/health"; done
+  hosts=(--geoapi "http://127.0.0.1:$API_PORT" --portal "http://127.0.0.1:$PORTAL_PORT")
+  start_simulator() { # speed, simulated hours
+    local key; key=$($CLI open311 key create --name bench-simulator 2>/dev/null)
+    ( GRIDMAP_DB= GRIDMAP_SIMULATE_OPEN311_KEY="$key" exec $CLI simulate --api "http://127.0.0.1:$API_PORT" --speed "$1" --hours "$2" \
+        --state "$work/simulate.json" ) >"$work/simulate.log" 2>&1 &
+    pids+=($!)
+  }
+  if [ "$mode" = simulate ]; then
+    speed="${SIM_SPEED:-100}"
+    start_simulator "$speed" "$(awk -v s="$speed" -v m="$SIM_MINUTES" 'BEGIN { print s * m / 60 }')"
+    $CLI bench simulate "${hosts[@]}" --tiles "http://127.0.0.1:$TILES_PORT" "$@"
+  elif [ -n "$SOAK" ]; then
+    speed="${SIM_SPEED:-60}"
+    start_simulator "$speed" "$(awk -v s="$speed" -v m="$SOAK" 'BEGIN { print s * (m + 5) / 60 }')"
+    $CLI bench wall "${hosts[@]}" --portal-pid "$portal_pid" "$@"
+  else
+    $CLI bench wall "${hosts[@]}" "$@"
+  fi
+  if [ -f "$work/simulate.log" ]; then
+    echo "the simulator, last progress line: $(grep -E 'reported [0-9]+' "$work/simulate.log" | tail -1)"
+  fi
   exit 0
 fi
 if [ "$mode" = portal ]; then

@@ -48,6 +48,15 @@ internal sealed class IntakeBenchmark(NpgsqlDataSource dataSource, string connec
         return events == reports && distinct == reports ? 0 : 1;
     }
 
+    /// <summary>Sends <paramref name="reports"/> reports spread over the province (other benchmarks' load: open events on a wall).</summary>
+    public async Task<LatencyRecorder.Result> ReportAsync(string geoApi, int reports, int clients, CancellationToken ct)
+    {
+        await PrepareAsync(ct);
+        using var http = NewClient(geoApi, clients);
+        var run = NewRunId();
+        return await LatencyRecorder.RunAsync(Enumerable.Range(0, reports).ToList(), clients, (i, t) => SendOnceAsync(http, run, i, t), ct);
+    }
+
     public async Task<int> RunWithKillAsync(string geoApiDll, int reports, int clients, int port, CancellationToken ct)
     {
         await PrepareAsync(ct);

@@ -15,12 +15,7 @@ internal sealed class PortalBenchmark(string portalUrl, string geoApiUrl, int ru
     public async Task RunAsync(CancellationToken ct)
     {
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"],
-        });
+        await using var browser = await BenchBrowser.LaunchAsync(playwright);
         var path = await DrillPathAsync(ct);
         output.WriteLine($"GridMap portal benchmark · {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC · {Environment.ProcessorCount} cores · headless Chromium {browser.Version} · {runs} runs");
 

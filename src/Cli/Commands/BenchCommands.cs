@@ -5,7 +5,7 @@ using GridMap.Store.Database;
 
 namespace GridMap.Cli.Commands;
 
-/// <summary><c>gridmap bench tiles|portal|people|import|intake|kpi|register</c>: performance figures with their yardsticks (see ./bench.sh, which starts them).</summary>
+/// <summary><c>gridmap bench tiles|portal|people|import|intake|kpi|register|simulate|wall</c>: performance figures with their yardsticks (see ./bench.sh, which starts them).</summary>
 internal static class BenchCommands
 {
     public static Command Build()
@@ -130,7 +130,61 @@ internal static class BenchCommands
             return await new RegisterBenchmark(dataSource, result.GetValue(registerApi)!, result.GetValue(registerCounty)!, result.GetValue(registerChanges),
                 result.GetValue(writers), Console.Out, result.GetValue(registerRate)).RunAsync(ct);
         });
-        return new Command("bench", "Benchmarks (commands, never timed tests).") { tiles, portal, field, people, import, intake, kpi, register };
+        var simulate = BuildSimulate();
+        var wall = BuildWall();
+        return new Command("bench", "Benchmarks (commands, never timed tests).") { tiles, portal, field, people, import, intake, kpi, register, simulate, wall };
+    }
+
+    private static Option<string> Url(string name, string description, int port) =>
+        new(name) { Description = description, DefaultValueFactory = _ => $"http://127.0.0.1:{port}" };
+
+    private static Command BuildSimulate()
+    {
+        var api = Url("--geoapi", "GeoApi.", 8081);
+        var tilesUrl = Url("--tiles", "The tiling service.", 8082);
+        var portalUrl = Url("--portal", "The map portal.", 8080);
+        var minutes = new Option<double>("--minutes") { Description = "How long to watch (the simulator runs beside it).", DefaultValueFactory = _ => 10 };
+        var unit = new Option<string>("--wall") { Description = "The unit whose wall display is open meanwhile.", DefaultValueFactory = _ => "14" };
+        var user = new Option<string>("--username") { Description = "A staff account that may open that wall.", DefaultValueFactory = _ => "province" };
+        var command = new Command("simulate", "Every host's request latency (from its /metrics) while gridmap simulate runs and a wall display is open.")
+        {
+            api, tilesUrl, portalUrl, minutes, unit, user,
+        };
+        command.SetAction(async (result, ct) =>
+        {
+            var hosts = new List<(string, string)> { ("GeoApi", result.GetValue(api)!), ("tiling", result.GetValue(tilesUrl)!), ("portal", result.GetValue(portalUrl)!) };
+            return await new SimulateBenchmark(hosts, result.GetValue(portalUrl)!.TrimEnd('/'), Console.Out)
+                .RunAsync(TimeSpan.FromMinutes(result.GetValue(minutes)), result.GetValue(unit)!, result.GetValue(user)!, GridMap.Store.Accounts.DemoAccounts.Password, ct);
+        });
+        return command;
+    }
+
+    private static Command BuildWall()
+    {
+        var db = CommonOptions.Database();
+        var api = Url("--geoapi", "GeoApi.", 8081);
+        var portalUrl = Url("--portal", "The map portal.", 8080);
+        var unit = new Option<string>("--unit") { Description = "The wall's unit.", DefaultValueFactory = _ => "14" };
+        var open = new Option<int>("--open") { Description = "Open events the unit should hold (topped up through Open311).", DefaultValueFactory = _ => 5000 };
+        var runs = new Option<int>("--runs") { Description = "Page loads to time.", DefaultValueFactory = _ => 5 };
+        var soak = new Option<double?>("--soak") { Description = "Instead: let the wall run on its own this many minutes, sampling memory every minute." };
+        var portalPid = new Option<int?>("--portal-pid") { Description = "The portal's process (its resident memory is sampled in a soak)." };
+        var user = new Option<string>("--username") { Description = "A staff account that may open the wall.", DefaultValueFactory = _ => "province" };
+        var command = new Command("wall", "The wall display in headless Chromium: first frame and frame rate with N open events, or a memory soak.")
+        {
+            db, api, portalUrl, unit, open, runs, soak, portalPid, user,
+        };
+        command.SetAction(async (result, ct) =>
+        {
+            var bench = new WallBenchmark(result.GetValue(portalUrl)!.TrimEnd('/'), result.GetValue(api)!, result.GetValue(user)!, GridMap.Store.Accounts.DemoAccounts.Password, Console.Out);
+            if (result.GetValue(soak) is { } minutes)
+                return await bench.RunSoakAsync(result.GetValue(unit)!, TimeSpan.FromMinutes(minutes),
+                    result.GetValue(portalPid) ?? throw new InvalidOperationException("--soak needs --portal-pid."), ct);
+            var connectionString = CommonOptions.ConnectionString(result, db);
+            await using var dataSource = GridMapDataSource.Create(connectionString, "gridmap-bench");
+            return await bench.RunFramesAsync(dataSource, connectionString, result.GetValue(unit)!, result.GetValue(open), result.GetValue(runs), ct);
+        });
+        return command;
     }
 
     private static string RepositoryRoot()
