@@ -174,7 +174,7 @@ if [ "$mode" = simulate ] || [ "$mode" = wall ]; then
   }
   if [ "$mode" = simulate ]; then
     speed="${SIM_SPEED:-100}"
-    start_simulator "$speed" "$(awk -v s="$speed" -v m="$SIM_MINUTES" 'BEGIN { print s * m / 60 }')"
+    start_simulator "$speed" "$(awk -v s="$speed" -v m="$SIM_MINUTES" 'BEGIN { print s * (m + 2) / 60 }')"
     $CLI bench simulate "${hosts[@]}" --tiles "http://127.0.0.1:$TILES_PORT" "$@"
   elif [ -n "$SOAK" ]; then
     speed="${SIM_SPEED:-60}"

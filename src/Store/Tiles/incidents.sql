@@ -19,13 +19,15 @@ shown AS (
                 WHEN now() > e.due THEN 'overdue'
                 WHEN e.due - now() <= interval '2 hours' THEN 'due_soon'
                 ELSE 'on_time' END AS deadline
-    FROM tile t
-    JOIN event e ON e.geom_3857 && t.buffered
+    FROM (
+        -- open events by their own geometry index, recently finished ones by finish time (see 0036_incident_tile_indexes)
+        SELECT e.* FROM tile t JOIN event e ON e.geom_3857 && t.buffered WHERE e.finished_at IS NULL
+        UNION ALL
+        SELECT e.* FROM tile t JOIN event e ON e.geom_3857 && t.buffered WHERE e.finished_at > now() - interval '7 days' AND NOT @open_only
+    ) e
     JOIN event_category c ON c.code = e.category_code
     WHERE starts_with(e.grid_code, @scope)
-      AND (e.finished_at IS NULL OR e.finished_at > now() - interval '7 days')
       AND (@major::text IS NULL OR starts_with(e.category_code, @major))
-      AND (@open_only = false OR e.finished_at IS NULL)
       AND (@owner_level::int IS NULL OR (CASE WHEN e.owner_department IS NOT NULL THEN 3 ELSE
             (CASE length(e.owner_unit) WHEN 6 THEN 3 WHEN 9 THEN 4 WHEN 12 THEN 5 WHEN 15 THEN 6 ELSE 2 END) END) = @owner_level)
       AND (@since::timestamptz IS NULL OR e.reported_at >= @since)

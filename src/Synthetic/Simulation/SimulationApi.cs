@@ -64,6 +64,9 @@ public sealed class SimulationApi(HttpClient http, string adminUsername, string 
         return await AnswerAsync(response, ct);
     }
 
+    /// <summary>Whether the person's account is open (the state holds its password).</summary>
+    public bool HasAccount(string username) => state.Passwords.ContainsKey(username);
+
     /// <summary>Opens the person's account unless the state already holds its password; true when the state changed.</summary>
     public async Task<bool> EnsureAccountAsync(string username, string displayName, string role, string scope, string? department, CancellationToken ct)
     {

@@ -41,6 +41,13 @@ public sealed record SimulationOptions
     /// <summary>Field rounds (a household verified or a special-group person visited) per reported event.</summary>
     public double FieldRoundsPerEvent { get; init; } = 1.5;
     public TimeSpan Tick { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// New accounts opened per tick at most: each costs GeoApi two password hashes, and a province at 100× meets thousands
+    /// of grid managers and village desks in its first minutes. Someone still without an account waits for a later tick:
+    /// their report comes through the county's hotline instead, their step or field round is put off.
+    /// </summary>
+    public int AccountsPerTick { get; init; } = 6;
     public TimeSpan ProgressEvery { get; init; } = TimeSpan.FromSeconds(10);
 }
 
@@ -66,6 +73,7 @@ public sealed class Simulator(SimulationApi api, SimulationState state, Simulati
     private IReadOnlyList<(string Code, double Weight, bool OnTheSpot)> categories = [];
     private SimulationRates rates = null!;
     private DateTimeOffset lastDemoReport = DateTimeOffset.MinValue;
+    private int openingBudget = int.MaxValue;
 
     public SimulationRates Rates => rates;
 
@@ -97,6 +105,7 @@ public sealed class Simulator(SimulationApi api, SimulationState state, Simulati
             wall = now;
             if (stopAt is { } stop && to > stop)
                 to = stop;
+            openingBudget = options.AccountsPerTick;
             await ArrivalsAsync(from, to, ct);
             await DemoDeskAsync(to, ct);
             await StepsAsync(to, ct);
@@ -177,7 +186,8 @@ public sealed class Simulator(SimulationApi api, SimulationState state, Simulati
     /// </summary>
     private async Task FieldRoundAsync((string Grid, double[] Point) grid, bool verify, DateTimeOffset now, CancellationToken ct)
     {
-        var manager = await AccountForAsync(grid.Grid, (int)AdminLevel.Grid, null, ct);
+        if (await StaffedAsync(grid.Grid, (int)AdminLevel.Grid, null, ct) is not { } manager)
+            return;
         var key = $"sim-{state.Run}-f{state.FieldRounds}";
         ApiAnswer answer;
         if (verify)
@@ -248,6 +258,9 @@ public sealed class Simulator(SimulationApi api, SimulationState state, Simulati
         var channel = random.NextDouble() switch { < 0.80 => "grid", < 0.92 => "hotline", _ => "open311" };
         if (channel == "open311" && options.Open311Key is null)
             channel = "hotline";
+        var gridManager = channel == "grid" ? await StaffedAsync(grid.Grid, (int)AdminLevel.Grid, null, ct) : null;
+        if (channel == "grid" && gridManager is null)
+            channel = "hotline";
         var plan = new EventPlan
         {
             HumanDesk = humanDesk,
@@ -274,7 +287,7 @@ public sealed class Simulator(SimulationApi api, SimulationState state, Simulati
         }
         else
         {
-            var reporter = channel == "grid" ? await AccountForAsync(grid.Grid, (int)AdminLevel.Grid, null, ct) : await AccountForAsync(county, (int)AdminLevel.County, null, ct);
+            var reporter = gridManager ?? await AccountForAsync(county, (int)AdminLevel.County, null, ct);
             answer = await api.SendAsync(reporter, HttpMethod.Post, "/api/events", new
             {
                 category = category.Code,
@@ -359,10 +372,18 @@ public sealed class Simulator(SimulationApi api, SimulationState state, Simulati
                 e.NextAt = now.AddMinutes(30);
             return;
         }
-        var owner = await AccountForAsync(e.OwnerUnit, e.OwnerLevel, e.OwnerDepartment, ct);
+        var owner = await StaffedAsync(e.OwnerUnit, e.OwnerLevel, e.OwnerDepartment, ct);
+        var gridManager = eventState is EventState.FeedbackGiven || (eventState is EventState.Reported && e.Plan.OnTheSpot)
+            ? await StaffedAsync(e.Grid, (int)AdminLevel.Grid, null, ct) : "";
+        if (owner is null || gridManager is null)
+        {
+            // The person who would act has no account yet (see SimulationOptions.AccountsPerTick): a little later.
+            e.NextAt = now.AddMinutes(15);
+            return;
+        }
         var (actor, action, body) = eventState switch
         {
-            EventState.Reported when e.Plan.OnTheSpot => (await AccountForAsync(e.Grid, (int)AdminLevel.Grid, null, ct), "resolveOnTheSpot",
+            EventState.Reported when e.Plan.OnTheSpot => (gridManager, "resolveOnTheSpot",
                 (object)new { version = e.Version, note = "网格员现场劝导，当场处置" }),
             EventState.Reported when e.Plan.Reject => (owner, "reject", new { version = e.Version, reason = "invalid" }),
             EventState.Reported => (owner, "accept", new { version = e.Version }),
@@ -374,7 +395,7 @@ public sealed class Simulator(SimulationApi api, SimulationState state, Simulati
             EventState.Handling when e.Plan.Escalate && e.OwnerDepartment is null && e.OwnerLevel > (int)AdminLevel.County =>
                 (owner, "escalate", new { version = e.Version, reason = "超出本级处置能力，请上级协调" }),
             EventState.Handling => (owner, "feedback", new { version = e.Version, note = "已处置完毕" }),
-            EventState.FeedbackGiven => (await AccountForAsync(e.Grid, (int)AdminLevel.Grid, null, ct), "verify",
+            EventState.FeedbackGiven => (gridManager, "verify",
                 new { version = e.Version, passed = !e.Plan.Rework, note = e.Plan.Rework ? "现场核查未处置到位" : "现场核查通过" }),
             EventState.Verifying => (owner, "close", new { version = e.Version }),
             _ => (null, null, null),
@@ -472,10 +493,32 @@ public sealed class Simulator(SimulationApi api, SimulationState state, Simulati
         e.RouteDepartment = routing.TryGetProperty("department", out var rd) && rd.ValueKind == JsonValueKind.String ? rd.GetString() : null;
     }
 
+    /// <summary>
+    /// The simulated person for the unit if their account is open, or opened now while this tick's budget lasts
+    /// (<see cref="SimulationOptions.AccountsPerTick"/>); null when they must wait for a later tick.
+    /// </summary>
+    private async Task<string?> StaffedAsync(string unit, int level, string? department, CancellationToken ct)
+    {
+        var username = Person(unit, level, department).Username;
+        if (api.HasAccount(username))
+            return username;
+        if (openingBudget <= 0)
+            return null;
+        openingBudget--;
+        return await AccountForAsync(unit, level, department, ct);
+    }
+
     /// <summary>The simulated person who acts for a step's owner; their account is opened the first time they are needed.</summary>
     private async Task<string> AccountForAsync(string unit, int level, string? department, CancellationToken ct)
     {
-        var (username, role, name) = department is not null
+        var (username, role, name) = Person(unit, level, department);
+        if (await api.EnsureAccountAsync(username, name, role, unit, department, ct))
+            state.Save(options.StatePath);
+        return username;
+    }
+
+    private static (string Username, string Role, string Name) Person(string unit, int level, string? department) =>
+        department is not null
             ? ($"{SimulationApi.Prefix}d-{unit}-{department}", "department_officer", $"模拟 {department} 科员 {unit}")
             : (AdminLevel)level switch
             {
@@ -485,10 +528,6 @@ public sealed class Simulator(SimulationApi api, SimulationState state, Simulati
                 AdminLevel.County => ($"{SimulationApi.Prefix}c-{unit}", "county_staff", $"模拟 县中心 {unit}"),
                 _ => throw new InvalidOperationException($"No simulated person acts for a {(AdminLevel)level} unit ({unit})."),
             };
-        if (await api.EnsureAccountAsync(username, name, role, unit, department, ct))
-            state.Save(options.StatePath);
-        return username;
-    }
 
     /// <summary>A grid of the unit, drawn level by level in proportion to grids (a grid's point is its label point, inside it).</summary>
     private async Task<(string Grid, double[] Point)> PickGridAsync(string unit, Random random, CancellationToken ct)
