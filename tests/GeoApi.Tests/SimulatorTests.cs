@@ -88,6 +88,24 @@ public sealed class SimulatorTests(PopulationApiFixture api) : IClassFixture<Pop
         Assert.Equal(state.FieldDone, await api.Population.ScalarAsync<long>(Records) - before);
     }
 
+    [Fact]
+    public async Task Without_accounts_to_spare_grid_reports_come_by_the_county_hotline_and_steps_wait_rather_than_stall()
+    {
+        // No new accounts a tick: only the county's hotline clerk, whom a report cannot do without, is opened.
+        var start = new DateTimeOffset(2026, 12, 8, 9, 0, 0, WorkingCalendar.ChinaStandardTime);
+        var options = new SimulationOptions
+        {
+            Area = County, Speed = 3600, StatePath = statePath, Start = start, SimulatedSpan = TimeSpan.FromHours(3), AccountsPerTick = 0, FieldRoundsPerEvent = 1,
+        };
+        var log = new List<string>();
+        await RunAsync(options, SimulationState.Load(statePath), log);
+        var state = SimulationState.Load(statePath);
+        Assert.True(state.Refused == 0, string.Join("\n", log.Where(line => line.Contains(" refused:", StringComparison.Ordinal))));
+        Assert.True(state.NextReport > 0, "nothing reported in a working morning of the county");
+        Assert.Equal(["sim-c-140428"], state.Passwords.Keys.Order().ToArray());
+        Assert.Equal(0, state.FieldRounds);
+    }
+
     private async Task<Simulator> RunAsync(SimulationOptions options, SimulationState state, List<string> log)
     {
         var client = api.Factory.CreateClient();
