@@ -64,6 +64,27 @@ if [ "${GRIDMAP_SIMULATE:-1}" != 0 ]; then
   SIMULATE_NOTE="the province live at ${GRIDMAP_SIMULATE_SPEED:-1}x through the API (log .data/logs/simulate.log; GRIDMAP_SIMULATE=0 turns it off)"
 fi
 
+# Monitoring (issue 20, item 4): GRIDMAP_MONITOR=1 also starts Debian's prometheus, scraping the three hosts' /metrics
+# with GridMap's alert rules (deploy/prometheus/gridmap-alerts.yml), its data in .data/prometheus.
+MONITOR_NOTE="off (GRIDMAP_MONITOR=1 starts Prometheus)"
+if [ "${GRIDMAP_MONITOR:-0}" = 1 ]; then
+  gm_install_packages prometheus
+  PROM_PORT="${GRIDMAP_PROMETHEUS_PORT:-9090}"
+  mkdir -p "$GM_ROOT/.data/prometheus/data"
+  cat > "$GM_ROOT/.data/prometheus/prometheus.yml" <<PROM
+global: { scrape_interval: 15s, evaluation_interval: 15s }
+rule_files: ["$GM_ROOT/deploy/prometheus/gridmap-alerts.yml"]
+scrape_configs:
+  - { job_name: gridmap-geoapi, static_configs: [{ targets: ["127.0.0.1:$API_PORT"] }] }
+  - { job_name: gridmap-tiling, static_configs: [{ targets: ["127.0.0.1:$TILES_PORT"] }] }
+  - { job_name: gridmap-portal, static_configs: [{ targets: ["127.0.0.1:$PORTAL_PORT"] }] }
+PROM
+  /usr/bin/prometheus --config.file="$GM_ROOT/.data/prometheus/prometheus.yml" --storage.tsdb.path="$GM_ROOT/.data/prometheus/data" \
+    --web.listen-address="127.0.0.1:$PROM_PORT" >"$GM_ROOT/.data/logs/prometheus.log" 2>&1 &
+  pids+=($!)
+  MONITOR_NOTE="http://127.0.0.1:$PROM_PORT/targets   (Prometheus scraping the hosts, alerts at /alerts)"
+fi
+
 cat <<MSG
 
   GridMap is running (synthetic grids inside the real Shanxi county boundaries):
@@ -73,6 +94,7 @@ cat <<MSG
     Tiles        http://127.0.0.1:$TILES_PORT/health
     Database     $GRIDMAP_DB
     Simulator    $SIMULATE_NOTE
+    Monitoring   $MONITOR_NOTE
   Logs in .data/logs/ (text messages the demo "sends": .data/logs/sms.log). Press Ctrl-C to stop.
 
 MSG

@@ -29,10 +29,11 @@ gm_install_deps() {
   gm_install_packages postgresql-15 postgresql-15-postgis-3 postgresql-contrib fonts-noto-cjk
 }
 
-# Tests also read tiles and OGC API with GDAL (an independent client) and drive the portal in Debian's Chromium.
+# Tests also read tiles and OGC API with GDAL (an independent client), drive the portal in Debian's Chromium, and check
+# the alert rules with Prometheus's promtool.
 gm_install_test_deps() {
   gm_install_deps
-  gm_install_packages gdal-bin chromium
+  gm_install_packages gdal-bin chromium prometheus
 }
 
 # Runs a PostgreSQL binary as the cluster owner: postgres refuses to run as root.

@@ -58,6 +58,29 @@ public partial class MetricsTests(GeoApiFixture api) : IClassFixture<GeoApiFixtu
         Assert.Contains("Metrics:AllowFrom", failure.ToString());
     }
 
+    [Fact]
+    public async Task The_alert_rules_are_valid_and_name_only_metrics_the_hosts_serve()
+    {
+        var rules = Path.Combine(RepositoryRoot.Path, "deploy", "prometheus", "gridmap-alerts.yml");
+        var check = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("promtool", ["check", "rules", rules])
+            { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var said = await check.StandardOutput.ReadToEndAsync() + await check.StandardError.ReadToEndAsync();
+        await check.WaitForExitAsync();
+        Assert.True(check.ExitCode == 0, said);
+
+        await using var factory = new HostFactory<GeoApiHost>(api.Province.ConnectionString) { Caller = IPAddress.Loopback };
+        using var client = factory.CreateClient();
+        (await client.GetAsync("/api/units/14")).EnsureSuccessStatusCode();
+        var served = await client.GetStringAsync("/metrics");
+        // The tiling service's own (gridmap_tile_…) are checked against its scrape in Tiling.Tests.
+        var named = MetricName().Matches(await File.ReadAllTextAsync(rules)).Select(m => m.Value).Where(n => !n.StartsWith("gridmap_tile_", StringComparison.Ordinal)).ToHashSet();
+        Assert.NotEmpty(named);
+        Assert.All(named, name => Assert.Contains(name, served));
+    }
+
+    [GeneratedRegex(@"\b(?:http|npgsql|gridmap|process)_[a-z_]+\b")]
+    private static partial Regex MetricName();
+
     [GeneratedRegex("""http_request_duration_seconds_count\{code="2xx",method="GET",endpoint="/?api/units/\{code\}"\} (\d+)""")]
     private static partial Regex RouteCount();
 
