@@ -21,6 +21,19 @@ public class HostTests(GeoApiFixture api) : IClassFixture<GeoApiFixture>
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    [Theory]
+    [InlineData("/api/units/14")]
+    [InlineData("/api/search?q=%E9%95%BF%E5%AD%90")]
+    public async Task A_database_out_of_reach_is_503_with_retry_after_not_a_crash(string path)
+    {
+        await using var factory = new HostFactory<GeoApiHost>("Host=127.0.0.1;Port=1;Username=x;Password=x;Database=x;Timeout=2");
+        using var response = await factory.CreateClient().GetAsync(path);
+        Assert.Equal(503, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta);
+        Assert.Contains("Database unavailable", await response.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task The_OpenAPI_document_lists_the_endpoints()
     {
