@@ -6,7 +6,9 @@
 WITH clock AS (
     SELECT now() AS at, (now() AT TIME ZONE 'Asia/Shanghai')::date AS today
 ), recent AS (
-    SELECT e.*, (e.reported_at AT TIME ZONE 'Asia/Shanghai')::date AS reported_day,
+    -- only the columns read below: the CTE is materialised (whole event rows: 330–360 ms for the province, these: 215)
+    SELECT e.grid_code, e.category_code, e.closed_on_time, e.handled_at, e.registered_at,
+           (e.reported_at AT TIME ZONE 'Asia/Shanghai')::date AS reported_day,
            (e.accepted_at AT TIME ZONE 'Asia/Shanghai')::date AS accepted_day,
            CASE WHEN e.state = 'Closed' THEN (e.finished_at AT TIME ZONE 'Asia/Shanghai')::date END AS closed_day,
            (e.state = 'Closed' OR (e.registered_at IS NOT NULL AND e.finished_at IS NULL AND e.state <> 'Suspended' AND e.close_due < clock.at)) AS is_due
