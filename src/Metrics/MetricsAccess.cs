@@ -8,16 +8,11 @@ namespace GridMap.Metrics;
 /// </summary>
 public sealed class MetricsAccess
 {
-    /// <summary>Request latency buckets in seconds, fine around the 200 ms and 300 ms targets the benchmarks hold the hosts to.</summary>
-    public static readonly double[] LatencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 2.5, 5, 10];
-
     public const string Refusal = "Metrics are served to loopback and to the networks in Metrics:AllowFrom.";
 
     private readonly IReadOnlyList<IPNetwork> networks;
 
     private MetricsAccess(IReadOnlyList<IPNetwork> networks) => this.networks = networks;
-
-    public IReadOnlyList<IPNetwork> Networks => networks;
 
     /// <summary>Reads the setting; a malformed entry stops the host at start rather than opening its metrics.</summary>
     public static MetricsAccess FromSetting(string? setting) =>

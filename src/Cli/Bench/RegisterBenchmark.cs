@@ -48,8 +48,8 @@ internal sealed class RegisterBenchmark(NpgsqlDataSource dataSource, string geoA
             Timeout = TimeSpan.FromSeconds(30),
         };
         await DemoAccounts.EnsureAsync(new AccountStore(dataSource), ct);
-        var countyToken = await SignInAsync(http, "county", ct);
-        var provinceToken = await SignInAsync(http, "province", ct);
+        var countyToken = await DemoSignIn.TokenAsync(http, "county", ct);
+        var provinceToken = await DemoSignIn.TokenAsync(http, "province", ct);
 
         var desks = await SampleAsync(changes + WarmUp, ct);
         await LoadRecentIdsAsync(ct);
@@ -139,13 +139,6 @@ internal sealed class RegisterBenchmark(NpgsqlDataSource dataSource, string geoA
     private sealed record Change(string Kind, Household Household, Member? Member, string? Political, IdNumber? Baby, string? BabyName);
 
     private sealed record Timed(string Kind, double Ms, IReadOnlyList<long> ChangeIds);
-
-    private static async Task<string> SignInAsync(HttpClient http, string username, CancellationToken ct)
-    {
-        using var response = await http.PostAsJsonAsync("api/auth/token", new { username, password = DemoAccounts.Password }, ct);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("accessToken").GetString()!;
-    }
 
     /// <summary>
     /// Open households of the county at random with their building's centroid and members; their grids are dealt to the

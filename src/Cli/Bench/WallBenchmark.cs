@@ -170,9 +170,7 @@ internal sealed class WallBenchmark(string portalUrl, string geoApiUrl, string u
     private async Task<int> OpenEventsAsync(string unit, CancellationToken ct)
     {
         using var http = new HttpClient { BaseAddress = new Uri(geoApiUrl.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(60) };
-        using var signIn = await http.PostAsJsonAsync("api/auth/token", new { username, password }, ct);
-        signIn.EnsureSuccessStatusCode();
-        var token = (await signIn.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("accessToken").GetString();
+        var token = await DemoSignIn.TokenAsync(http, username, ct, password);
         using var request = new HttpRequestMessage(HttpMethod.Get, $"api/kpi/{Uri.EscapeDataString(unit)}/wall");
         request.Headers.Authorization = new("Bearer", token);
         using var response = await http.SendAsync(request, ct);

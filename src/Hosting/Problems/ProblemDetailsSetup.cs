@@ -32,7 +32,9 @@ public static class ProblemDetailsSetup
                 context.HttpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 context.HttpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 context.ProblemDetails.Title = "Database unavailable";
-                context.ProblemDetails.Detail = $"The database does not answer at the moment; nothing was changed. Try again in {RetryAfterSeconds} seconds.";
+                // Not "nothing was changed": a write whose COMMIT the outage cut off may have landed; its idempotency key or
+                // row version makes the retry safe either way.
+                context.ProblemDetails.Detail = $"The database does not answer at the moment. Try again in {RetryAfterSeconds} seconds with the same request (its idempotency key or row version makes a repeat safe).";
             }
         });
 
