@@ -9,6 +9,8 @@
 #   ./bench.sh register [--changes N] [--writers W] [--county CODE] [--rate R]
 #   ./bench.sh simulate [--speed N] [--minutes M]
 #   ./bench.sh wall [--open N] [--runs N] | ./bench.sh wall --soak MINUTES [--speed N]
+#   ./bench.sh restore [--clients C] [--before S] [--after S]
+#   ./bench.sh crash [--reports N] [--clients C] [--down S]
 # tiles: installs nginx, wrk, MapServer 8 (cgi-mapserver) and spawn-fcgi from Debian, starts the private PostGIS
 # cluster (loading the province if needed), a tiling service with its own empty cache, MapServer over FastCGI and
 # nginx, then runs `gridmap bench tiles`; --pin gives PostgreSQL (its server and every backend, pgbench's included)
@@ -31,13 +33,18 @@
 # in headless Chromium, and reads every host's latency from its /metrics (`gridmap bench simulate`). wall: starts the
 # same hosts, tops the province up to --open (default 5,000) open events through Open311 and times the wall display's
 # first frame and its frame rate while dragged (`gridmap bench wall`); with --soak M it instead starts the simulator at
-# --speed (default 60) and samples the wall's JS heap and the portal's memory every minute for M minutes. Whatever the
-# mode, it stops what it started.
+# --speed (default 60) and samples the wall's JS heap and the portal's memory every minute for M minutes. restore: starts
+# GeoApi and runs the point-in-time restore drill (`gridmap bench restore`: the continuous WAL archive and a base backup
+# while reports flow in through Open311, a time T, more reports, a restore to T into a new cluster on another port, every
+# report acknowledged before T found there and none sent after T). crash: starts GeoApi and tiles on the private cluster
+# and runs the database crash drill (`gridmap bench crash`: kill -9 of the postmaster during a burst of reports retried
+# with their keys, both hosts probed while it is down, the cluster started again, every report counted, both hosts' LISTEN
+# connections back). Whatever the mode, it stops what it started.
 set -euo pipefail
 source "$(dirname "$0")/scripts/common.sh"
 cd "$GM_ROOT"
 mode="${1:-}"
-case "$mode" in tiles|portal|field|people|intake|kpi|register|simulate|wall) shift ;; *) gm_die "usage: ./bench.sh tiles|portal|field|people|intake|kpi|register|simulate|wall [options of gridmap bench]" ;; esac
+case "$mode" in tiles|portal|field|people|intake|kpi|register|simulate|wall|restore|crash) shift ;; *) gm_die "usage: ./bench.sh tiles|portal|field|people|intake|kpi|register|simulate|wall|restore|crash [options of gridmap bench]" ;; esac
 
 # simulate and wall: the simulator's speed and how long it runs are the script's own options.
 SIM_SPEED=""; SIM_MINUTES=10; SOAK=""
@@ -140,6 +147,26 @@ if [ "$mode" = register ]; then
   pids+=($!)
   wait_for "http://127.0.0.1:$API_PORT/health"
   $PIN $CLI bench register --geoapi "http://127.0.0.1:$API_PORT" "$@"
+  exit 0
+fi
+if [ "$mode" = restore ]; then
+  ( cd src/GeoApi && exec dotnet bin/Release/net10.0/GridMap.GeoApi.dll --urls "http://127.0.0.1:$API_PORT" --Logging:LogLevel:Default=Warning ) >"$work/geoapi.log" 2>&1 &
+  pids+=($!)
+  wait_for "http://127.0.0.1:$API_PORT/health"
+  $CLI bench restore --geoapi "http://127.0.0.1:$API_PORT" --work "$work/restore" "$@"
+  exit 0
+fi
+if [ "$mode" = crash ]; then
+  [ -n "${GM_PGDATA:-}" ] || gm_die "the crash drill kills and restarts the private cluster: unset GRIDMAP_DB"
+  ( cd src/GeoApi && exec dotnet bin/Release/net10.0/GridMap.GeoApi.dll --urls "http://127.0.0.1:$API_PORT" --Logging:LogLevel:Default=Warning ) >"$work/geoapi.log" 2>&1 &
+  pids+=($!)
+  ( cd src/Tiling && exec dotnet bin/Release/net10.0/GridMap.Tiling.dll --urls "http://127.0.0.1:$TILES_PORT" --Tiling:CacheDirectory="$work/tiles" \
+      --Logging:LogLevel:Default=Warning ) >"$work/tiling.log" 2>&1 &
+  pids+=($!)
+  wait_for "http://127.0.0.1:$API_PORT/health"
+  wait_for "http://127.0.0.1:$TILES_PORT/health"
+  $CLI bench crash --geoapi "http://127.0.0.1:$API_PORT" --tiles "http://127.0.0.1:$TILES_PORT" --pgdata "$GM_PGDATA" "$@"
+  for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || gm_die "a host died in the drill (GeoApi or tiles; logs in $work)"; done
   exit 0
 fi
 if [ "$mode" = intake ]; then

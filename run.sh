@@ -64,6 +64,17 @@ if [ "${GRIDMAP_SIMULATE:-1}" != 0 ]; then
   SIMULATE_NOTE="the province live at ${GRIDMAP_SIMULATE_SPEED:-1}x through the API (log .data/logs/simulate.log; GRIDMAP_SIMULATE=0 turns it off)"
 fi
 
+# Backups (issue 20, item 2): GRIDMAP_BACKUP=FOLDER runs `gridmap backup`, the continuous WAL archive (pg_receivewal from a
+# replication slot) into FOLDER/wal with a base backup into FOLDER/base at start; `gridmap restore` restores to any time
+# since. Schedule further base backups with `gridmap backup --into FOLDER --base-only` (README, "Backups").
+BACKUP_NOTE="off (GRIDMAP_BACKUP=FOLDER archives WAL and takes a base backup)"
+if [ -n "${GRIDMAP_BACKUP:-}" ]; then
+  mkdir -p "$GRIDMAP_BACKUP"
+  ( exec dotnet "src/Cli/bin/$BIN/gridmap.dll" backup --into "$GRIDMAP_BACKUP" ) >"$GM_ROOT/.data/logs/backup.log" 2>&1 &
+  pids+=($!)
+  BACKUP_NOTE="archiving WAL into $GRIDMAP_BACKUP (log .data/logs/backup.log; restore: gridmap restore --from $GRIDMAP_BACKUP --to TIME --into DIR)"
+fi
+
 # Monitoring (issue 20, item 4): GRIDMAP_MONITOR=1 also starts Debian's prometheus, scraping the three hosts' /metrics
 # with GridMap's alert rules (deploy/prometheus/gridmap-alerts.yml), its data in .data/prometheus.
 MONITOR_NOTE="off (GRIDMAP_MONITOR=1 starts Prometheus)"
@@ -95,6 +106,7 @@ cat <<MSG
     Database     $GRIDMAP_DB
     Simulator    $SIMULATE_NOTE
     Monitoring   $MONITOR_NOTE
+    Backups      $BACKUP_NOTE
   Logs in .data/logs/ (text messages the demo "sends": .data/logs/sms.log). Press Ctrl-C to stop.
 
 MSG

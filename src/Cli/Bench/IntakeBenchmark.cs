@@ -126,7 +126,7 @@ internal sealed class IntakeBenchmark(NpgsqlDataSource dataSource, string connec
         return proven ? 0 : 1;
     }
 
-    private async Task PrepareAsync(CancellationToken ct)
+    internal async Task PrepareAsync(CancellationToken ct)
     {
         await DemoAccounts.EnsureAsync(new AccountStore(dataSource), ct);
         apiKey = await new Open311Store(dataSource, TimeProvider.System).CreateKeyAsync(ClientName, ct);
@@ -152,9 +152,9 @@ internal sealed class IntakeBenchmark(NpgsqlDataSource dataSource, string connec
         }
     }
 
-    private static string NewRunId() => $"bench-{DateTime.UtcNow:yyyyMMddHHmmss}-{Random.Shared.Next(10000):D4}";
+    internal static string NewRunId() => $"bench-{DateTime.UtcNow:yyyyMMddHHmmss}-{Random.Shared.Next(10000):D4}";
 
-    private static HttpClient NewClient(string baseUrl, int clients) =>
+    internal static HttpClient NewClient(string baseUrl, int clients) =>
         new(new SocketsHttpHandler { MaxConnectionsPerServer = clients, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         {
             BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/"),
@@ -190,13 +190,16 @@ internal sealed class IntakeBenchmark(NpgsqlDataSource dataSource, string connec
     }
 
     /// <summary>The tracking number once acknowledged and whether this attempt created it; null when the API is down or answered 5xx (to be retried).</summary>
-    private async Task<(string? TrackingNo, bool Created)> TrySendAsync(HttpClient http, string run, int i, CancellationToken ct)
+    internal async Task<(string? TrackingNo, bool Created)> TrySendAsync(HttpClient http, string run, int i, CancellationToken ct, Action<string>? failed = null)
     {
         try
         {
             using var response = await http.SendAsync(Request(run, i), ct);
             if ((int)response.StatusCode >= 500)
+            {
+                failed?.Invoke($"{(int)response.StatusCode}{(response.Headers.RetryAfter is null ? "" : " with Retry-After")}");
                 return (null, false);
+            }
             if (response.StatusCode is not (HttpStatusCode.Created or HttpStatusCode.OK))
                 throw new InvalidOperationException($"report {i}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
             var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
@@ -205,11 +208,12 @@ internal sealed class IntakeBenchmark(NpgsqlDataSource dataSource, string connec
         catch (Exception e) when (e is HttpRequestException or IOException or JsonException
                                    || (e is TaskCanceledException && !ct.IsCancellationRequested))
         {
+            failed?.Invoke(e is TaskCanceledException ? "no answer within 30 s" : "no connection");
             return (null, false);
         }
     }
 
-    private async Task<(long Events, long Distinct)> CountAsync(string run, CancellationToken ct)
+    internal async Task<(long Events, long Distinct)> CountAsync(string run, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand("SELECT count(*), count(DISTINCT idempotency_key) FROM event WHERE idempotency_key LIKE $1");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"o311:{clientId}:{run}-%" });
@@ -218,10 +222,11 @@ internal sealed class IntakeBenchmark(NpgsqlDataSource dataSource, string connec
         return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
-    private async Task<Dictionary<int, string>> StoredAsync(string run, CancellationToken ct)
+    /// <summary>This run's events by report number and tracking number, in <paramref name="database"/> (default: the benchmark's own).</summary>
+    internal async Task<Dictionary<int, string>> StoredAsync(string run, CancellationToken ct, NpgsqlDataSource? database = null)
     {
         var prefix = $"o311:{clientId}:{run}-";
-        await using var command = dataSource.CreateCommand("SELECT idempotency_key, tracking_no FROM event WHERE idempotency_key LIKE $1");
+        await using var command = (database ?? dataSource).CreateCommand("SELECT idempotency_key, tracking_no FROM event WHERE idempotency_key LIKE $1");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = prefix + "%" });
         await using var reader = await command.ExecuteReaderAsync(ct);
         var stored = new Dictionary<int, string>();

@@ -5,7 +5,7 @@ using GridMap.Store.Database;
 
 namespace GridMap.Cli.Commands;
 
-/// <summary><c>gridmap bench tiles|portal|people|import|intake|kpi|register|simulate|wall</c>: performance figures with their yardsticks (see ./bench.sh, which starts them).</summary>
+/// <summary><c>gridmap bench tiles|portal|people|import|intake|kpi|register|simulate|wall|restore|crash</c>: performance figures with their yardsticks (see ./bench.sh, which starts them).</summary>
 internal static class BenchCommands
 {
     public static Command Build()
@@ -130,9 +130,11 @@ internal static class BenchCommands
             return await new RegisterBenchmark(dataSource, result.GetValue(registerApi)!, result.GetValue(registerCounty)!, result.GetValue(registerChanges),
                 result.GetValue(writers), Console.Out, result.GetValue(registerRate)).RunAsync(ct);
         });
+        var restore = BuildRestore();
+        var crash = BuildCrash();
         var simulate = BuildSimulate();
         var wall = BuildWall();
-        return new Command("bench", "Benchmarks (commands, never timed tests).") { tiles, portal, field, people, import, intake, kpi, register, simulate, wall };
+        return new Command("bench", "Benchmarks (commands, never timed tests).") { tiles, portal, field, people, import, intake, kpi, register, simulate, wall, restore, crash };
     }
 
     private static Option<string> Url(string name, string description, int port) =>
@@ -194,5 +196,51 @@ internal static class BenchCommands
                 if (File.Exists(Path.Combine(dir.FullName, "GridMap.sln")))
                     return dir.FullName;
         throw new InvalidOperationException("Run from the GridMap working tree, or pass --geoapi-dll.");
+    }
+
+    private static Command BuildRestore()
+    {
+        var db = CommonOptions.Database();
+        var api = new Option<string>("--geoapi") { Description = "A running GeoApi whose Open311 intake takes the reports.", DefaultValueFactory = _ => "http://127.0.0.1:8081" };
+        var work = new Option<string>("--work") { Description = "An empty folder for the backup and the restored cluster.", Required = true };
+        var clients = new Option<int>("--clients") { Description = "Concurrent reporting clients.", DefaultValueFactory = _ => 8 };
+        var before = new Option<int>("--before") { Description = "Seconds of reports after the base backup, before T.", DefaultValueFactory = _ => 10 };
+        var after = new Option<int>("--after") { Description = "Seconds of reports after T.", DefaultValueFactory = _ => 10 };
+        var port = new Option<int>("--port") { Description = "Port of the restored cluster.", DefaultValueFactory = _ => 55498 };
+        var command = new Command("restore", "Point-in-time restore drill: reports acknowledged before T restored, none sent after T.")
+        {
+            db, api, work, clients, before, after, port,
+        };
+        command.SetAction(async (result, ct) =>
+        {
+            var connectionString = CommonOptions.ConnectionString(result, db);
+            await using var dataSource = GridMapDataSource.Create(connectionString, "gridmap-bench");
+            return await new RestoreDrill(dataSource, connectionString, Console.Out).RunAsync(result.GetValue(api)!, Path.GetFullPath(result.GetValue(work)!),
+                result.GetValue(clients), result.GetValue(before), result.GetValue(after), result.GetValue(port), ct);
+        });
+        return command;
+    }
+
+    private static Command BuildCrash()
+    {
+        var db = CommonOptions.Database();
+        var api = new Option<string>("--geoapi") { Description = "A running GeoApi.", DefaultValueFactory = _ => "http://127.0.0.1:8081" };
+        var tiles = new Option<string>("--tiles") { Description = "A running tiling service.", DefaultValueFactory = _ => "http://127.0.0.1:8082" };
+        var pgData = new Option<string>("--pgdata") { Description = "The data folder of the cluster to kill and start again (its postmaster.pid and postmaster.opts).", Required = true };
+        var reports = new Option<int>("--reports") { Description = "Reports in the burst.", DefaultValueFactory = _ => 10_000 };
+        var clients = new Option<int>("--clients") { Description = "Concurrent reporting clients.", DefaultValueFactory = _ => 32 };
+        var down = new Option<int>("--down") { Description = "Seconds the database stays down.", DefaultValueFactory = _ => 10 };
+        var command = new Command("crash", "Database crash drill: kill -9 of PostgreSQL mid-burst; 503 with Retry-After while down, reconnects, 0 lost, 0 doubled.")
+        {
+            db, api, tiles, pgData, reports, clients, down,
+        };
+        command.SetAction(async (result, ct) =>
+        {
+            var connectionString = CommonOptions.ConnectionString(result, db);
+            await using var dataSource = GridMapDataSource.Create(connectionString, "gridmap-bench");
+            return await new CrashDrill(dataSource, connectionString, Console.Out).RunAsync(result.GetValue(api)!, result.GetValue(tiles)!,
+                Path.GetFullPath(result.GetValue(pgData)!), result.GetValue(reports), result.GetValue(clients), result.GetValue(down), ct);
+        });
+        return command;
     }
 }

@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace GridMap.Cli.Commands;
 
-/// <summary>The <c>gridmap</c> command tree: db, boundaries, generate, simulate, import, stats, tiles, bench, accounts, audit, open311, kpi, grids, register, catalogue.</summary>
+/// <summary>The <c>gridmap</c> command tree: db, boundaries, generate, simulate, import, stats, tiles, bench, accounts, audit, open311, kpi, grids, register, catalogue, backup, restore.</summary>
 public static class CommandTree
 {
     public static RootCommand Build()
@@ -23,6 +23,8 @@ public static class CommandTree
         root.Subcommands.Add(GridsCommands.Build());
         root.Subcommands.Add(RegisterCommands.Build());
         root.Subcommands.Add(CatalogueCommands.Build());
+        root.Subcommands.Add(BackupCommands.Backup());
+        root.Subcommands.Add(BackupCommands.Restore());
         return root;
     }
 }

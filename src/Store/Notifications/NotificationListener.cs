@@ -1,4 +1,5 @@
 using System.Data;
+using System.Diagnostics.Metrics;
 using System.Text.RegularExpressions;
 using Npgsql;
 
@@ -33,6 +34,14 @@ public interface INotificationHandler
 /// </summary>
 public sealed partial class NotificationListener(NpgsqlDataSource dataSource)
 {
+    /// <summary>
+    /// Every listener's connects and notices, by channel (the hosts export them at /metrics): a connect count above 1 is a
+    /// reconnect, and notices counted after it prove the live map and the tile invalidation are back.
+    /// </summary>
+    private static readonly Meter Meter = new("GridMap.Notifications");
+    private static readonly Counter<long> Connects = Meter.CreateCounter<long>("gridmap.listener.connects", description: "LISTEN connections opened (the first and every reconnect), by channels");
+    private static readonly Counter<long> Notices = Meter.CreateCounter<long>("gridmap.listener.notifications", description: "Notices received on LISTEN connections, by channel");
+
     private TaskCompletionSource listening = NewListening();
 
     public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(20);
@@ -54,12 +63,13 @@ public sealed partial class NotificationListener(NpgsqlDataSource dataSource)
     public async Task RunAsync(IReadOnlyCollection<string> channels, INotificationHandler handler, CancellationToken ct)
     {
         var listen = string.Join(' ', channels.Select(c => $"LISTEN {Identifier(c)};"));
+        var names = new KeyValuePair<string, object?>("channels", string.Join(',', channels.Order(StringComparer.Ordinal)));
         var retry = FirstRetry;
         while (!ct.IsCancellationRequested)
         {
             try
             {
-                await ListenAsync(listen, handler, () => retry = FirstRetry, ct);
+                await ListenAsync(listen, names, handler, () => retry = FirstRetry, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -83,7 +93,7 @@ public sealed partial class NotificationListener(NpgsqlDataSource dataSource)
         }
     }
 
-    private async Task ListenAsync(string listen, INotificationHandler handler, Action connected, CancellationToken ct)
+    private async Task ListenAsync(string listen, KeyValuePair<string, object?> names, INotificationHandler handler, Action connected, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         // Raised inside Wait or a command on this connection, never while a callback runs: the queue is not shared.
@@ -93,13 +103,17 @@ public sealed partial class NotificationListener(NpgsqlDataSource dataSource)
         {
             await ExecuteAsync(connection, listen, ct);
             ProcessId = connection.ProcessID;
+            Connects.Add(1, names);
             await handler.ConnectedAsync(++Connections, ct);
             listening.TrySetResult();
             connected();
             while (true)
             {
                 while (received.TryDequeue(out var notification))
+                {
+                    Notices.Add(1, new KeyValuePair<string, object?>("channel", notification.Channel));
                     await handler.ReceivedAsync(notification, ct);
+                }
                 if (!await connection.WaitAsync(KeepAlive, ct))
                     await ExecuteAsync(connection, "SELECT 1", ct);
             }

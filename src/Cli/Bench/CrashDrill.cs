@@ -1,0 +1,195 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using GridMap.Cli.Operations;
+using GridMap.Store.Notifications;
+using Npgsql;
+
+namespace GridMap.Cli.Bench;
+
+/// <summary>
+/// The database crash drill (issue 20, item 3): a burst of reports through Open311, each retried with its idempotency key
+/// until acknowledged; at ~30 % PostgreSQL's postmaster is killed with SIGKILL, left down for a while and started again
+/// (crash recovery). Meanwhile probes read GeoApi and the tiling service: while the database is down each must answer
+/// promptly with 503 and Retry-After (no hang, no crash). Afterwards: every acknowledged report stored exactly once, no
+/// report doubled, both hosts' LISTEN connections reconnected by themselves and hearing notices again.
+/// </summary>
+internal sealed partial class CrashDrill(NpgsqlDataSource dataSource, string connectionString, TextWriter output)
+{
+    private sealed record Probe(string Host, int Status, bool RetryAfter, double Ms);
+
+    public async Task<int> RunAsync(string geoApi, string tiles, string pgData, int reports, int clients, int downSeconds, CancellationToken ct)
+    {
+        var intake = new IntakeBenchmark(dataSource, connectionString, TextWriter.Null);
+        await intake.PrepareAsync(ct);
+        using var http = IntakeBenchmark.NewClient(geoApi, clients);
+        using var probeClient = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var run = IntakeBenchmark.NewRunId();
+        var listenersBefore = await ListenerCountsAsync(probeClient, geoApi, tiles, ct);
+
+        var acks = new ConcurrentDictionary<int, string>();
+        var failures = new ConcurrentDictionary<string, int>();
+        var probes = new ConcurrentBag<Probe>();
+        long attempts = 0;
+        var killAt = reports * 3 / 10;
+        var killed = 0;
+        var crash = Task.CompletedTask;
+        TimeSpan down = default, back = default;
+        var clock = Stopwatch.StartNew();
+        output.WriteLine($"crash drill: {reports} reports from {clients} clients through Open311, each retried with its key until acknowledged; kill -9 of PostgreSQL at {killAt}");
+        await LatencyRecorder.RunAsync(Enumerable.Range(0, reports).ToList(), clients, async (i, t) =>
+        {
+            while (true)
+            {
+                Interlocked.Increment(ref attempts);
+                var (trackingNo, _) = await intake.TrySendAsync(http, run, i, t, label => failures.AddOrUpdate(label, 1, (_, n) => n + 1));
+                if (trackingNo is not null)
+                {
+                    acks[i] = trackingNo;
+                    if (acks.Count >= killAt && Interlocked.Exchange(ref killed, 1) == 0)
+                        crash = CrashAsync();
+                    return 0;
+                }
+                await Task.Delay(100, t);
+            }
+        }, ct);
+        await crash;
+        var seconds = clock.Elapsed.TotalSeconds;
+
+        async Task CrashAsync()
+        {
+            var postmaster = int.Parse(File.ReadLines(Path.Combine(pgData, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+            var options = File.ReadAllText(Path.Combine(pgData, "postmaster.opts"));
+            var outage = Stopwatch.StartNew();
+            Process.GetProcessById(postmaster).Kill();
+            output.WriteLine($"  kill -9 PostgreSQL's postmaster (pid {postmaster}) after {acks.Count} acknowledged reports; down for {downSeconds} s");
+            using var stopProbes = new CancellationTokenSource();
+            var probing = ProbeAsync(probeClient, geoApi, tiles, probes, stopProbes.Token);
+            await Task.Delay(TimeSpan.FromSeconds(downSeconds), ct);
+            await StartPostgresAsync(pgData, options, ct);
+            down = outage.Elapsed;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  PostgreSQL started again (crash recovery) {down.TotalSeconds:F1} s after the kill"));
+            var acked = acks.Count;
+            while (acks.Count == acked && acks.Count < reports)
+                await Task.Delay(50, ct);
+            back = outage.Elapsed;
+            await stopProbes.CancelAsync();
+            await probing;
+        }
+
+        // Notices after the restart: the drill's own on the tile channel; the reports themselves on the events channel.
+        await Notifier.NotifyAsync(dataSource, Channels.TileInvalidation, "", ct);
+        await Task.Delay(TimeSpan.FromSeconds(2), ct);
+        var listenersAfter = await ListenerCountsAsync(probeClient, geoApi, tiles, ct);
+
+        var (events, distinct) = await intake.CountAsync(run, ct);
+        var stored = await intake.StoredAsync(run, ct);
+        var lost = acks.Count(a => !stored.TryGetValue(a.Key, out var no) || no != a.Value);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {seconds:F1} s in all; database down {down.TotalSeconds:F1} s, first report acknowledged again {back.TotalSeconds:F1} s after the kill; {attempts} attempts"));
+        output.WriteLine($"  failed attempts, retried: {(failures.IsEmpty ? "none" : string.Join(", ", failures.OrderByDescending(f => f.Value).Select(f => $"{f.Key} × {f.Value}")))}");
+        foreach (var host in probes.GroupBy(p => p.Host))
+        {
+            var statuses = string.Join(", ", host.GroupBy(p => p.RetryAfter ? $"{p.Status} with Retry-After" : p.Status == 0 ? "no answer" : $"{p.Status}")
+                .Select(g => $"{g.Key} × {g.Count()}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {host.Key} during the outage: {statuses}; slowest answer {host.Max(p => p.Ms):F0} ms"));
+        }
+        output.WriteLine($"  acknowledged: {acks.Count}   events with these keys: {events}   distinct keys: {distinct}   lost: {lost}   duplicated: {events - distinct}");
+        var reconnected = true;
+        foreach (var (key, (connects, notices)) in listenersAfter)
+        {
+            var (connectsBefore, noticesBefore) = listenersBefore.GetValueOrDefault(key);
+            var ok = connects > connectsBefore && notices > noticesBefore;
+            reconnected &= ok;
+            output.WriteLine($"  {key}: LISTEN connections {connectsBefore} → {connects}, notices {noticesBefore} → {notices}: {(ok ? "reconnected and hearing" : "NOT BACK")}");
+        }
+        var answered = probes.Where(p => p.Status == 503).ToList();
+        var promptly = probes.All(p => p.Ms < 10_000) && probes.Where(p => p.Status >= 500).All(p => p.Status == 503 && p.RetryAfter);
+        var proven = acks.Count == reports && events == reports && distinct == reports && lost == 0 && reconnected && listenersAfter.Count == 2
+            && answered.Select(p => p.Host).Distinct().Count() == 2 && promptly;
+        output.WriteLine(proven
+            ? $"  exactly {reports} events, 0 lost, 0 doubled; both hosts answered 503 with Retry-After while it was down and reconnected by themselves: PROVEN"
+            : "  FAILED: see the figures above");
+        return proven ? 0 : 1;
+    }
+
+    /// <summary>Every 250 ms one read of each host that needs the database: an OGC item page, and a tile no cache holds.</summary>
+    private static async Task ProbeAsync(HttpClient http, string geoApi, string tiles, ConcurrentBag<Probe> probes, CancellationToken ct)
+    {
+        var x = 13300;
+        while (!ct.IsCancellationRequested)
+        {
+            var tile = $"{tiles.TrimEnd('/')}/tiles/grids/14/{x++}/6326.mvt";
+            await Task.WhenAll(
+                OneAsync("GeoApi", $"{geoApi.TrimEnd('/')}/ogc/collections/grids/items?limit=1&offset={x}"),
+                OneAsync("tiling", tile));
+            try
+            {
+                await Task.Delay(250, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
+        async Task OneAsync(string host, string url)
+        {
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                using var response = await http.GetAsync(url, CancellationToken.None);
+                probes.Add(new Probe(host, (int)response.StatusCode, response.Headers.RetryAfter is not null, clock.Elapsed.TotalMilliseconds));
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                probes.Add(new Probe(host, 0, false, clock.Elapsed.TotalMilliseconds));
+            }
+        }
+    }
+
+    /// <summary>Starts the cluster again with the options it last ran with (postmaster.opts), as run.sh started it.</summary>
+    private static async Task StartPostgresAsync(string pgData, string options, CancellationToken ct)
+    {
+        var arguments = QuotedArgument().Matches(options).Select(m => m.Groups[1].Value).Skip(1).ToList();
+        var dataAt = arguments.IndexOf("-D");
+        if (dataAt >= 0)
+            arguments.RemoveRange(dataAt, 2);
+        var shellQuoted = string.Join(' ', arguments.Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+        // Backends orphaned by the kill leave on their own within moments; until then the shared memory is still in use.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await PostgresTools.RunAsync(PostgresTools.Server("pg_ctl", "-D", pgData, "-l", Path.Combine(pgData, "server.log"), "-w", "-t", "300", "-o", shellQuoted, "start"), null, ct);
+                return;
+            }
+            catch (InvalidOperationException) when (attempt < 20)
+            {
+                await Task.Delay(500, ct);
+            }
+        }
+    }
+
+    /// <summary>Each host's LISTEN connects and notices, summed over its listeners.</summary>
+    private static async Task<Dictionary<string, (double Connects, double Notices)>> ListenerCountsAsync(HttpClient http, string geoApi, string tiles, CancellationToken ct)
+    {
+        var counts = new Dictionary<string, (double, double)>();
+        foreach (var (host, url) in new[] { ("GeoApi", geoApi), ("tiling", tiles) })
+        {
+            var text = await http.GetStringAsync(url.TrimEnd('/') + "/metrics", ct);
+            counts[host] = (Sum(text, "gridmap_listener_connects"), Sum(text, "gridmap_listener_notifications"));
+        }
+        return counts;
+    }
+
+    private static double Sum(string metrics, string name) =>
+        metrics.Split('\n').Where(l => l.StartsWith(name, StringComparison.Ordinal) && (l.Length > name.Length && l[name.Length] is '{' or ' ' or '_'))
+            .Where(l => !l.StartsWith(name + "_created", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+
+    [GeneratedRegex("\"((?:[^\"\\\\]|\\\\.)*)\"")]
+    private static partial Regex QuotedArgument();
+}

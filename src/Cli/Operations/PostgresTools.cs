@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using Npgsql;
+
+namespace GridMap.Cli.Operations;
+
+/// <summary>
+/// PostgreSQL's own programs (pg_basebackup, pg_receivewal, pg_ctl) as this machine has them: Debian's
+/// /usr/lib/postgresql/15/bin unless GRIDMAP_PGBIN says otherwise. The client programs take the connection string's
+/// host, port, user and password; a server (pg_ctl) runs as the postgres account when we are root, as PostgreSQL
+/// refuses to run as root.
+/// </summary>
+internal sealed class PostgresTools(string connectionString)
+{
+    public static string BinDirectory => Environment.GetEnvironmentVariable("GRIDMAP_PGBIN") is { Length: > 0 } bin ? bin : "/usr/lib/postgresql/15/bin";
+
+    public static bool IsRoot => Environment.UserName == "root";
+
+    private readonly NpgsqlConnectionStringBuilder settings = new(connectionString);
+
+    /// <summary>A client program against the cluster of the connection string; its output lines go to <paramref name="onLine"/>.</summary>
+    public ProcessStartInfo Client(string program, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Path.Combine(BinDirectory, program))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add("--host=" + settings.Host);
+        start.ArgumentList.Add("--port=" + settings.Port);
+        start.ArgumentList.Add("--username=" + settings.Username);
+        start.ArgumentList.Add("--no-password");
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        if (settings.Password is { } password)
+            start.Environment["PGPASSWORD"] = password;
+        return start;
+    }
+
+    /// <summary>A server program (pg_ctl), as the postgres account when we are root.</summary>
+    public static ProcessStartInfo Server(string program, params string[] arguments)
+    {
+        var path = Path.Combine(BinDirectory, program);
+        var start = new ProcessStartInfo(IsRoot ? "runuser" : path) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (IsRoot)
+        {
+            start.ArgumentList.Add("-u");
+            start.ArgumentList.Add("postgres");
+            start.ArgumentList.Add("--");
+            start.ArgumentList.Add(path);
+        }
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        return start;
+    }
+
+    /// <summary>Runs to the end; every output line goes to <paramref name="onLine"/>; throws with the last lines on a non-zero exit.</summary>
+    public static async Task RunAsync(ProcessStartInfo start, Action<string>? onLine, CancellationToken ct)
+    {
+        using var process = Start(start, onLine, out var tail);
+        try
+        {
+            await process.WaitForExitAsync(ct);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{Path.GetFileName(start.FileName)} {string.Join(' ', start.ArgumentList)} exited with {process.ExitCode}: {string.Join(" | ", tail)}");
+    }
+
+    /// <summary>Starts a long-running program (pg_receivewal); output lines to <paramref name="onLine"/>.</summary>
+    public static Process Start(ProcessStartInfo start, Action<string>? onLine, out Queue<string> tail)
+    {
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
+        var lines = new Queue<string>();
+        void Line(string? line)
+        {
+            if (line is null)
+                return;
+            lock (lines)
+            {
+                lines.Enqueue(line);
+                if (lines.Count > 5)
+                    lines.Dequeue();
+            }
+            onLine?.Invoke(line);
+        }
+        process.OutputDataReceived += (_, e) => Line(e.Data);
+        process.ErrorDataReceived += (_, e) => Line(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        tail = lines;
+        return process;
+    }
+
+    /// <summary>Gives a folder to the postgres account when we are root (a cluster's data folder must belong to its server).</summary>
+    public static async Task GiveToServerAsync(string folder, CancellationToken ct)
+    {
+        if (!IsRoot)
+            return;
+        var chown = new ProcessStartInfo("chown") { RedirectStandardOutput = true, RedirectStandardError = true };
+        chown.ArgumentList.Add("-R");
+        chown.ArgumentList.Add("postgres:postgres");
+        chown.ArgumentList.Add(folder);
+        await RunAsync(chown, null, ct);
+    }
+}
