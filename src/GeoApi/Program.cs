@@ -15,6 +15,7 @@ using GridMap.Store;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddFieldApp();
 builder.Services.AddGridMapStore(builder.Configuration, "gridmap-geoapi");
+builder.Services.AddReplicaMonitor();
 builder.Services.AddGridMapTokenAuthentication();
 builder.Services.AddGridMapProblemDetails();
 builder.Services.AddGridMapJson();

@@ -27,10 +27,16 @@ public static class StoreServices
                 if (string.IsNullOrWhiteSpace(o.ConnectionString)
                     && Environment.GetEnvironmentVariable(DatabaseOptions.EnvironmentVariable) is { Length: > 0 } fromEnvironment)
                     o.ConnectionString = fromEnvironment;
+                if (string.IsNullOrWhiteSpace(o.ReadConnectionString)
+                    && Environment.GetEnvironmentVariable(DatabaseOptions.ReadEnvironmentVariable) is { Length: > 0 } reads)
+                    o.ReadConnectionString = reads;
             })
             .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString),
                 $"No database: set {DatabaseOptions.EnvironmentVariable} or Database:ConnectionString.")
             .Validate(o => TryParse(o.ConnectionString), "Database:ConnectionString is not a valid Npgsql connection string.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.ReadConnectionString) || TryParse(o.ReadConnectionString),
+                "Database:ReadConnectionString is not a valid Npgsql connection string.")
+            .Validate(o => o.MaxReplicaLagBytes > 0, "Database:MaxReplicaLagBytes is above 0.")
             .ValidateOnStart();
         services.AddSingleton(sp => GridMapDataSource.Create(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString, applicationName, profile));
         services.AddSingleton<UnitStore>();
@@ -38,7 +44,12 @@ public static class StoreServices
         services.AddSingleton<GridStore>();
         services.AddSingleton<SearchStore>();
         services.AddSingleton<DatabaseHealth>();
-        services.AddSingleton<Tiles.VectorTileStore>();
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            return new ReadReplicas(sp.GetRequiredService<NpgsqlDataSource>(), options.ReadConnectionString, applicationName, options.MaxReplicaLagBytes);
+        });
+        services.AddSingleton(sp => new Tiles.VectorTileStore(sp.GetRequiredService<ReadReplicas>()));
         services.AddSingleton<Tiles.TileInvalidationStore>();
         // Stateful (one connection, its counters): each owner gets its own.
         services.AddTransient<Notifications.NotificationListener>();

@@ -12,6 +12,7 @@ using GridMap.Tiling.Tiles;
 var builder = WebApplication.CreateBuilder(args);
 // Tiles are single SELECTs with parameters; the invalidation listener UNLISTENs before its connection goes back.
 builder.Services.AddGridMapStore(builder.Configuration, "gridmap-tiling", DataSourceProfile.TileServer);
+builder.Services.AddReplicaMonitor();
 builder.Services.AddTiling(builder.Configuration);
 builder.Services.AddGridMapProblemDetails();
 builder.Services.AddCors();

@@ -21,6 +21,8 @@ public partial class MetricsTests(TilingFixture tiling) : IClassFixture<TilingFi
         Assert.Contains("gridmap_tile_cache_hits_total{tier=\"disk\"} 0", text);
         Assert.Contains("gridmap_tile_cache_hits_total{tier=\"memory\"} 2", text);
         Assert.Contains("gridmap_tile_cache_tiles 1", text);
+        // The invalidation listener's LISTEN connection (the crash drill reads this to see it reconnect).
+        Assert.Matches(@"gridmap_notifications_listener_connects\{channels=""tile_invalidation""\} [1-9]", text);
     }
 
     [Fact]

@@ -36,6 +36,7 @@ internal sealed partial class CrashDrill(NpgsqlDataSource dataSource, string con
         var killed = 0;
         var crash = Task.CompletedTask;
         TimeSpan down = default, back = default;
+        var sinceRestart = new Stopwatch();
         var clock = Stopwatch.StartNew();
         output.WriteLine($"crash drill: {reports} reports from {clients} clients through Open311, each retried with its key until acknowledged; kill -9 of PostgreSQL at {killAt}");
         await LatencyRecorder.RunAsync(Enumerable.Range(0, reports).ToList(), clients, async (i, t) =>
@@ -68,6 +69,9 @@ internal sealed partial class CrashDrill(NpgsqlDataSource dataSource, string con
             var probing = ProbeAsync(probeClient, geoApi, tiles, probes, stopProbes.Token);
             await Task.Delay(TimeSpan.FromSeconds(downSeconds), ct);
             await StartPostgresAsync(pgData, options, ct);
+            // The drill's own idle connections died with the server (the hosts' pools find theirs broken and drop them).
+            dataSource.Clear();
+            sinceRestart.Start();
             down = outage.Elapsed;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  PostgreSQL started again (crash recovery) {down.TotalSeconds:F1} s after the kill"));
             var acked = acks.Count;
@@ -78,10 +82,21 @@ internal sealed partial class CrashDrill(NpgsqlDataSource dataSource, string con
             await probing;
         }
 
-        // Notices after the restart: the drill's own on the tile channel; the reports themselves on the events channel.
-        await Notifier.NotifyAsync(dataSource, Channels.TileInvalidation, "", ct);
-        await Task.Delay(TimeSpan.FromSeconds(2), ct);
-        var listenersAfter = await ListenerCountsAsync(probeClient, geoApi, tiles, ct);
+        // Both hosts' LISTEN connections back: a new connection each, and notices heard on it — the reports themselves on
+        // the events channel (GeoApi), the drill's own "look again" on the tile channel (tiling), sent every second.
+        var waitedForListeners = Stopwatch.StartNew();
+        var listenersAfter = listenersBefore;
+        while (waitedForListeners.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Notifier.NotifyAsync(dataSource, Channels.TileInvalidation, "", ct);
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            listenersAfter = await ListenerCountsAsync(probeClient, geoApi, tiles, ct);
+            if (listenersAfter.All(l => l.Value.Connects > listenersBefore.GetValueOrDefault(l.Key).Connects
+                                        && l.Value.Notices > listenersBefore.GetValueOrDefault(l.Key).Notices))
+                break;
+        }
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  both hosts' listeners seen back {sinceRestart.Elapsed.TotalSeconds:F1} s after PostgreSQL was started again"));
 
         var (events, distinct) = await intake.CountAsync(run, ct);
         var stored = await intake.StoredAsync(run, ct);
@@ -153,7 +168,8 @@ internal sealed partial class CrashDrill(NpgsqlDataSource dataSource, string con
     /// <summary>Starts the cluster again with the options it last ran with (postmaster.opts), as run.sh started it.</summary>
     private static async Task StartPostgresAsync(string pgData, string options, CancellationToken ct)
     {
-        var arguments = QuotedArgument().Matches(options).Select(m => m.Groups[1].Value).Skip(1).ToList();
+        // The program path first, unquoted, then each argument in double quotes.
+        var arguments = QuotedArgument().Matches(options).Select(m => m.Groups[1].Value).ToList();
         var dataAt = arguments.IndexOf("-D");
         if (dataAt >= 0)
             arguments.RemoveRange(dataAt, 2);
@@ -180,7 +196,7 @@ internal sealed partial class CrashDrill(NpgsqlDataSource dataSource, string con
         foreach (var (host, url) in new[] { ("GeoApi", geoApi), ("tiling", tiles) })
         {
             var text = await http.GetStringAsync(url.TrimEnd('/') + "/metrics", ct);
-            counts[host] = (Sum(text, "gridmap_listener_connects"), Sum(text, "gridmap_listener_notifications"));
+            counts[host] = (Sum(text, "gridmap_notifications_listener_connects"), Sum(text, "gridmap_notifications_listener_notifications"));
         }
         return counts;
     }

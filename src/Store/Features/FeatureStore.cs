@@ -14,8 +14,11 @@ public sealed record FeaturePage(IReadOnlyList<FeatureRow> Features, long Matche
 public sealed record FeatureQuery(Envelope? Bbox, int Limit, int Offset, bool LatitudeFirst, string? Code = null);
 
 /// <summary>Reads the public feature collections (counties, townships, villages, grids) for OGC API – Features.</summary>
-public sealed class FeatureStore(NpgsqlDataSource dataSource)
+public sealed class FeatureStore(ReadReplicas replicas)
 {
+    // Reads only: on the standbys when there are any (issue 20, item 1).
+    private NpgsqlDataSource Source => replicas.Reads;
+
     public async Task<FeaturePage> GetUnitsAsync(AdminLevel level, FeatureQuery query, CancellationToken ct = default)
     {
         return await PageAsync(query, q =>
@@ -49,7 +52,7 @@ public sealed class FeatureStore(NpgsqlDataSource dataSource)
 
     private NpgsqlCommand Command(string sql, FeatureQuery query)
     {
-        var command = dataSource.CreateCommand(SqlResource.Get(sql));
+        var command = Source.CreateCommand(SqlResource.Get(sql));
         command.Parameters.AddWithValue("lat_lon", query.LatitudeFirst);
         command.Parameters.Add(new NpgsqlParameter<string?>("code", query.Code));
         command.Parameters.AddWithValue("has_bbox", query.Bbox is not null);

@@ -7,13 +7,16 @@ namespace GridMap.Store.Search;
 public sealed record SearchHit(string Code, string Name, AdminLevel Level, string Path);
 
 /// <summary>Finds units and grids by code prefix (digits) or Chinese name fragment (anything else).</summary>
-public sealed class SearchStore(NpgsqlDataSource dataSource)
+public sealed class SearchStore(ReadReplicas replicas)
 {
+    // Reads only: on the standbys when there are any (issue 20, item 1).
+    private NpgsqlDataSource Source => replicas.Reads;
+
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(string query, int limit, CancellationToken ct = default)
     {
         var byCode = query.All(char.IsAsciiDigit);
         var escaped = EscapeLike(query);
-        await using var command = dataSource.CreateCommand(SqlResource.Get("Search/Search.sql"));
+        await using var command = Source.CreateCommand(SqlResource.Get("Search/Search.sql"));
         command.Parameters.AddWithValue("q", query);
         command.Parameters.AddWithValue("q_prefix", escaped + "%");
         command.Parameters.AddWithValue("pattern", "%" + escaped + "%");

@@ -1,5 +1,6 @@
 using GridMap.Domain.Access;
 using GridMap.Domain.Tiles;
+using GridMap.Store.Database;
 using Npgsql;
 
 namespace GridMap.Store.Tiles;
@@ -10,14 +11,24 @@ public sealed record IncidentFilter(string? Major, bool OpenOnly, int? OwnerLeve
     public static readonly IncidentFilter None = new(null, false, null, null);
 }
 
-/// <summary>Builds Mapbox Vector Tiles in PostGIS (ST_AsMVT) with each layer's SQL; an empty array means an empty tile.</summary>
-public sealed class VectorTileStore(NpgsqlDataSource dataSource)
+/// <summary>
+/// Builds Mapbox Vector Tiles in PostGIS (ST_AsMVT) with each layer's SQL; an empty array means an empty tile. Shared
+/// tiles, which the cache keeps, are read past the replicas' fence (a standby that has not replayed the last
+/// invalidated change leaves the tile to the primary); per-account tiles, never cached, from any standby.
+/// </summary>
+public sealed class VectorTileStore(ReadReplicas replicas)
 {
+    public VectorTileStore(NpgsqlDataSource dataSource)
+        : this(new ReadReplicas(dataSource, null, "gridmap", 0))
+    {
+    }
+
     public async Task<byte[]> GetTileAsync(TileLayerDefinition layer, TileCoordinate tile, CancellationToken ct = default)
     {
         if (layer.PerAccount)
             throw new ArgumentException($"Layer {layer.Name} is drawn per account; pass the caller.", nameof(layer));
-        await using var command = dataSource.CreateCommand(layer.Sql);
+        await using var connection = await replicas.OpenFencedAsync(ct);
+        await using var command = new NpgsqlCommand(layer.Sql, connection);
         command.Parameters.AddWithValue("z", tile.Z);
         command.Parameters.AddWithValue("x", tile.X);
         command.Parameters.AddWithValue("y", tile.Y);
@@ -28,7 +39,7 @@ public sealed class VectorTileStore(NpgsqlDataSource dataSource)
     public async Task<byte[]> GetTileAsync(TileLayerDefinition layer, TileCoordinate tile, Caller caller, IncidentFilter? filter = null,
         CancellationToken ct = default)
     {
-        await using var command = dataSource.CreateCommand(layer.Sql);
+        await using var command = replicas.Reads.CreateCommand(layer.Sql);
         command.Parameters.AddWithValue("z", tile.Z);
         command.Parameters.AddWithValue("x", tile.X);
         command.Parameters.AddWithValue("y", tile.Y);
@@ -45,7 +56,7 @@ public sealed class VectorTileStore(NpgsqlDataSource dataSource)
     /// <summary>The province outline in EPSG:3857, to know which tiles hold anything (seeding, benchmarks).</summary>
     public async Task<NetTopologySuite.Geometries.Geometry> GetProvinceOutline3857Async(CancellationToken ct = default)
     {
-        await using var command = dataSource.CreateCommand("SELECT geom_3857 FROM admin_unit WHERE level = 1");
+        await using var command = replicas.Primary.CreateCommand("SELECT geom_3857 FROM admin_unit WHERE level = 1");
         return await command.ExecuteScalarAsync(ct) as NetTopologySuite.Geometries.Geometry
             ?? throw new InvalidOperationException("The database holds no province: run gridmap generate first.");
     }
@@ -63,7 +74,7 @@ public sealed class VectorTileStore(NpgsqlDataSource dataSource)
     /// <summary>The id of the newest complete data load: tile caches key on it, so a reload invalidates everything.</summary>
     public async Task<long> GetDatasetVersionAsync(CancellationToken ct = default)
     {
-        await using var command = dataSource.CreateCommand("SELECT coalesce(max(id), 0) FROM dataset_load");
+        await using var command = replicas.Primary.CreateCommand("SELECT coalesce(max(id), 0) FROM dataset_load");
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 }

@@ -5,15 +5,18 @@ using Npgsql;
 namespace GridMap.Store.Units;
 
 /// <summary>Reads admin units and their figures. Grids answer here too, as the last level of the drill-down.</summary>
-public sealed class UnitStore(NpgsqlDataSource dataSource)
+public sealed class UnitStore(ReadReplicas replicas)
 {
+    // Reads only: on the standbys when there are any (issue 20, item 1).
+    private NpgsqlDataSource Source => replicas.Reads;
+
     public async Task<UnitView?> GetAsync(AdminCode code, CancellationToken ct = default)
     {
         var chain = await GetChainAsync(code, ct);
         if (code.Level == AdminLevel.Grid)
             return await GetGridAsync(code, chain, ct);
 
-        await using var command = dataSource.CreateCommand(SqlResource.Get("Units/GetUnit.sql"));
+        await using var command = Source.CreateCommand(SqlResource.Get("Units/GetUnit.sql"));
         command.Parameters.AddWithValue("code", code.Value);
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
@@ -38,7 +41,7 @@ public sealed class UnitStore(NpgsqlDataSource dataSource)
 
     private async Task<UnitView?> GetGridAsync(AdminCode code, IReadOnlyList<UnitRef> chain, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand(SqlResource.Get("Units/GetGridAsUnit.sql"));
+        await using var command = Source.CreateCommand(SqlResource.Get("Units/GetGridAsUnit.sql"));
         command.Parameters.AddWithValue("code", code.Value);
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
@@ -65,7 +68,7 @@ public sealed class UnitStore(NpgsqlDataSource dataSource)
     /// <summary>The unit's or grid's outline as GeoJSON geometry text, or null for an unknown code.</summary>
     public async Task<string?> GetGeometryJsonAsync(AdminCode code, CancellationToken ct = default)
     {
-        await using var command = dataSource.CreateCommand(SqlResource.Get("Units/GetGeometry.sql"));
+        await using var command = Source.CreateCommand(SqlResource.Get("Units/GetGeometry.sql"));
         command.Parameters.AddWithValue("code", code.Value);
         return await command.ExecuteScalarAsync(ct) as string;
     }
@@ -73,7 +76,7 @@ public sealed class UnitStore(NpgsqlDataSource dataSource)
     /// <summary>The named admin units above and including <paramref name="code"/> (grids excluded), province first.</summary>
     public async Task<IReadOnlyList<UnitRef>> GetChainAsync(AdminCode code, CancellationToken ct = default)
     {
-        await using var command = dataSource.CreateCommand(SqlResource.Get("Units/GetChain.sql"));
+        await using var command = Source.CreateCommand(SqlResource.Get("Units/GetChain.sql"));
         command.Parameters.AddWithValue("codes", code.Chain.Where(c => c.Level != AdminLevel.Grid).Select(c => c.Value).ToArray());
         await using var reader = await command.ExecuteReaderAsync(ct);
         var chain = new List<UnitRef>();
@@ -85,7 +88,7 @@ public sealed class UnitStore(NpgsqlDataSource dataSource)
     /// <summary>The children of a unit, or null when the unit does not exist. A grid has an empty list.</summary>
     public async Task<IReadOnlyList<ChildView>?> GetChildrenAsync(AdminCode code, CancellationToken ct = default)
     {
-        await using (var exists = dataSource.CreateCommand(SqlResource.Get("Units/Exists.sql")))
+        await using (var exists = Source.CreateCommand(SqlResource.Get("Units/Exists.sql")))
         {
             exists.Parameters.AddWithValue("code", code.Value);
             if (await exists.ExecuteScalarAsync(ct) is not true)
@@ -101,7 +104,7 @@ public sealed class UnitStore(NpgsqlDataSource dataSource)
 
     private async Task<IReadOnlyList<ChildView>> ReadUnitChildrenAsync(AdminCode code, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand(SqlResource.Get("Units/GetChildren.sql"));
+        await using var command = Source.CreateCommand(SqlResource.Get("Units/GetChildren.sql"));
         command.Parameters.AddWithValue("code", code.Value);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var children = new List<ChildView>();
@@ -125,7 +128,7 @@ public sealed class UnitStore(NpgsqlDataSource dataSource)
 
     private async Task<IReadOnlyList<ChildView>> ReadGridChildrenAsync(AdminCode village, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand(SqlResource.Get("Units/GetGridChildren.sql"));
+        await using var command = Source.CreateCommand(SqlResource.Get("Units/GetGridChildren.sql"));
         command.Parameters.AddWithValue("code", village.Value);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var children = new List<ChildView>();

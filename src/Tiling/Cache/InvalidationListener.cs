@@ -1,3 +1,4 @@
+using GridMap.Store.Database;
 using GridMap.Store.Notifications;
 using GridMap.Store.Tiles;
 
@@ -10,7 +11,7 @@ namespace GridMap.Tiling.Cache;
 /// from the last row it processed, so no change is missed while it was away.
 /// </summary>
 public sealed class InvalidationListener(NotificationListener listener, VectorTileStore tiles, TileInvalidationStore invalidations, TileCache cache,
-    ILogger<InvalidationListener> logger) : BackgroundService, INotificationHandler
+    ReadReplicas replicas, ILogger<InvalidationListener> logger) : BackgroundService, INotificationHandler
 {
     private readonly TaskCompletionSource started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -36,13 +37,19 @@ public sealed class InvalidationListener(NotificationListener listener, VectorTi
     private async Task SyncAsync(CancellationToken ct)
     {
         var version = await tiles.GetDatasetVersionAsync(ct);
+        var pending = await invalidations.SinceAsync(cache.LastInvalidationId, ct);
+        // Before any tile is evicted: tiles drawn from now on come from a standby only once it has replayed these changes
+        // (the primary's WAL position now lies after their commits), else from the primary; a drawing that started
+        // before the eviction is not kept (TileCache's epoch). So no standby re-caches what an edit made stale.
+        if (version != cache.DatasetVersion || pending.Count > 0)
+            await replicas.RaiseFenceToPrimaryAsync(ct);
         if (version != cache.DatasetVersion)
         {
             await cache.UseDatasetVersionAsync(version, await invalidations.LastIdAsync(ct));
             logger.LogInformation("Tile cache on dataset version {Version}", version);
         }
 
-        foreach (var invalidation in await invalidations.SinceAsync(cache.LastInvalidationId, ct))
+        foreach (var invalidation in pending.Where(i => i.Id > cache.LastInvalidationId))
         {
             var removed = cache.Invalidate(invalidation.Layer, invalidation.Area3857);
             cache.MarkInvalidationProcessed(invalidation.Id);
