@@ -12,6 +12,8 @@ TILES_PORT="${GRIDMAP_TILES_PORT:-8082}"
 
 gm_install_deps
 gm_start_postgres pg "${GRIDMAP_PG_PORT:-55432}"
+# Read replicas (issue 20, item 1): GRIDMAP_REPLICAS=N hot standbys; tiles, units, search and OGC reads go to them.
+gm_start_standbys "${GRIDMAP_REPLICAS:-0}" "${GRIDMAP_PG_PORT:-55432}"
 gm_build Release
 
 BIN=Release/net10.0
@@ -104,6 +106,7 @@ cat <<MSG
     GeoApi       http://127.0.0.1:$API_PORT/api/units/14   (OpenAPI: /openapi/v1.json)
     Tiles        http://127.0.0.1:$TILES_PORT/health
     Database     $GRIDMAP_DB
+    Replicas     ${GRIDMAP_DB_READ:-none (GRIDMAP_REPLICAS=N starts N hot standbys for reads)}
     Simulator    $SIMULATE_NOTE
     Monitoring   $MONITOR_NOTE
     Backups      $BACKUP_NOTE

@@ -88,7 +88,41 @@ gm_start_postgres() {
 }
 
 gm_stop_postgres() {
+  local standby
+  for standby in ${GM_STANDBYS:-}; do gm_pg "$GM_PGBIN/pg_ctl" -D "$standby" -m fast -w stop >/dev/null 2>&1 || true; done
   [ -n "${GM_PGDATA:-}" ] && gm_pg "$GM_PGBIN/pg_ctl" -D "$GM_PGDATA" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+# gm_start_standbys N PRIMARY_PORT: N hot standbys of the private cluster by PostgreSQL's streaming replication
+# (pg_basebackup -R with a replication slot each, so the primary keeps the WAL a standby has not received), on ports
+# PRIMARY_PORT+11 … +N; exports GRIDMAP_DB_READ, the hosts' multi-host read connection string (ReadReplicas).
+gm_start_standbys() {
+  local n="$1" primary="$2" i dir port slot hosts=""
+  [ "$n" -gt 0 ] || return 0
+  [ -n "${GM_PGDATA:-}" ] || gm_die "GRIDMAP_REPLICAS needs the private cluster (unset GRIDMAP_DB)"
+  GM_STANDBYS=""
+  for i in $(seq 1 "$n"); do
+    dir="$(gm_data_dir "pg-standby-$i")"; port=$((primary + 10 + i)); slot="gridmap_standby_$i"
+    if [ ! -f "$dir/PG_VERSION" ]; then
+      gm_say "creating hot standby $i (pg_basebackup -R, slot $slot) in $dir"
+      gm_pg env PGPASSWORD=gridmap "$GM_PGBIN/psql" -h 127.0.0.1 -p "$primary" -U gridmap -d postgres -Atqc \
+        "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '$slot' AND NOT active" >/dev/null
+      rm -rf "$dir"; mkdir -p "$dir"; chmod 700 "$dir"
+      [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir"
+      gm_pg env PGPASSWORD=gridmap "$GM_PGBIN/pg_basebackup" -h 127.0.0.1 -p "$primary" -U gridmap -D "$dir" \
+        --write-recovery-conf --wal-method=stream --create-slot --slot="$slot" --checkpoint=fast \
+        || gm_die "pg_basebackup for standby $i failed"
+    fi
+    if ! gm_pg "$GM_PGBIN/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
+      gm_say "starting hot standby $i on 127.0.0.1:$port"
+      gm_pg "$GM_PGBIN/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 120 start \
+        -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c shared_buffers=256MB -c max_connections=200 -c work_mem=32MB -c maintenance_work_mem=256MB" >/dev/null \
+        || { tail -20 "$dir/server.log" >&2; gm_die "standby $i did not start"; }
+    fi
+    GM_STANDBYS="$GM_STANDBYS $dir"; hosts="$hosts${hosts:+,}127.0.0.1:$port"
+  done
+  export GM_STANDBYS
+  export GRIDMAP_DB_READ="Host=$hosts;Username=gridmap;Password=gridmap;Database=gridmap"
 }
 
 # Browser libraries for the portal and the field app (OpenLayers, ECharts), from npm into wwwroot/lib; before the build, which fingerprints them.

@@ -74,6 +74,7 @@ public static class StoreServices
             var intake = sp.GetRequiredService<IOptions<Events.IntakeOptions>>().Value;
             return new Events.EventStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>())
             {
+                Replicas = sp.GetRequiredService<ReadReplicas>(),
                 IntakeQueueCapacity = intake.QueueCapacity,
                 IntakeBatchSize = intake.BatchSize,
             };
@@ -83,12 +84,12 @@ public static class StoreServices
         services.AddSingleton(sp => new Proxy.CatalogueStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new Proxy.ProxyStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new Disputes.DisputeStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new Assessment.AssessmentStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new Assessment.AssessmentStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ReadReplicas>()));
         services.AddSingleton(sp => new Inbox.InboxStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Open311.Open311Store>();
         services.AddSingleton<Planning.PlanningStore>();
         services.AddSingleton(sp => new Wall.WallStore(sp.GetRequiredService<NpgsqlDataSource>()));
-        services.AddSingleton(sp => new Kpi.KpiStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new Kpi.KpiStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ReadReplicas>()));
         services.AddSingleton(sp => new Imports.DepartmentImporter(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }

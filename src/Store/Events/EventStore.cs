@@ -176,10 +176,23 @@ public sealed partial class EventStore(NpgsqlDataSource dataSource, TimeProvider
             Description = r.GetOrdinal("description"), Urgent = r.GetOrdinal("urgent"), Holder = r.GetOrdinal("holder");
     }
 
-    /// <summary>The public view of an event by its tracking number, or null.</summary>
+    /// <summary>Standbys for the public tracking reads (issue 20, item 1); null: the primary.</summary>
+    public ReadReplicas? Replicas { get; init; }
+
+    /// <summary>
+    /// The public view of an event by its tracking number, or null. Read on a standby when there is one; a number it
+    /// does not know yet (a report acknowledged a moment ago, not replayed yet) is looked up again on the primary.
+    /// </summary>
     public async Task<TrackingView?> TrackAsync(string trackingNo, CancellationToken ct = default)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        if (Replicas is { Enabled: true } replicas && replicas.Reads != dataSource)
+            return await TrackOnAsync(replicas.Reads, trackingNo, ct) ?? await TrackOnAsync(dataSource, trackingNo, ct);
+        return await TrackOnAsync(dataSource, trackingNo, ct);
+    }
+
+    private async Task<TrackingView?> TrackOnAsync(NpgsqlDataSource source, string trackingNo, CancellationToken ct)
+    {
+        await using var connection = await source.OpenConnectionAsync(ct);
         long id;
         TrackingView view;
         await using (var command = new NpgsqlCommand(SqlResource.Get("Events/Track.sql"), connection))

@@ -23,8 +23,11 @@ public sealed record KpiRefreshResult(int Pairs, int Months, TimeSpan Elapsed);
 /// The KPI rollup (<c>event_kpi</c>): refreshed from <c>event</c> per (month, county), read per unit, children and
 /// departments. Reads never touch <c>event</c>, so they cost the same at 300 thousand or 4 million events.
 /// </summary>
-public sealed class KpiStore(NpgsqlDataSource dataSource, TimeProvider? time = null)
+public sealed class KpiStore(NpgsqlDataSource dataSource, TimeProvider? time = null, ReadReplicas? replicas = null)
 {
+    // Reports read on the standbys when there are any (issue 20, item 1); the rollup's refresh writes on the primary.
+    private NpgsqlDataSource Reads => replicas?.Reads ?? dataSource;
+
     private const int NoTimeout = 0;
     private static readonly long RefreshLockKey = 0x6b_70_69_72_65_66; // "kpiref"
 
@@ -32,7 +35,7 @@ public sealed class KpiStore(NpgsqlDataSource dataSource, TimeProvider? time = n
 
     public async Task<KpiReport?> GetReportAsync(AdminCode unit, DateOnly from, DateOnly to, CancellationToken ct = default)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var connection = await Reads.OpenConnectionAsync(ct);
         var chain = await ChainAsync(connection, unit, ct);
         if (chain.Count == 0 || chain[^1].Code != unit.Value)
             return null;
@@ -49,7 +52,7 @@ public sealed class KpiStore(NpgsqlDataSource dataSource, TimeProvider? time = n
     /// <summary>The latest month, up to this one, in which events were reported in the unit (null when none ever was).</summary>
     public async Task<DateOnly?> LatestMonthAsync(AdminCode unit, CancellationToken ct = default)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var command = Reads.CreateCommand("""
             SELECT max(month) FROM event_kpi WHERE unit_code = $1 AND department = '' AND reported > 0 AND month <= $2
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = unit.Value });
