@@ -10,7 +10,7 @@
 #   ./bench.sh simulate [--speed N] [--minutes M]
 #   ./bench.sh wall [--open N] [--runs N] | ./bench.sh wall --soak MINUTES [--speed N]
 #   ./bench.sh restore [--clients C] [--before S] [--after S]
-#   ./bench.sh crash [--reports N] [--clients C] [--down S]
+#   ./bench.sh crash [--reports N] [--clients C] [--down S] [--standby]
 # tiles: installs nginx, wrk, MapServer 8 (cgi-mapserver) and spawn-fcgi from Debian, starts the private PostGIS
 # cluster (loading the province if needed), a tiling service with its own empty cache, MapServer over FastCGI and
 # nginx, then runs `gridmap bench tiles`; --pin gives PostgreSQL (its server and every backend, pgbench's included)
@@ -39,7 +39,9 @@
 # report acknowledged before T found there and none sent after T). crash: starts GeoApi and tiles on the private cluster
 # and runs the database crash drill (`gridmap bench crash`: kill -9 of the postmaster during a burst of reports retried
 # with their keys, both hosts probed while it is down, the cluster started again, every report counted, both hosts' LISTEN
-# connections back). Whatever the mode, it stops what it started.
+# connections back); with --standby it instead starts a hot standby (as GRIDMAP_REPLICAS=1 does), reads through both
+# hosts from C clients and kills the standby (reads move to the primary and back). Whatever the mode, it stops what it
+# started.
 set -euo pipefail
 source "$(dirname "$0")/scripts/common.sh"
 cd "$GM_ROOT"
@@ -89,6 +91,8 @@ cleanup() {
   [ -n "${created_ms_conf:-}" ] && rm -f /etc/mapserver.conf
   rm -rf "$work"
   [ -n "$PIN" ] && pin_postgres "0-$(($(nproc) - 1))"
+  # A drill's standby goes again: replaying every later benchmark's writes would load the cores they measure.
+  gm_remove_standbys "${GRIDMAP_PG_PORT:-55432}"
   [ -n "${GRIDMAP_KEEP_DB:-}" ] || gm_stop_postgres
 }
 # pin_postgres CPUS: the server process and its current children; later backends inherit the server's affinity.
@@ -158,6 +162,14 @@ if [ "$mode" = restore ]; then
 fi
 if [ "$mode" = crash ]; then
   [ -n "${GM_PGDATA:-}" ] || gm_die "the crash drill kills and restarts the private cluster: unset GRIDMAP_DB"
+  crash_args=()
+  for a in "$@"; do
+    if [ "$a" = --standby ]; then
+      gm_start_standbys 1 "${GRIDMAP_PG_PORT:-55432}"
+      crash_args+=(--standby-pgdata "${GM_STANDBYS# }")
+    else crash_args+=("$a"); fi
+  done
+  set -- ${crash_args[@]+"${crash_args[@]}"}
   ( cd src/GeoApi && exec dotnet bin/Release/net10.0/GridMap.GeoApi.dll --urls "http://127.0.0.1:$API_PORT" --Logging:LogLevel:Default=Warning ) >"$work/geoapi.log" 2>&1 &
   pids+=($!)
   ( cd src/Tiling && exec dotnet bin/Release/net10.0/GridMap.Tiling.dll --urls "http://127.0.0.1:$TILES_PORT" --Tiling:CacheDirectory="$work/tiles" \

@@ -93,6 +93,20 @@ gm_stop_postgres() {
   [ -n "${GM_PGDATA:-}" ] && gm_pg "$GM_PGBIN/pg_ctl" -D "$GM_PGDATA" -m fast -w stop >/dev/null 2>&1 || true
 }
 
+# gm_remove_standbys PRIMARY_PORT: stops the standbys this script started, deletes them and drops their slots (a slot
+# nobody reads from would keep the primary's WAL for ever).
+gm_remove_standbys() {
+  local dir slot
+  for dir in ${GM_STANDBYS:-}; do
+    gm_pg "$GM_PGBIN/pg_ctl" -D "$dir" -m fast -w stop >/dev/null 2>&1 || true
+    slot="gridmap_standby_${dir##*-}"
+    gm_pg env PGPASSWORD=gridmap "$GM_PGBIN/psql" -h 127.0.0.1 -p "$1" -U gridmap -d postgres -Atqc \
+      "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '$slot' AND NOT active" >/dev/null 2>&1 || true
+    rm -rf "$dir"
+  done
+  GM_STANDBYS=""
+}
+
 # gm_start_standbys N PRIMARY_PORT: N hot standbys of the private cluster by PostgreSQL's streaming replication
 # (pg_basebackup -R with a replication slot each, so the primary keeps the WAL a standby has not received), on ports
 # PRIMARY_PORT+11 … +N; exports GRIDMAP_DB_READ, the hosts' multi-host read connection string (ReadReplicas).

@@ -130,6 +130,102 @@ internal sealed partial class CrashDrill(NpgsqlDataSource dataSource, string con
         return proven ? 0 : 1;
     }
 
+    /// <summary>
+    /// A standby killed under read load (issue 20, item 3): readers fetch tiles no cache holds and OGC item pages (both
+    /// read on the standby) without pause; a third of the way in the standby's postmaster is killed with SIGKILL, started
+    /// again after <paramref name="downSeconds"/>. Every answer must be 200, or 503 with Retry-After for a read the kill
+    /// cut off; both hosts' /health must show the standby out of reads and then back.
+    /// </summary>
+    public async Task<int> RunStandbyAsync(string geoApi, string tiles, string standbyData, int readers, int seconds, int downSeconds, CancellationToken ct)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var answers = new ConcurrentBag<(double At, string Host, int Status, bool RetryAfter, double Ms)>();
+        var health = new ConcurrentBag<(double At, string Host, bool InReads)>();
+        var clock = Stopwatch.StartNew();
+        var next = -1;
+        using var stop = new CancellationTokenSource();
+        var load = Enumerable.Range(0, readers).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var i = Interlocked.Increment(ref next);
+                var (host, url) = i % 2 == 0
+                    ? ("tiling", $"{tiles.TrimEnd('/')}/tiles/grids/16/{53150 + i / 2 % 400}/{25200 + i / 800}.mvt")
+                    : ("GeoApi", $"{geoApi.TrimEnd('/')}/ogc/collections/grids/items?limit=1&offset={i}");
+                var started = clock.Elapsed.TotalMilliseconds;
+                try
+                {
+                    using var response = await http.GetAsync(url, CancellationToken.None);
+                    answers.Add((started, host, (int)response.StatusCode, response.Headers.RetryAfter is not null, clock.Elapsed.TotalMilliseconds - started));
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    answers.Add((started, host, 0, false, clock.Elapsed.TotalMilliseconds - started));
+                }
+            }
+        }, ct)).ToList();
+        var watching = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                foreach (var (host, url) in new[] { ("GeoApi", geoApi), ("tiling", tiles) })
+                {
+                    try
+                    {
+                        var body = await http.GetStringAsync(url.TrimEnd('/') + "/health", CancellationToken.None);
+                        health.Add((clock.Elapsed.TotalMilliseconds, host, body.Contains("\"inReads\":true", StringComparison.Ordinal)));
+                    }
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                    {
+                    }
+                }
+                await Task.Delay(250, CancellationToken.None);
+            }
+        }, ct);
+
+        await Task.Delay(TimeSpan.FromSeconds(seconds / 3.0), ct);
+        var postmaster = int.Parse(File.ReadLines(Path.Combine(standbyData, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+        var options = File.ReadAllText(Path.Combine(standbyData, "postmaster.opts"));
+        var killedAt = clock.Elapsed.TotalMilliseconds;
+        Process.GetProcessById(postmaster).Kill();
+        output.WriteLine($"standby crash drill: {readers} readers on the standby through both hosts; kill -9 of the standby's postmaster (pid {postmaster}) at {killedAt / 1000:F1} s");
+        await Task.Delay(TimeSpan.FromSeconds(downSeconds), ct);
+        await StartPostgresAsync(standbyData, options, ct);
+        var restartedAt = clock.Elapsed.TotalMilliseconds;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  standby started again at {restartedAt / 1000:F1} s"));
+        var rest = TimeSpan.FromSeconds(seconds) - clock.Elapsed;
+        await Task.Delay(rest > TimeSpan.FromSeconds(10) ? rest : TimeSpan.FromSeconds(10), ct);
+        await stop.CancelAsync();
+        await Task.WhenAll(load);
+        await watching;
+
+        var all = answers.ToList();
+        var bad = all.Where(a => a.Status != 200 && !(a.Status == 503 && a.RetryAfter)).ToList();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {all.Count} reads in {clock.Elapsed.TotalSeconds:F0} s"));
+        foreach (var host in all.GroupBy(a => a.Host))
+        {
+            var statuses = string.Join(", ", host.GroupBy(a => a.Status == 503 && a.RetryAfter ? "503 with Retry-After" : a.Status == 0 ? "no answer" : $"{a.Status}")
+                .Select(g => $"{g.Key} × {g.Count()}"));
+            var during = host.Where(a => a.At >= killedAt && a.At < restartedAt).ToList();
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {host.Key}: {statuses}; while the standby was down {during.Count} reads, {during.Count(a => a.Status == 200)} answered 200; slowest answer {host.Max(a => a.Ms):F0} ms"));
+        }
+        var proven = bad.Count == 0 && all.All(a => a.Ms < 10_000);
+        foreach (var host in health.GroupBy(h => h.Host))
+        {
+            var outAt = host.Where(h => h.At > killedAt && !h.InReads).Select(h => h.At).DefaultIfEmpty(double.NaN).Min();
+            var backAt = host.Where(h => h.At > restartedAt && h.InReads).Select(h => h.At).DefaultIfEmpty(double.NaN).Min();
+            var back = host.OrderBy(h => h.At).Last().InReads;
+            proven &= !double.IsNaN(outAt) && !double.IsNaN(backAt) && back;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {host.Key} /health: standby out of reads {(outAt - killedAt) / 1000:F1} s after the kill, back in reads {(backAt - restartedAt) / 1000:F1} s after its restart"));
+        }
+        output.WriteLine(proven
+            ? "  every read answered 200 or 503 with Retry-After, reads moved to the primary and back: PROVEN"
+            : $"  FAILED: {bad.Count} answers neither 200 nor 503 with Retry-After, or the standby was not seen leaving and rejoining the reads");
+        return proven ? 0 : 1;
+    }
+
     /// <summary>Every 250 ms one read of each host that needs the database: an OGC item page, and a tile no cache holds.</summary>
     private static async Task ProbeAsync(HttpClient http, string geoApi, string tiles, ConcurrentBag<Probe> probes, CancellationToken ct)
     {

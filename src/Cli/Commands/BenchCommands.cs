@@ -230,14 +230,18 @@ internal static class BenchCommands
         var reports = new Option<int>("--reports") { Description = "Reports in the burst.", DefaultValueFactory = _ => 10_000 };
         var clients = new Option<int>("--clients") { Description = "Concurrent reporting clients.", DefaultValueFactory = _ => 32 };
         var down = new Option<int>("--down") { Description = "Seconds the database stays down.", DefaultValueFactory = _ => 10 };
-        var command = new Command("crash", "Database crash drill: kill -9 of PostgreSQL mid-burst; 503 with Retry-After while down, reconnects, 0 lost, 0 doubled.")
+        var standby = new Option<string?>("--standby-pgdata") { Description = "Kill this hot standby under read load instead of the primary under writes." };
+        var command = new Command("crash", "Database crash drill: kill -9 of PostgreSQL mid-burst; 503 with Retry-After while down, reconnects, 0 lost, 0 doubled (or a standby killed under reads).")
         {
-            db, api, tiles, pgData, reports, clients, down,
+            db, api, tiles, pgData, reports, clients, down, standby,
         };
         command.SetAction(async (result, ct) =>
         {
             var connectionString = CommonOptions.ConnectionString(result, db);
             await using var dataSource = GridMapDataSource.Create(connectionString, "gridmap-bench");
+            if (result.GetValue(standby) is { } standbyData)
+                return await new CrashDrill(dataSource, connectionString, Console.Out).RunStandbyAsync(result.GetValue(api)!, result.GetValue(tiles)!,
+                    Path.GetFullPath(standbyData), result.GetValue(clients), 30, result.GetValue(down), ct);
             return await new CrashDrill(dataSource, connectionString, Console.Out).RunAsync(result.GetValue(api)!, result.GetValue(tiles)!,
                 Path.GetFullPath(result.GetValue(pgData)!), result.GetValue(reports), result.GetValue(clients), result.GetValue(down), ct);
         });
