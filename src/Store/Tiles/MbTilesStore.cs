@@ -143,6 +143,20 @@ public sealed class MbTilesStore : IAsyncDisposable
             {
                 logger.LogWarning(e, "Could not write {Count} tiles to the disk cache", batch.Count);
             }
+            // An invalidation between a tile's epoch check and its INSERT may have run its DELETE first: what was
+            // written for an epoch that is gone by now is taken out again (at worst a few tiles re-drawn).
+            var stale = batch.Where(b => b.Epoch != epoch()).Select(b => b.Key).ToList();
+            if (stale.Count > 0)
+            {
+                try
+                {
+                    Delete(stale);
+                }
+                catch (SqliteException e)
+                {
+                    logger.LogWarning(e, "Could not take {Count} invalidated tiles back out of the disk cache", stale.Count);
+                }
+            }
             // Let requests and PostgreSQL have the cores between batches.
             await Task.Delay(20);
         }

@@ -80,10 +80,11 @@ public sealed class TileCache : IAsyncDisposable
             Interlocked.Increment(ref hits);
             return (cached, true);
         }
+        var readAt = Epoch;
         if (disk?.Read(key) is { } fromDisk)
         {
             var tile = new CachedTile(fromDisk);
-            Remember(key, tile);
+            RememberUnlessInvalidated(key, tile, readAt);
             Interlocked.Increment(ref hits);
             Interlocked.Increment(ref diskHits);
             return (tile, true);
@@ -109,10 +110,22 @@ public sealed class TileCache : IAsyncDisposable
         var tile = new CachedTile(await render(CancellationToken.None));
         if (startedAt == Epoch)
         {
-            Remember(key, tile);
+            RememberUnlessInvalidated(key, tile, startedAt);
             disk?.Write(key, tile.Data, startedAt);
         }
         return tile;
+    }
+
+    /// <summary>
+    /// Keeps a tile drawn or read at <paramref name="epoch"/>, and takes it back if an invalidation bumped the epoch
+    /// meanwhile: the check before keeping it and the keeping are not one step, and an invalidation landing between
+    /// them has already swept the tier (found by the replica test, where a lagging standby made the race visible).
+    /// </summary>
+    private void RememberUnlessInvalidated(TileKey key, CachedTile tile, long epoch)
+    {
+        Remember(key, tile);
+        if (Epoch != epoch)
+            ForgetMemory(key);
     }
 
     private static void Touch(CachedTile tile) => Interlocked.Exchange(ref tile.LastUsed, Environment.TickCount64);
@@ -221,7 +234,13 @@ public sealed class TileCache : IAsyncDisposable
         var keys = candidates.SelectMany(t => Enum.GetValues<TileFormat>().Select(f => new TileKey(layer, t, f))).ToList();
         var removed = keys.Where(ForgetMemory).ToHashSet();
         if (disk is not null)
+        {
             removed.UnionWith(disk.Delete(keys));
+            // Until the disk delete committed, a request that missed memory could still read the old tile from disk and
+            // keep it (its epoch was already the bumped one): bump again and sweep memory once more.
+            Interlocked.Increment(ref epoch);
+            removed.UnionWith(keys.Where(ForgetMemory));
+        }
         Interlocked.Add(ref evicted, removed.Count);
         return removed.Count;
     }
