@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Npgsql;
 
 namespace GridMap.Cli.Operations;
@@ -14,6 +16,30 @@ internal sealed class PostgresTools(string connectionString)
     public static string BinDirectory => Environment.GetEnvironmentVariable("GRIDMAP_PGBIN") is { Length: > 0 } bin ? bin : "/usr/lib/postgresql/15/bin";
 
     public static bool IsRoot => Environment.UserName == "root";
+
+    // The programs running now: they go with us however we are stopped (run.sh's Ctrl-C sends SIGTERM to gridmap
+    // backup; pg_receivewal would otherwise go on retrying a stopped server, pg_basebackup go on copying).
+    private static readonly ConcurrentDictionary<Process, byte> Running = new();
+    private static readonly PosixSignalRegistration OnTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => StopAll());
+    private static readonly PosixSignalRegistration OnInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => StopAll());
+
+    static PostgresTools() => AppDomain.CurrentDomain.ProcessExit += (_, _) => StopAll();
+
+    private static void StopAll()
+    {
+        foreach (var process in Running.Keys)
+        {
+            try
+            {
+                if (!process.HasExited)
+                    process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // gone meanwhile
+            }
+        }
+    }
 
     private readonly NpgsqlConnectionStringBuilder settings = new(connectionString);
 
@@ -74,6 +100,9 @@ internal sealed class PostgresTools(string connectionString)
     public static Process Start(ProcessStartInfo start, Action<string>? onLine, out Queue<string> tail)
     {
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
+        Running[process] = 0;
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => Running.TryRemove(process, out _);
         var lines = new Queue<string>();
         void Line(string? line)
         {
