@@ -227,6 +227,9 @@ if [ "$mode" = simulate ] || [ "$mode" = wall ]; then
   if [ -f "$work/simulate.log" ]; then
     echo "the simulator, last progress line: $(grep -E 'reported [0-9]+' "$work/simulate.log" | tail -1)"
   fi
+  # The tiles behind the tiling service's p99 (Tiling:SlowTileMilliseconds, 200 ms).
+  slow="$(grep -A1 "SlowTiles" "$work/tiling.log" | grep -o "Slow tile: .*" || true)"
+  [ -z "$slow" ] || { echo "tiles drawn slower than 200 ms:"; echo "$slow" | tail -10 | sed 's/^/  /'; }
   exit 0
 fi
 if [ "$mode" = portal ]; then

@@ -29,6 +29,10 @@ public sealed class TilingOptions
     /// <summary>Base URL clients reach this service at, for TileJSON and the style (default: taken from each request).</summary>
     public string PublicUrl { get; set; } = "";
 
+    /// <summary>A tile drawn slower than this many milliseconds is logged with its layer, zoom, column, row and caller (0: never).</summary>
+    [Range(0, 600000)]
+    public int SlowTileMilliseconds { get; set; } = 200;
+
     /// <summary>Allows POST /tiles/cache/clear (benchmarks only; leave off in production).</summary>
     public bool AllowCacheAdmin { get; set; }
 }
