@@ -47,7 +47,7 @@ public static class StoreServices
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-            return new ReadReplicas(sp.GetRequiredService<NpgsqlDataSource>(), options.ReadConnectionString, applicationName, options.MaxReplicaLagBytes);
+            return new ReadReplicas(sp.GetRequiredService<NpgsqlDataSource>(), options.ReadConnectionString, applicationName, options.MaxReplicaLagBytes, profile);
         });
         services.AddSingleton(sp => new Tiles.VectorTileStore(sp.GetRequiredService<ReadReplicas>()));
         services.AddSingleton<Tiles.TileInvalidationStore>();

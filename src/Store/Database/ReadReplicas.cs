@@ -38,6 +38,7 @@ public sealed class ReadReplicas : IAsyncDisposable
     private readonly string readConnectionString;
     private readonly string applicationName;
     private readonly long maxLagBytes;
+    private readonly DataSourceProfile? profile;
     private readonly Dictionary<string, NpgsqlDataSource> probes = [];
     private readonly Lock gate = new();
     private IReadOnlyList<StandbyState> states;
@@ -45,8 +46,10 @@ public sealed class ReadReplicas : IAsyncDisposable
     private readonly List<NpgsqlDataSource> retired = [];
     private long fence;
 
-    public ReadReplicas(NpgsqlDataSource primary, string? readConnectionString, string applicationName, long maxLagBytes)
+    /// <param name="profile">How the host uses connections (the tiling service's generic plans hold on the standbys too).</param>
+    public ReadReplicas(NpgsqlDataSource primary, string? readConnectionString, string applicationName, long maxLagBytes, DataSourceProfile? profile = null)
     {
+        this.profile = profile;
         this.primary = primary;
         this.applicationName = applicationName;
         this.maxLagBytes = maxLagBytes;
@@ -186,7 +189,7 @@ public sealed class ReadReplicas : IAsyncDisposable
 
     private NpgsqlDataSource Build(IReadOnlyList<string> standbys) =>
         GridMapDataSource.Create(WithHosts(readConnectionString, [.. standbys, primaryEndpoint], applicationName + "-reads", pool: null) + ";Target Session Attributes=prefer-standby;Load Balance Hosts=true",
-            applicationName + "-reads");
+            applicationName + "-reads", profile);
 
     private static string WithHosts(string connectionString, IReadOnlyList<string> hosts, string applicationName, int? pool)
     {
