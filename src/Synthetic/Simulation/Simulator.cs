@@ -43,8 +43,9 @@ public sealed record SimulationOptions
     public TimeSpan Tick { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// New accounts opened per tick at most: each costs GeoApi two password hashes, and a province at 100× meets thousands
-    /// of grid managers and village desks in its first minutes. Someone still without an account waits for a later tick:
+    /// New accounts opened per tick (a second of real time) at most, for reporters and field rounds, and as many again for
+    /// the people who take the steps: each costs GeoApi two password hashes, and a province at 100× meets thousands of
+    /// grid managers and village desks in its first minutes. Someone still without an account waits for a later tick:
     /// their report comes through the county's hotline instead, their step or field round is put off.
     /// </summary>
     public int AccountsPerTick { get; init; } = 6;
@@ -73,7 +74,11 @@ public sealed class Simulator(SimulationApi api, SimulationState state, Simulati
     private IReadOnlyList<(string Code, double Weight, bool OnTheSpot)> categories = [];
     private SimulationRates rates = null!;
     private DateTimeOffset lastDemoReport = DateTimeOffset.MinValue;
-    private int openingBudget = int.MaxValue;
+    // Accounts that may still be opened in this tick, for reporters and field rounds, and apart for the steps' actors:
+    // a few desks act on many events, and reporters using up a shared budget starved the loop (a simulated day under load
+    // finished nothing).
+    private int arrivalBudget = int.MaxValue;
+    private int stepBudget = int.MaxValue;
 
     public SimulationRates Rates => rates;
 
@@ -102,10 +107,11 @@ public sealed class Simulator(SimulationApi api, SimulationState state, Simulati
             var now = time.GetUtcNow();
             var from = state.Clock!.Value;
             var to = from + (now - wall) * options.Speed;
+            // A tick that took longer (a loaded machine) opens as many accounts as the ticks it stood for.
+            arrivalBudget = stepBudget = (int)Math.Ceiling(options.AccountsPerTick * Math.Max(1.0, (now - wall) / options.Tick));
             wall = now;
             if (stopAt is { } stop && to > stop)
                 to = stop;
-            openingBudget = options.AccountsPerTick;
             await ArrivalsAsync(from, to, ct);
             await DemoDeskAsync(to, ct);
             await StepsAsync(to, ct);
@@ -186,7 +192,7 @@ public sealed class Simulator(SimulationApi api, SimulationState state, Simulati
     /// </summary>
     private async Task FieldRoundAsync((string Grid, double[] Point) grid, bool verify, DateTimeOffset now, CancellationToken ct)
     {
-        if (await StaffedAsync(grid.Grid, (int)AdminLevel.Grid, null, ct) is not { } manager)
+        if (await StaffedAsync(grid.Grid, (int)AdminLevel.Grid, null, step: false, ct) is not { } manager)
             return;
         var key = $"sim-{state.Run}-f{state.FieldRounds}";
         ApiAnswer answer;
@@ -258,7 +264,7 @@ public sealed class Simulator(SimulationApi api, SimulationState state, Simulati
         var channel = random.NextDouble() switch { < 0.80 => "grid", < 0.92 => "hotline", _ => "open311" };
         if (channel == "open311" && options.Open311Key is null)
             channel = "hotline";
-        var gridManager = channel == "grid" ? await StaffedAsync(grid.Grid, (int)AdminLevel.Grid, null, ct) : null;
+        var gridManager = channel == "grid" ? await StaffedAsync(grid.Grid, (int)AdminLevel.Grid, null, step: false, ct) : null;
         if (channel == "grid" && gridManager is null)
             channel = "hotline";
         var plan = new EventPlan
@@ -372,9 +378,9 @@ public sealed class Simulator(SimulationApi api, SimulationState state, Simulati
                 e.NextAt = now.AddMinutes(30);
             return;
         }
-        var owner = await StaffedAsync(e.OwnerUnit, e.OwnerLevel, e.OwnerDepartment, ct);
+        var owner = await StaffedAsync(e.OwnerUnit, e.OwnerLevel, e.OwnerDepartment, step: true, ct);
         var gridManager = eventState is EventState.FeedbackGiven || (eventState is EventState.Reported && e.Plan.OnTheSpot)
-            ? await StaffedAsync(e.Grid, (int)AdminLevel.Grid, null, ct) : "";
+            ? await StaffedAsync(e.Grid, (int)AdminLevel.Grid, null, step: true, ct) : "";
         if (owner is null || gridManager is null)
         {
             // The person who would act has no account yet (see SimulationOptions.AccountsPerTick): a little later.
@@ -495,16 +501,18 @@ public sealed class Simulator(SimulationApi api, SimulationState state, Simulati
 
     /// <summary>
     /// The simulated person for the unit if their account is open, or opened now while this tick's budget lasts
-    /// (<see cref="SimulationOptions.AccountsPerTick"/>); null when they must wait for a later tick.
+    /// (<see cref="SimulationOptions.AccountsPerTick"/>, one budget for arrivals and one for <paramref name="step"/>s);
+    /// null when they must wait for a later tick.
     /// </summary>
-    private async Task<string?> StaffedAsync(string unit, int level, string? department, CancellationToken ct)
+    private async Task<string?> StaffedAsync(string unit, int level, string? department, bool step, CancellationToken ct)
     {
         var username = Person(unit, level, department).Username;
         if (api.HasAccount(username))
             return username;
-        if (openingBudget <= 0)
+        ref var budget = ref step ? ref stepBudget : ref arrivalBudget;
+        if (budget <= 0)
             return null;
-        openingBudget--;
+        budget--;
         return await AccountForAsync(unit, level, department, ct);
     }
 
