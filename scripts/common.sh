@@ -53,6 +53,10 @@ gm_data_dir() {
   printf '%s/%s' "$base" "$name"
 }
 
+# The private clusters' server options, on the command line (a standby must not have a lower max_connections than its
+# primary, so both start from this one line).
+GM_PG_OPTIONS="-c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c shared_buffers=256MB -c max_connections=200 -c work_mem=32MB -c maintenance_work_mem=256MB"
+
 # gm_start_postgres NAME PORT: start (creating if needed) a private cluster on 127.0.0.1:PORT and export
 # GRIDMAP_DB for database "gridmap". With GRIDMAP_DB already set, use that server and start nothing.
 gm_start_postgres() {
@@ -80,7 +84,7 @@ gm_start_postgres() {
     fi
     gm_say "starting PostgreSQL 15 + PostGIS on 127.0.0.1:$port"
     gm_pg "$GM_PGBIN/pg_ctl" -D "$GM_PGDATA" -l "$GM_PGDATA/server.log" -w -t 60 start \
-      -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c shared_buffers=256MB -c max_connections=200 -c work_mem=32MB -c maintenance_work_mem=256MB" >/dev/null \
+      -o "-p $port $GM_PG_OPTIONS" >/dev/null \
       || { tail -20 "$GM_PGDATA/server.log" >&2; gm_die "PostgreSQL did not start"; }
   fi
   export GRIDMAP_DB="Host=127.0.0.1;Port=$port;Username=gridmap;Password=gridmap;Database=gridmap"
@@ -130,7 +134,7 @@ gm_start_standbys() {
     if ! gm_pg "$GM_PGBIN/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
       gm_say "starting hot standby $i on 127.0.0.1:$port"
       gm_pg "$GM_PGBIN/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 120 start \
-        -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c shared_buffers=256MB -c max_connections=200 -c work_mem=32MB -c maintenance_work_mem=256MB" >/dev/null \
+        -o "-p $port $GM_PG_OPTIONS" >/dev/null \
         || { tail -20 "$dir/server.log" >&2; gm_die "standby $i did not start"; }
     fi
     GM_STANDBYS="$GM_STANDBYS $dir"; hosts="$hosts${hosts:+,}127.0.0.1:$port"

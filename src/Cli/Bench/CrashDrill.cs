@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using GridMap.Cli.Operations;
 using GridMap.Store.Notifications;
 using Npgsql;
@@ -15,9 +14,10 @@ namespace GridMap.Cli.Bench;
 /// promptly with 503 and Retry-After (no hang, no crash). Afterwards: every acknowledged report stored exactly once, no
 /// report doubled, both hosts' LISTEN connections reconnected by themselves and hearing notices again.
 /// </summary>
-internal sealed partial class CrashDrill(NpgsqlDataSource dataSource, string connectionString, TextWriter output)
+internal sealed class CrashDrill(NpgsqlDataSource dataSource, string connectionString, TextWriter output)
 {
-    private sealed record Probe(string Host, int Status, bool RetryAfter, double Ms);
+    /// <summary>One read: when it was sent (ms into the drill), of which host, its status (0: no answer), Retry-After, how long.</summary>
+    private sealed record Probe(double At, string Host, int Status, bool RetryAfter, double Ms);
 
     public async Task<int> RunAsync(string geoApi, string tiles, string pgData, int reports, int clients, int downSeconds, CancellationToken ct)
     {
@@ -28,54 +28,42 @@ internal sealed partial class CrashDrill(NpgsqlDataSource dataSource, string con
         var run = IntakeBenchmark.NewRunId();
         var listenersBefore = await ListenerCountsAsync(probeClient, geoApi, tiles, ct);
 
-        var acks = new ConcurrentDictionary<int, string>();
         var failures = new ConcurrentDictionary<string, int>();
         var probes = new ConcurrentBag<Probe>();
-        long attempts = 0;
-        var killAt = reports * 3 / 10;
         var killed = 0;
+        var acknowledgedSoFar = 0;
         var crash = Task.CompletedTask;
         TimeSpan down = default, back = default;
         var sinceRestart = new Stopwatch();
         var clock = Stopwatch.StartNew();
+        var killAt = reports * 3 / 10;
         output.WriteLine($"crash drill: {reports} reports from {clients} clients through Open311, each retried with its key until acknowledged; kill -9 of PostgreSQL at {killAt}");
-        await LatencyRecorder.RunAsync(Enumerable.Range(0, reports).ToList(), clients, async (i, t) =>
+        var burst = await intake.SendUntilAcknowledgedAsync(http, run, reports, clients, retryAfter: TimeSpan.FromMilliseconds(100), acknowledged =>
         {
-            while (true)
-            {
-                Interlocked.Increment(ref attempts);
-                var (trackingNo, _) = await intake.TrySendAsync(http, run, i, t, label => failures.AddOrUpdate(label, 1, (_, n) => n + 1));
-                if (trackingNo is not null)
-                {
-                    acks[i] = trackingNo;
-                    if (acks.Count >= killAt && Interlocked.Exchange(ref killed, 1) == 0)
-                        crash = CrashAsync();
-                    return 0;
-                }
-                await Task.Delay(100, t);
-            }
-        }, ct);
+            Interlocked.Exchange(ref acknowledgedSoFar, acknowledged);
+            if (acknowledged >= killAt && Interlocked.Exchange(ref killed, 1) == 0)
+                crash = CrashAsync(acknowledged);
+        }, label => failures.AddOrUpdate(label, 1, (_, n) => n + 1), ct);
         await crash;
+        var acks = burst.Acknowledged;
         var seconds = clock.Elapsed.TotalSeconds;
 
-        async Task CrashAsync()
+        async Task CrashAsync(int acknowledgedAtKill)
         {
-            var postmaster = int.Parse(File.ReadLines(Path.Combine(pgData, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
-            var options = File.ReadAllText(Path.Combine(pgData, "postmaster.opts"));
             var outage = Stopwatch.StartNew();
-            Process.GetProcessById(postmaster).Kill();
-            output.WriteLine($"  kill -9 PostgreSQL's postmaster (pid {postmaster}) after {acks.Count} acknowledged reports; down for {downSeconds} s");
+            var postmaster = KillPostmaster(pgData);
+            output.WriteLine($"  kill -9 PostgreSQL's postmaster (pid {postmaster}) after {acknowledgedAtKill} acknowledged reports; down for {downSeconds} s");
             using var stopProbes = new CancellationTokenSource();
             var probing = ProbeAsync(probeClient, geoApi, tiles, probes, stopProbes.Token);
             await Task.Delay(TimeSpan.FromSeconds(downSeconds), ct);
-            await StartPostgresAsync(pgData, options, ct);
+            await PostgresTools.StartAsLastRunAsync(pgData, ct);
             // The drill's own idle connections died with the server (the hosts' pools find theirs broken and drop them).
             dataSource.Clear();
             sinceRestart.Start();
             down = outage.Elapsed;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  PostgreSQL started again (crash recovery) {down.TotalSeconds:F1} s after the kill"));
-            var acked = acks.Count;
-            while (acks.Count == acked && acks.Count < reports)
+            var acked = Volatile.Read(ref acknowledgedSoFar);
+            while (Volatile.Read(ref acknowledgedSoFar) == acked && acked < reports)
                 await Task.Delay(50, ct);
             back = outage.Elapsed;
             await stopProbes.CancelAsync();
@@ -98,18 +86,14 @@ internal sealed partial class CrashDrill(NpgsqlDataSource dataSource, string con
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  both hosts' listeners seen back {sinceRestart.Elapsed.TotalSeconds:F1} s after PostgreSQL was started again"));
 
-        var (events, distinct) = await intake.CountAsync(run, ct);
-        var stored = await intake.StoredAsync(run, ct);
-        var lost = acks.Count(a => !stored.TryGetValue(a.Key, out var no) || no != a.Value);
+        var (events, distinct, lost, _) = await intake.CheckAsync(run, reports, acks, ct);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {seconds:F1} s in all; database down {down.TotalSeconds:F1} s, first report acknowledged again {back.TotalSeconds:F1} s after the kill; {attempts} attempts"));
+            $"  {seconds:F1} s in all; database down {down.TotalSeconds:F1} s, first report acknowledged again {back.TotalSeconds:F1} s after the kill; {burst.Attempts} attempts"));
         output.WriteLine($"  failed attempts, retried: {(failures.IsEmpty ? "none" : string.Join(", ", failures.OrderByDescending(f => f.Value).Select(f => $"{f.Key} × {f.Value}")))}");
         foreach (var host in probes.GroupBy(p => p.Host))
         {
-            var statuses = string.Join(", ", host.GroupBy(p => p.RetryAfter ? $"{p.Status} with Retry-After" : p.Status == 0 ? "no answer" : $"{p.Status}")
-                .Select(g => $"{g.Key} × {g.Count()}"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {host.Key} during the outage: {statuses}; slowest answer {host.Max(p => p.Ms):F0} ms"));
+                $"  {host.Key} during the outage: {Statuses(host)}; slowest answer {host.Max(p => p.Ms):F0} ms"));
         }
         output.WriteLine($"  acknowledged: {acks.Count}   events with these keys: {events}   distinct keys: {distinct}   lost: {lost}   duplicated: {events - distinct}");
         var reconnected = true;
@@ -139,7 +123,7 @@ internal sealed partial class CrashDrill(NpgsqlDataSource dataSource, string con
     public async Task<int> RunStandbyAsync(string geoApi, string tiles, string standbyData, int readers, int seconds, int downSeconds, CancellationToken ct)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        var answers = new ConcurrentBag<(double At, string Host, int Status, bool RetryAfter, double Ms)>();
+        var answers = new ConcurrentBag<Probe>();
         var health = new ConcurrentBag<(double At, string Host, bool InReads)>();
         var clock = Stopwatch.StartNew();
         var next = -1;
@@ -152,16 +136,7 @@ internal sealed partial class CrashDrill(NpgsqlDataSource dataSource, string con
                 var (host, url) = i % 2 == 0
                     ? ("tiling", $"{tiles.TrimEnd('/')}/tiles/grids/16/{53150 + i / 2 % 400}/{25200 + i / 800}.mvt")
                     : ("GeoApi", $"{geoApi.TrimEnd('/')}/ogc/collections/grids/items?limit=1&offset={i}");
-                var started = clock.Elapsed.TotalMilliseconds;
-                try
-                {
-                    using var response = await http.GetAsync(url, CancellationToken.None);
-                    answers.Add((started, host, (int)response.StatusCode, response.Headers.RetryAfter is not null, clock.Elapsed.TotalMilliseconds - started));
-                }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-                {
-                    answers.Add((started, host, 0, false, clock.Elapsed.TotalMilliseconds - started));
-                }
+                answers.Add(await ReadAsync(http, clock, host, url));
             }
         }, ct)).ToList();
         var watching = Task.Run(async () =>
@@ -184,13 +159,11 @@ internal sealed partial class CrashDrill(NpgsqlDataSource dataSource, string con
         }, ct);
 
         await Task.Delay(TimeSpan.FromSeconds(seconds / 3.0), ct);
-        var postmaster = int.Parse(File.ReadLines(Path.Combine(standbyData, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
-        var options = File.ReadAllText(Path.Combine(standbyData, "postmaster.opts"));
         var killedAt = clock.Elapsed.TotalMilliseconds;
-        Process.GetProcessById(postmaster).Kill();
+        var postmaster = KillPostmaster(standbyData);
         output.WriteLine($"standby crash drill: {readers} readers on the standby through both hosts; kill -9 of the standby's postmaster (pid {postmaster}) at {killedAt / 1000:F1} s");
         await Task.Delay(TimeSpan.FromSeconds(downSeconds), ct);
-        await StartPostgresAsync(standbyData, options, ct);
+        await PostgresTools.StartAsLastRunAsync(standbyData, ct);
         var restartedAt = clock.Elapsed.TotalMilliseconds;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  standby started again at {restartedAt / 1000:F1} s"));
         var rest = TimeSpan.FromSeconds(seconds) - clock.Elapsed;
@@ -205,11 +178,9 @@ internal sealed partial class CrashDrill(NpgsqlDataSource dataSource, string con
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {all.Count} reads in {clock.Elapsed.TotalSeconds:F0} s"));
         foreach (var host in all.GroupBy(a => a.Host))
         {
-            var statuses = string.Join(", ", host.GroupBy(a => a.Status == 503 && a.RetryAfter ? "503 with Retry-After" : a.Status == 0 ? "no answer" : $"{a.Status}")
-                .Select(g => $"{g.Key} × {g.Count()}"));
             var during = host.Where(a => a.At >= killedAt && a.At < restartedAt).ToList();
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {host.Key}: {statuses}; while the standby was down {during.Count} reads, {during.Count(a => a.Status is 200 or 204)} answered 200 or 204; slowest answer {host.Max(a => a.Ms):F0} ms"));
+                $"  {host.Key}: {Statuses(host)}; while the standby was down {during.Count} reads, {during.Count(a => a.Status is 200 or 204)} answered 200 or 204; slowest answer {host.Max(a => a.Ms):F0} ms"));
         }
         var proven = bad.Count == 0 && all.All(a => a.Ms < 10_000);
         foreach (var host in health.GroupBy(h => h.Host))
@@ -230,13 +201,16 @@ internal sealed partial class CrashDrill(NpgsqlDataSource dataSource, string con
     /// <summary>Every 250 ms one read of each host that needs the database: an OGC item page, and a tile no cache holds.</summary>
     private static async Task ProbeAsync(HttpClient http, string geoApi, string tiles, ConcurrentBag<Probe> probes, CancellationToken ct)
     {
+        var clock = Stopwatch.StartNew();
         var x = 13300;
         while (!ct.IsCancellationRequested)
         {
             var tile = $"{tiles.TrimEnd('/')}/tiles/grids/14/{x++}/6326.mvt";
-            await Task.WhenAll(
-                OneAsync("GeoApi", $"{geoApi.TrimEnd('/')}/ogc/collections/grids/items?limit=1&offset={x}"),
-                OneAsync("tiling", tile));
+            var answers = await Task.WhenAll(
+                ReadAsync(http, clock, "GeoApi", $"{geoApi.TrimEnd('/')}/ogc/collections/grids/items?limit=1&offset={x}"),
+                ReadAsync(http, clock, "tiling", tile));
+            foreach (var answer in answers)
+                probes.Add(answer);
             try
             {
                 await Task.Delay(250, ct);
@@ -246,44 +220,33 @@ internal sealed partial class CrashDrill(NpgsqlDataSource dataSource, string con
                 return;
             }
         }
+    }
 
-        async Task OneAsync(string host, string url)
+    private static async Task<Probe> ReadAsync(HttpClient http, Stopwatch clock, string host, string url)
+    {
+        var started = clock.Elapsed.TotalMilliseconds;
+        try
         {
-            var clock = Stopwatch.StartNew();
-            try
-            {
-                using var response = await http.GetAsync(url, CancellationToken.None);
-                probes.Add(new Probe(host, (int)response.StatusCode, response.Headers.RetryAfter is not null, clock.Elapsed.TotalMilliseconds));
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                probes.Add(new Probe(host, 0, false, clock.Elapsed.TotalMilliseconds));
-            }
+            using var response = await http.GetAsync(url, CancellationToken.None);
+            return new Probe(started, host, (int)response.StatusCode, response.Headers.RetryAfter is not null, clock.Elapsed.TotalMilliseconds - started);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return new Probe(started, host, 0, false, clock.Elapsed.TotalMilliseconds - started);
         }
     }
 
-    /// <summary>Starts the cluster again with the options it last ran with (postmaster.opts), as run.sh started it.</summary>
-    private static async Task StartPostgresAsync(string pgData, string options, CancellationToken ct)
+    /// <summary>The answers by status, e.g. "200 × 846, 503 with Retry-After × 1".</summary>
+    private static string Statuses(IEnumerable<Probe> probes) =>
+        string.Join(", ", probes.GroupBy(p => p.RetryAfter ? $"{p.Status} with Retry-After" : p.Status == 0 ? "no answer" : $"{p.Status}")
+            .Select(g => $"{g.Key} × {g.Count()}"));
+
+    /// <summary>SIGKILL to a cluster's postmaster (its pid from postmaster.pid); returns the pid.</summary>
+    private static int KillPostmaster(string pgData)
     {
-        // The program path first, unquoted, then each argument in double quotes.
-        var arguments = QuotedArgument().Matches(options).Select(m => m.Groups[1].Value).ToList();
-        var dataAt = arguments.IndexOf("-D");
-        if (dataAt >= 0)
-            arguments.RemoveRange(dataAt, 2);
-        var shellQuoted = string.Join(' ', arguments.Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
-        // Backends orphaned by the kill leave on their own within moments; until then the shared memory is still in use.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await PostgresTools.RunAsync(PostgresTools.Server("pg_ctl", "-D", pgData, "-l", Path.Combine(pgData, "server.log"), "-w", "-t", "300", "-o", shellQuoted, "start"), null, ct);
-                return;
-            }
-            catch (InvalidOperationException) when (attempt < 20)
-            {
-                await Task.Delay(500, ct);
-            }
-        }
+        var postmaster = int.Parse(File.ReadLines(Path.Combine(pgData, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+        Process.GetProcessById(postmaster).Kill();
+        return postmaster;
     }
 
     /// <summary>Each host's LISTEN connects and notices, summed over its listeners.</summary>
@@ -302,7 +265,4 @@ internal sealed partial class CrashDrill(NpgsqlDataSource dataSource, string con
         metrics.Split('\n').Where(l => l.StartsWith(name, StringComparison.Ordinal) && (l.Length > name.Length && l[name.Length] is '{' or ' ' or '_'))
             .Where(l => !l.StartsWith(name + "_created", StringComparison.Ordinal))
             .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
-
-    [GeneratedRegex("\"((?:[^\"\\\\]|\\\\.)*)\"")]
-    private static partial Regex QuotedArgument();
 }

@@ -64,66 +64,94 @@ internal sealed class IntakeBenchmark(NpgsqlDataSource dataSource, string connec
         using var http = NewClient(url, clients);
         var run = NewRunId();
         var api = await StartApiAsync(geoApiDll, url, http, ct);
-        var acks = new ConcurrentDictionary<int, string>();
-        long attempts = 0, failures = 0, replays = 0;
-        var killAt = reports * 3 / 10;
-        var killed = 0;
         var outage = Stopwatch.StartNew();
         TimeSpan down = default;
         var restart = Task.CompletedTask;
         var clock = Stopwatch.StartNew();
+        var killed = 0;
+        Burst burst;
         try
         {
-            await LatencyRecorder.RunAsync(Enumerable.Range(0, reports).ToList(), clients, async (i, t) =>
+            burst = await SendUntilAcknowledgedAsync(http, run, reports, clients, retryAfter: TimeSpan.FromMilliseconds(50), acknowledged =>
             {
-                while (true)
-                {
-                    Interlocked.Increment(ref attempts);
-                    var (trackingNo, created) = await TrySendAsync(http, run, i, t);
-                    if (trackingNo is not null)
-                    {
-                        acks[i] = trackingNo;
-                        if (!created)
-                            Interlocked.Increment(ref replays);
-                        if (acks.Count >= killAt && Interlocked.Exchange(ref killed, 1) == 0)
-                            restart = KillAndRestartAsync();
-                        return 0;
-                    }
-                    Interlocked.Increment(ref failures);
-                    await Task.Delay(50, t);
-                }
-            }, ct);
+                if (acknowledged >= reports * 3 / 10 && Interlocked.Exchange(ref killed, 1) == 0)
+                    restart = KillAndRestartAsync(acknowledged);
+            }, null, ct);
             await restart;
         }
         finally
         {
             Stop(api);
         }
+        var acks = burst.Acknowledged;
 
-        async Task KillAndRestartAsync()
+        async Task KillAndRestartAsync(int acknowledgedAtKill)
         {
             outage.Restart();
             api.Kill(entireProcessTree: false);
             await api.WaitForExitAsync(ct);
-            output.WriteLine($"  kill -9 GeoApi (pid {api.Id}) after {acks.Count} acknowledged reports; restarting");
+            output.WriteLine($"  kill -9 GeoApi (pid {api.Id}) after {acknowledgedAtKill} acknowledged reports; restarting");
             api = await StartApiAsync(geoApiDll, url, http, ct);
             down = outage.Elapsed;
         }
 
         var seconds = clock.Elapsed.TotalSeconds;
-        var (events, distinct) = await CountAsync(run, ct);
-        var stored = await StoredAsync(run, ct);
-        var lost = acks.Count(a => !stored.TryGetValue(a.Key, out var no) || no != a.Value);
-        var missing = Enumerable.Range(0, reports).Count(i => !stored.ContainsKey(i));
+        var (events, distinct, lost, missing) = await CheckAsync(run, reports, acks, ct);
         output.WriteLine($"event intake with kill -9: {reports} reports, {clients} concurrent clients, each retried with its idempotency key until acknowledged");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {seconds:F1} s in all; API down and back in {down.TotalSeconds:F1} s; {attempts} attempts, {failures} failed and retried"));
-        output.WriteLine($"  retries answered with the event an unacknowledged attempt had already stored (200, not 201): {replays}");
+            $"  {seconds:F1} s in all; API down and back in {down.TotalSeconds:F1} s; {burst.Attempts} attempts, {burst.Attempts - reports} failed and retried"));
+        output.WriteLine($"  retries answered with the event an unacknowledged attempt had already stored (200, not 201): {burst.Replays}");
         output.WriteLine($"  acknowledged: {acks.Count}   events in PostgreSQL with these keys: {events}   distinct keys: {distinct}");
         output.WriteLine($"  lost (acknowledged but not stored, or stored under another tracking number): {lost}   never stored: {missing}   duplicated: {events - distinct}");
         var proven = acks.Count == reports && events == reports && distinct == reports && lost == 0 && missing == 0;
         output.WriteLine(proven ? $"  exactly {reports} events, 0 lost, 0 duplicated: PROVEN" : "  FAILED: see the figures above");
         return proven ? 0 : 1;
+    }
+
+    /// <summary>What a burst retried until every report was acknowledged leaves: report number → tracking number, attempts, replays.</summary>
+    internal sealed record Burst(ConcurrentDictionary<int, string> Acknowledged, long Attempts, long Replays);
+
+    /// <summary>
+    /// Sends reports 0…<paramref name="reports"/>−1 from <paramref name="clients"/> clients, each retried with its own
+    /// idempotency key after <paramref name="retryAfter"/> until acknowledged (the kill drills: the API or the database
+    /// goes away mid-burst); <paramref name="acknowledged"/> hears the running count after each acknowledgement.
+    /// </summary>
+    internal async Task<Burst> SendUntilAcknowledgedAsync(HttpClient http, string run, int reports, int clients, TimeSpan retryAfter,
+        Action<int> acknowledged, Action<string>? failed, CancellationToken ct)
+    {
+        var acks = new ConcurrentDictionary<int, string>();
+        long attempts = 0, replays = 0;
+        await LatencyRecorder.RunAsync(Enumerable.Range(0, reports).ToList(), clients, async (i, t) =>
+        {
+            while (true)
+            {
+                Interlocked.Increment(ref attempts);
+                var (trackingNo, created) = await TrySendAsync(http, run, i, t, failed);
+                if (trackingNo is not null)
+                {
+                    if (!created)
+                        Interlocked.Increment(ref replays);
+                    if (acks.TryAdd(i, trackingNo))
+                        acknowledged(acks.Count);
+                    return 0;
+                }
+                await Task.Delay(retryAfter, t);
+            }
+        }, ct);
+        return new Burst(acks, attempts, replays);
+    }
+
+    /// <summary>
+    /// This run's events in PostgreSQL, their distinct keys, the acknowledged reports not stored under their tracking number
+    /// (lost), and the reports not stored at all.
+    /// </summary>
+    internal async Task<(long Events, long Distinct, int Lost, int Missing)> CheckAsync(string run, int reports, IReadOnlyDictionary<int, string> acks,
+        CancellationToken ct)
+    {
+        var (events, distinct) = await CountAsync(run, ct);
+        var stored = await StoredAsync(run, ct);
+        return (events, distinct, acks.Count(a => !stored.TryGetValue(a.Key, out var no) || no != a.Value),
+            Enumerable.Range(0, reports).Count(i => !stored.ContainsKey(i)));
     }
 
     internal async Task PrepareAsync(CancellationToken ct)
@@ -213,7 +241,7 @@ internal sealed class IntakeBenchmark(NpgsqlDataSource dataSource, string connec
         }
     }
 
-    internal async Task<(long Events, long Distinct)> CountAsync(string run, CancellationToken ct)
+    private async Task<(long Events, long Distinct)> CountAsync(string run, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand("SELECT count(*), count(DISTINCT idempotency_key) FROM event WHERE idempotency_key LIKE $1");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"o311:{clientId}:{run}-%" });

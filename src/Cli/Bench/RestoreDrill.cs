@@ -71,8 +71,7 @@ internal sealed class RestoreDrill(NpgsqlDataSource dataSource, string connectio
 
             started = true;
             var took = await Restore.RunAsync(archiveFolder, target, restoredFolder, port, start: true, connectionString, output, ct);
-            var restoredSettings = new NpgsqlConnectionStringBuilder(connectionString) { Host = "127.0.0.1", Port = port, Pooling = false };
-            await using var restored = GridMapDataSource.Create(restoredSettings.ConnectionString, "gridmap-restore-drill");
+            await using var restored = GridMapDataSource.Create(Restore.ConnectionString(connectionString, port), "gridmap-restore-drill");
             var stored = await intake.StoredAsync(run, ct, restored);
 
             var before = reports.Where(r => r.Value.Acknowledged < target).ToList();

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
 using Npgsql;
 
 namespace GridMap.Cli.Operations;
@@ -11,7 +13,7 @@ namespace GridMap.Cli.Operations;
 /// host, port, user and password; a server (pg_ctl) runs as the postgres account when we are root, as PostgreSQL
 /// refuses to run as root.
 /// </summary>
-internal sealed class PostgresTools(string connectionString)
+internal sealed partial class PostgresTools(string connectionString)
 {
     public static string BinDirectory => Environment.GetEnvironmentVariable("GRIDMAP_PGBIN") is { Length: > 0 } bin ? bin : "/usr/lib/postgresql/15/bin";
 
@@ -43,7 +45,7 @@ internal sealed class PostgresTools(string connectionString)
 
     private readonly NpgsqlConnectionStringBuilder settings = new(connectionString);
 
-    /// <summary>A client program against the cluster of the connection string; its output lines go to <paramref name="onLine"/>.</summary>
+    /// <summary>A client program against the cluster of the connection string (host, port, user; the password in PGPASSWORD).</summary>
     public ProcessStartInfo Client(string program, params string[] arguments)
     {
         var start = new ProcessStartInfo(Path.Combine(BinDirectory, program))
@@ -135,4 +137,35 @@ internal sealed class PostgresTools(string connectionString)
         chown.ArgumentList.Add(folder);
         await RunAsync(chown, null, ct);
     }
+
+    /// <summary>
+    /// Starts a cluster again with the options it last ran with (its postmaster.opts: run.sh passes port and memory there,
+    /// not in postgresql.conf) — after a crash, crash recovery. Processes the killed server left behind exit within
+    /// moments; until then its shared memory is in use, so the start is retried for ten seconds.
+    /// </summary>
+    public static async Task StartAsLastRunAsync(string pgData, CancellationToken ct)
+    {
+        // The program path first, unquoted, then each argument in double quotes.
+        var arguments = QuotedArgument().Matches(await File.ReadAllTextAsync(Path.Combine(pgData, "postmaster.opts"), ct))
+            .Select(m => m.Groups[1].Value).ToList();
+        var dataAt = arguments.IndexOf("-D");
+        if (dataAt >= 0)
+            arguments.RemoveRange(dataAt, 2);
+        var shellQuoted = string.Join(' ', arguments.Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await RunAsync(Server("pg_ctl", "-D", pgData, "-l", Path.Combine(pgData, "server.log"), "-w", "-t", "300", "-o", shellQuoted, "start"), null, ct);
+                return;
+            }
+            catch (InvalidOperationException) when (attempt < 20)
+            {
+                await Task.Delay(500, ct);
+            }
+        }
+    }
+
+    [GeneratedRegex("\"((?:[^\"\\\\]|\\\\.)*)\"")]
+    private static partial Regex QuotedArgument();
 }

@@ -76,8 +76,7 @@ internal static class Restore
         }
 
         await PostgresTools.RunAsync(PostgresTools.Server("pg_ctl", "-D", into, "-l", Path.Combine(into, "server.log"), "-w", "-t", "3600", "start"), null, ct);
-        var settings = new NpgsqlConnectionStringBuilder(connectionString) { Host = "127.0.0.1", Port = port, Pooling = false };
-        await using var restored = GridMapDataSource.Create(settings.ConnectionString, "gridmap-restore");
+        await using var restored = GridMapDataSource.Create(ConnectionString(connectionString, port), "gridmap-restore");
         var wal = new WalStore(restored);
         while (await wal.InRecoveryAsync(ct))
             await Task.Delay(200, ct);
@@ -85,6 +84,10 @@ internal static class Restore
             $"  replayed to the target and promoted: open for writes on 127.0.0.1:{port} after {clock.Elapsed.TotalSeconds:F1} s (log: {into}/server.log)"));
         return clock.Elapsed;
     }
+
+    /// <summary>The restored cluster's connection string: the backed-up server's user and database on 127.0.0.1:<paramref name="port"/>.</summary>
+    public static string ConnectionString(string connectionString, int port) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Host = "127.0.0.1", Port = port, Pooling = false }.ConnectionString;
 
     /// <summary>Stops a restored cluster.</summary>
     public static Task StopAsync(string into, CancellationToken ct) =>

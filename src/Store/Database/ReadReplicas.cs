@@ -45,6 +45,9 @@ public sealed class ReadReplicas : IAsyncDisposable
     private NpgsqlDataSource reads;
     private readonly List<NpgsqlDataSource> retired = [];
     private long fence;
+    // The least WAL position every reachable standby had replayed at the last measurement (replay only moves forward):
+    // a fence at or below it needs no check per connection.
+    private long replayedByAll;
 
     /// <param name="profile">How the host uses connections (the tiling service's generic plans hold on the standbys too).</param>
     public ReadReplicas(NpgsqlDataSource primary, string? readConnectionString, string applicationName, long maxLagBytes, DataSourceProfile? profile = null)
@@ -118,10 +121,11 @@ public sealed class ReadReplicas : IAsyncDisposable
     {
         if (!Enabled)
             return await primary.OpenConnectionAsync(ct);
-        var connection = await Reads.OpenConnectionAsync(ct);
         var required = Fence;
-        if (required == 0)
-            return connection;
+        var reads = Reads;
+        if (required <= (ulong)Interlocked.Read(ref replayedByAll) || ReferenceEquals(reads, primary))
+            return await reads.OpenConnectionAsync(ct);
+        var connection = await reads.OpenConnectionAsync(ct);
         await using (var command = new NpgsqlCommand(
             "SELECT pg_is_in_recovery() AND coalesce((pg_last_wal_replay_lsn() - '0/0'::pg_lsn) < $1::numeric, true)", connection))
         {
@@ -150,6 +154,7 @@ public sealed class ReadReplicas : IAsyncDisposable
             return; // the primary is down: nothing to compare with; keep the last picture
         }
         var measured = new List<StandbyState>();
+        var leastReplayed = ulong.MaxValue;
         foreach (var (endpoint, probe) in probes)
         {
             try
@@ -165,6 +170,7 @@ public sealed class ReadReplicas : IAsyncDisposable
                 var lag = replay >= primaryLsn ? 0 : (long)(primaryLsn - replay);
                 var seconds = lag == 0 || reader.IsDBNull(2) ? 0 : reader.GetDouble(2);
                 var standby = reader.GetBoolean(0);
+                leastReplayed = Math.Min(leastReplayed, replay);
                 measured.Add(new StandbyState(endpoint, true, lag, seconds, standby && lag <= maxLagBytes,
                     standby ? null : "not in recovery (promoted?): left out of reads"));
             }
@@ -174,6 +180,7 @@ public sealed class ReadReplicas : IAsyncDisposable
                 probe.Clear();
             }
         }
+        Interlocked.Exchange(ref replayedByAll, (long)Math.Min(leastReplayed, long.MaxValue));
         lock (gate)
         {
             var before = states.Where(s => s.InReads).Select(s => s.Endpoint).ToHashSet();

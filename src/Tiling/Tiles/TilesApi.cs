@@ -17,7 +17,7 @@ public static class TilesApi
 
     public static IEndpointRouteBuilder MapTilesApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/tiles/{layer}/{z}/{x}/{file}", GetTile).AddEndpointFilter(LogSlowTiles);
+        app.MapGet("/tiles/{layer}/{z}/{x}/{file}", GetTile).AddEndpointFilterFactory(LogSlowTiles);
         app.MapGet("/tiles/{layer}.json", GetTileJson);
         app.MapGet("/tiles", ListLayers);
         app.MapGet("/tiles/cache", (TileCache cache) => TypedResults.Ok(cache.Stats()));
@@ -56,18 +56,26 @@ public static class TilesApi
     /// Logs a tile answered slower than Tiling:SlowTileMilliseconds with what it was (layer, z/x/y, the filter) and for
     /// whom (the caller's area), so the slow ones behind a p99 can be found and drawn again by hand.
     /// </summary>
-    private static async ValueTask<object?> LogSlowTiles(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    private static EndpointFilterDelegate LogSlowTiles(EndpointFilterFactoryContext context, EndpointFilterDelegate next)
     {
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var result = await next(context);
-        var http = context.HttpContext;
-        var limit = http.RequestServices.GetRequiredService<IOptions<TilingOptions>>().Value.SlowTileMilliseconds;
-        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        if (limit > 0 && elapsed > limit)
-            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("GridMap.Tiling.SlowTiles").LogWarning(
-                "Slow tile: {Path}{Query} in {Milliseconds:F0} ms for {Area}", http.Request.Path.Value, http.Request.QueryString.Value, elapsed,
-                http.User.ToCaller()?.Scope.Value ?? "anyone");
-        return result;
+        // Resolved once for the route, not per tile.
+        var limit = context.ApplicationServices.GetRequiredService<IOptions<TilingOptions>>().Value.SlowTileMilliseconds;
+        if (limit == 0)
+            return next;
+        var logger = context.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("GridMap.Tiling.SlowTiles");
+        return async invocation =>
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var result = await next(invocation);
+            var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            if (elapsed > limit)
+            {
+                var http = invocation.HttpContext;
+                logger.LogWarning("Slow tile: {Path}{Query} in {Milliseconds:F0} ms for {Area}", http.Request.Path.Value, http.Request.QueryString.Value,
+                    elapsed, http.User.ToCaller()?.Scope.Value ?? "anyone");
+            }
+            return result;
+        };
     }
 
     /// <summary>
